@@ -1,0 +1,214 @@
+//! Build: FlatBuffers code (Rust + TypeScript) from schema/msg.fbs, the js/ userland
+//! linked into one script, and that script run into a V8 startup snapshot. All output
+//! goes to OUT_DIR: msg_generated.rs, userland.js, SNAPSHOT.bin.
+
+#[path = "src/transpile.rs"]
+mod transpile;
+
+use std::collections::BTreeMap;
+use std::env;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use transpile::{transpile, Linking};
+
+/// The userland's entry module (its id in the bundle).
+const ENTRY: &str = "js/main.ts";
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed=schema/msg.fbs");
+    println!("cargo:rerun-if-changed=js");
+    println!("cargo:rerun-if-changed=src/transpile.rs");
+    println!("cargo:rerun-if-env-changed=FLATBUFFERS_TS_DIR");
+
+    // libnode.so.108 lives in third_party/, not on the loader's default path.
+    let lib = env::var("LIBNODE_LIB_DIR").expect("LIBNODE_LIB_DIR: run tools/setup.sh (make does)");
+    println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
+
+    let gen_ts = out.join("ts");
+    flatc(&root.join("schema/msg.fbs"), &out, &gen_ts);
+
+    let fb_runtime = PathBuf::from(
+        env::var("FLATBUFFERS_TS_DIR").expect("FLATBUFFERS_TS_DIR: run tools/setup.sh (make does)"),
+    );
+    let sources = ModuleSources { root: root.clone(), gen_ts, fb_runtime };
+    let bundle = link_userland(&sources);
+    fs::write(out.join("userland.js"), &bundle).unwrap();
+    fs::write(out.join("SNAPSHOT.bin"), snapshot(&bundle)).unwrap();
+}
+
+/// flatc from the `flatc` crate (built from source, 23.5.26, matching the
+/// `flatbuffers` crate and the TypeScript runtime of the same release).
+fn flatc(schema: &Path, out: &Path, gen_ts: &Path) {
+    let _ = fs::remove_dir_all(gen_ts);
+    for args in [vec!["--rust", "-o"], vec!["--ts", "-o"]] {
+        let dest = if args[0] == "--rust" { out } else { gen_ts };
+        let status = Command::new(flatc::flatc())
+            .args(&args)
+            .arg(dest)
+            .arg(schema)
+            .status()
+            .expect("running flatc");
+        assert!(status.success(), "flatc {args:?} failed on {}", schema.display());
+    }
+}
+
+/// Where each module id of the bundle comes from.
+struct ModuleSources {
+    root: PathBuf,
+    gen_ts: PathBuf,
+    fb_runtime: PathBuf,
+}
+
+impl ModuleSources {
+    /// Module ids: `js/x.ts` (the userland), `gen/msg/base.ts` (flatc output),
+    /// `flatbuffers/builder.ts` (the FlatBuffers TypeScript runtime).
+    fn path(&self, id: &str) -> PathBuf {
+        if let Some(rest) = id.strip_prefix("gen/") {
+            self.gen_ts.join(rest)
+        } else if let Some(rest) = id.strip_prefix("flatbuffers/") {
+            self.fb_runtime.join(rest)
+        } else {
+            self.root.join(id)
+        }
+    }
+
+    /// Resolves an import of `from` to a module id. TypeScript sources import each
+    /// other as `./x.ts` or `./x.js`; both mean the `.ts` file.
+    fn resolve(&self, from: &str, specifier: &str) -> String {
+        if specifier == "flatbuffers" {
+            return "flatbuffers/flatbuffers.ts".into();
+        }
+        let mut parts: Vec<&str> = from.split('/').collect();
+        parts.pop();
+        for c in Path::new(specifier).components() {
+            match c {
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                Component::Normal(p) => parts.push(p.to_str().unwrap()),
+                _ => {}
+            }
+        }
+        let id = parts.join("/");
+        id.strip_suffix(".js").map_or(id.clone(), |s| format!("{s}.ts"))
+    }
+}
+
+/// Transpiles every module reachable from ENTRY and links them into one script:
+/// each module becomes an async function of the module-runner ABI, called once on
+/// first import. The script evaluates to the entry's exports (a promise).
+fn link_userland(src: &ModuleSources) -> String {
+    let mut done: BTreeMap<String, (String, BTreeMap<String, String>)> = BTreeMap::new();
+    let mut todo = vec![ENTRY.to_string()];
+    while let Some(id) = todo.pop() {
+        if done.contains_key(&id) {
+            continue;
+        }
+        let path = src.path(&id);
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("userland module {id} ({}): {e}", path.display()));
+        let js = transpile(&path, &text, Linking::Function)
+            .unwrap_or_else(|e| panic!("{}: {} at byte {:?}", path.display(), e.message, e.offset));
+        let mut deps = BTreeMap::new();
+        for spec in js.imports {
+            let dep = src.resolve(&id, &spec);
+            todo.push(dep.clone());
+            deps.insert(spec, dep);
+        }
+        done.insert(id, (js.code, deps));
+    }
+
+    let mut s = String::from("// minideno userland, linked by build.rs\n(() => {\nconst defs = {\n");
+    for (id, (code, deps)) in &done {
+        let deps: Vec<String> = deps.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
+        writeln!(
+            s,
+            "{id:?}: [{{ {} }}, async (__vite_ssr_import__, __vite_ssr_dynamic_import__, \
+             __vite_ssr_exports__, __vite_ssr_exportAll__, __vite_ssr_import_meta__) => {{\n{code}\n}}],",
+            deps.join(", ")
+        )
+        .unwrap();
+    }
+    s.push_str(LOADER);
+    writeln!(s, "return load({ENTRY:?});\n}})();").unwrap();
+    s
+}
+
+/// Module instances by id; a module is evaluated once, on first import.
+const LOADER: &str = r#"};
+const instances = new Map();
+function load(id) {
+  let instance = instances.get(id);
+  if (instance) return instance.ready;
+  const [deps, body] = defs[id];
+  const exports = Object.create(null);
+  instance = { exports, ready: undefined };
+  instances.set(id, instance);
+  const importer = (spec) => load(deps[spec]);
+  const exportAll = (mod) => {
+    for (const key in mod) {
+      if (key !== "default" && !(key in exports)) {
+        Object.defineProperty(exports, key, { enumerable: true, configurable: true, get: () => mod[key] });
+      }
+    }
+  };
+  instance.ready = body(importer, importer, exports, exportAll, {}).then(() => exports);
+  return instance.ready;
+}
+"#;
+
+/// Runs the linked userland in a fresh isolate and serializes its heap.
+fn snapshot(bundle: &str) -> Vec<u8> {
+    let platform = v8::new_default_platform(0, false).make_shared();
+    v8::V8::initialize_platform(platform);
+    v8::V8::initialize();
+    let mut creator = v8::SnapshotCreator::new(None);
+    // SAFETY: the isolate is forgotten before the creator is used again.
+    let mut isolate = unsafe { creator.get_owned_isolate() };
+    {
+        let scope = &mut v8::HandleScope::new(&mut isolate);
+        let context = v8::Context::new(scope);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let scope = &mut v8::TryCatch::new(scope);
+        let code = v8::String::new(scope, bundle).unwrap();
+        let name = v8::String::new(scope, "ext:minideno/userland.js").unwrap();
+        let undefined = v8::undefined(scope);
+        let origin =
+            v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, undefined.into(), false, false, false);
+        let result = v8::Script::compile(scope, code, Some(&origin)).and_then(|s| s.run(scope));
+        scope.perform_microtask_checkpoint();
+        let promise = result.and_then(|r| v8::Local::<v8::Promise>::try_from(r).ok());
+        match promise.map(|p| (p.state(), p)) {
+            Some((v8::PromiseState::Fulfilled, _)) => {}
+            Some((_, p)) => {
+                let err = p.result(scope);
+                let stack = err
+                    .to_object(scope)
+                    .and_then(|o| {
+                        let key = v8::String::new(scope, "stack").unwrap();
+                        o.get(scope, key.into())
+                    })
+                    .unwrap_or(err);
+                panic!("userland failed to load: {}", stack.to_rust_string_lossy(scope));
+            }
+            None => {
+                let msg = scope
+                    .exception()
+                    .map(|e| e.to_rust_string_lossy(scope))
+                    .unwrap_or_default();
+                panic!("userland failed to compile: {msg}");
+            }
+        }
+        creator.set_default_context(context);
+    }
+    std::mem::forget(isolate);
+    creator
+        .create_blob(v8::FunctionCodeHandling::Keep)
+        .expect("V8 could not create the snapshot")
+        .to_vec()
+}

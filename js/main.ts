@@ -1,0 +1,1 @@
+import * as msg from "../gen/msg.ts"; (globalThis as any).x = msg;

@@ -1,0 +1,84 @@
+//! TypeScript/JavaScript -> JavaScript with oxc; shared by build.rs (the userland
+//! snapshot) and the runtime (user modules), so both strip types the same way.
+
+use std::path::Path;
+
+use oxc::allocator::Allocator;
+use oxc::codegen::{Codegen, CodegenOptions};
+use oxc::parser::Parser;
+use oxc::semantic::SemanticBuilder;
+use oxc::span::SourceType;
+use oxc::transformer::{EnvOptions, TransformOptions, Transformer};
+use oxc::transformer_plugins::ModuleRunnerTransform;
+
+/// How the output is linked.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Linking {
+    /// A real ES module, for V8's module loader.
+    EsModule,
+    /// imports/exports rewritten to `__vite_ssr_import__(spec)` / `__vite_ssr_exports__`,
+    /// so that the body can be wrapped in a function: the snapshot bundle's modules.
+    Function,
+}
+
+pub struct Transpiled {
+    pub code: String,
+    /// Source map (JSON) from `code` back to the input.
+    pub source_map: String,
+    /// Static and dynamic import specifiers (only with `Linking::Function`).
+    pub imports: Vec<String>,
+}
+
+/// A parse or transform error, with the 0-based byte offset it points at, if any.
+#[derive(Debug)]
+pub struct TranspileError {
+    pub message: String,
+    pub offset: Option<u32>,
+}
+
+/// The ECMAScript version V8 10.2 runs natively; newer syntax is lowered.
+const TARGET: &str = "es2022";
+
+pub fn transpile(path: &Path, source: &str, linking: Linking) -> Result<Transpiled, TranspileError> {
+    let allocator = Allocator::default();
+    let source_type = SourceType::from_path(path)
+        .unwrap_or_default()
+        .with_module(true);
+    let parsed = Parser::new(&allocator, source, source_type).parse();
+    if let Some(e) = parsed.diagnostics.into_iter().find(|d| d.severity == oxc::diagnostics::Severity::Error) {
+        return Err(diagnostic(e));
+    }
+    let mut program = parsed.program;
+    let scoping = SemanticBuilder::new().build(&program).semantic.into_scoping();
+    let options = TransformOptions {
+        env: EnvOptions::from_target(TARGET).map_err(|message| TranspileError {
+            message,
+            offset: None,
+        })?,
+        ..TransformOptions::default()
+    };
+    let transformed = Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);
+    if let Some(e) = transformed.diagnostics.into_iter().next() {
+        return Err(diagnostic(e));
+    }
+    let mut imports = Vec::new();
+    if linking == Linking::Function {
+        let (deps, dynamic_deps) =
+            ModuleRunnerTransform::new().transform(&allocator, &mut program, transformed.scoping);
+        imports.extend(deps.into_iter().chain(dynamic_deps));
+        imports.sort();
+    }
+    let out = Codegen::new()
+        .with_options(CodegenOptions {
+            source_map_path: Some(path.to_path_buf()),
+            ..CodegenOptions::default()
+        })
+        .build(&program);
+    let source_map = out.map.map(|m| m.to_json_string()).unwrap_or_default();
+    Ok(Transpiled { code: out.code, source_map, imports })
+}
+
+fn diagnostic(e: oxc::diagnostics::OxcDiagnostic) -> TranspileError {
+    let offset = e.labels.first().map(|label| label.offset());
+    TranspileError { message: e.message.to_string(), offset }
+}
