@@ -21,6 +21,7 @@ fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=schema/msg.fbs");
+    println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=js");
     println!("cargo:rerun-if-changed=src/transpile.rs");
     println!("cargo:rerun-if-env-changed=FLATBUFFERS_TS_DIR");
@@ -28,6 +29,15 @@ fn main() {
     // libnode.so.108 lives in third_party/, not on the loader's default path.
     let lib = env::var("LIBNODE_LIB_DIR").expect("LIBNODE_LIB_DIR: run tools/setup.sh (make does)");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
+
+    // The transpiler's version, for `minideno --version` and the compile cache's key.
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let oxc = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("oxc = { version = \"="))
+        .and_then(|rest| rest.split('"').next())
+        .expect("Cargo.toml pins oxc = { version = \"=X.Y.Z\", ... }");
+    println!("cargo:rustc-env=OXC_VERSION={oxc}");
 
     let gen_ts = out.join("ts");
     flatc(&root.join("schema/msg.fbs"), &out, &gen_ts);
@@ -185,7 +195,7 @@ fn snapshot(bundle: &str) -> Vec<u8> {
         let promise = result.and_then(|r| v8::Local::<v8::Promise>::try_from(r).ok());
         match promise.map(|p| (p.state(), p)) {
             Some((v8::PromiseState::Fulfilled, _)) => {}
-            Some((_, p)) => {
+            Some((state, p)) => {
                 let err = p.result(scope);
                 let stack = err
                     .to_object(scope)
@@ -193,15 +203,16 @@ fn snapshot(bundle: &str) -> Vec<u8> {
                         let key = v8::String::new(scope, "stack").unwrap();
                         o.get(scope, key.into())
                     })
+                    .filter(|s| s.is_string())
                     .unwrap_or(err);
-                panic!("userland failed to load: {}", stack.to_rust_string_lossy(scope));
+                fail(&format!("userland did not load ({state:?}): {}", stack.to_rust_string_lossy(scope)));
             }
             None => {
                 let msg = scope
                     .exception()
                     .map(|e| e.to_rust_string_lossy(scope))
                     .unwrap_or_default();
-                panic!("userland failed to compile: {msg}");
+                fail(&format!("userland failed to compile: {msg}"));
             }
         }
         creator.set_default_context(context);
@@ -211,4 +222,10 @@ fn snapshot(bundle: &str) -> Vec<u8> {
         .create_blob(v8::FunctionCodeHandling::Keep)
         .expect("V8 could not create the snapshot")
         .to_vec()
+}
+
+/// Reports a failure without unwinding through V8 (which would crash the build script).
+fn fail(msg: &str) -> ! {
+    eprintln!("{msg}");
+    std::process::exit(1);
 }

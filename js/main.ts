@@ -1,1 +1,23 @@
-import * as msg from "../gen/msg.ts"; (globalThis as any).x = msg;
+//! Userland entry, run once at build time into the startup snapshot. It leaves one
+//! function, `__bootstrap`, which Rust calls at start with the native `core` bindings.
+import "./text_encoding.ts"; // first: the FlatBuffers runtime needs it as it loads
+import { console, inspect } from "./console.ts";
+import { type Core, setCore } from "./dispatch.ts";
+import { createDeno } from "./deno.ts";
+import { start } from "./os.ts";
+
+/** Formats an uncaught exception for `error: Uncaught ...`. */
+function formatUncaught(e: unknown): string {
+  return e instanceof Error ? inspect(e) : inspect(e === undefined || typeof e !== "string" ? e : JSON.stringify(e));
+}
+
+function bootstrap(core: Core) {
+  delete (globalThis as any).__bootstrap;
+  setCore(core);
+  const Deno = createDeno(core, start());
+  Object.defineProperty(globalThis, "Deno", { value: Object.freeze(Deno), enumerable: false });
+  return formatUncaught;
+}
+
+Object.defineProperty(globalThis, "console", { value: console, writable: true, configurable: true });
+Object.defineProperty(globalThis, "__bootstrap", { value: bootstrap, configurable: true });

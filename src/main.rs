@@ -1,1 +1,43 @@
-fn main(){}
+//! The `minideno` binary: parses the command line and runs a module.
+use std::io::Write;
+use std::process::exit;
+
+use clap::{CommandFactory, Parser};
+use minideno::flags::{Cli, Command};
+use minideno::{init_v8, Isolate, ScriptError, State};
+use url::Url;
+
+fn main() {
+    let cli = Cli::parse();
+    if cli.version {
+        println!("minideno {}", minideno::VERSION);
+        println!("v8 {}", v8::V8::get_version());
+        println!("typescript {}", minideno::TRANSPILER_VERSION);
+        return;
+    }
+    let result = match cli.command {
+        Some(Command::Run { v8_flags, script, args }) => run(&v8_flags, &script, None, args),
+        Some(Command::Eval { code }) => run("", "./$deno$eval.ts", Some(code), vec![]),
+        None => {
+            let _ = Cli::command().print_help();
+            exit(2);
+        }
+    };
+    let _ = std::io::stdout().flush();
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        exit(1);
+    }
+    // Skip tearing down V8: the process is done.
+    exit(0);
+}
+
+fn run(v8_flags: &str, script: &str, source: Option<String>, args: Vec<String>) -> Result<(), ScriptError> {
+    let cwd = std::env::current_dir().map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
+    let url = Url::from_directory_path(&cwd)
+        .and_then(|base| base.join(script).map_err(|_| ()))
+        .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
+    init_v8(v8_flags);
+    let mut isolate = Isolate::new(State::new(args, Some(url.to_string())))?;
+    isolate.run_module(&url, source)
+}

@@ -1,0 +1,23 @@
+//! The `Deno` namespace: every public API the userland offers, in one object.
+import { DenoError, ErrorKind } from "./errors.ts";
+import { inspect } from "./console.ts";
+import { myNumber } from "./number.ts";
+import type { Core } from "./dispatch.ts";
+import type { StartInfo } from "./os.ts";
+
+export function createDeno(core: Core, info: StartInfo) {
+  return {
+    core,
+    args: info.args,
+    pid: info.pid,
+    mainModule: info.mainModule,
+    version: info.version,
+    noColor: info.noColor,
+    execPath: () => info.execPath,
+    cwd: () => info.cwd,
+    myNumber,
+    inspect,
+    DenoError,
+    ErrorKind,
+  };
+}

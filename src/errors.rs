@@ -1,0 +1,61 @@
+//! DenoError: the one error type ops return; it travels to JS as `Base.error_kind` +
+//! `Base.error` and becomes a thrown `DenoError` there.
+use std::fmt;
+use std::io;
+
+use crate::msg::ErrorKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenoError {
+    pub kind: ErrorKind,
+    pub msg: String,
+}
+
+pub type OpResult<T> = Result<T, DenoError>;
+
+impl DenoError {
+    pub fn new(kind: ErrorKind, msg: impl Into<String>) -> Self {
+        DenoError { kind, msg: msg.into() }
+    }
+}
+
+impl fmt::Display for DenoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for DenoError {}
+
+impl From<io::Error> for DenoError {
+    fn from(e: io::Error) -> Self {
+        use io::ErrorKind as Io;
+        let kind = match e.kind() {
+            Io::NotFound => ErrorKind::NotFound,
+            Io::PermissionDenied => ErrorKind::PermissionDenied,
+            Io::ConnectionRefused => ErrorKind::ConnectionRefused,
+            Io::ConnectionReset => ErrorKind::ConnectionReset,
+            Io::ConnectionAborted => ErrorKind::ConnectionAborted,
+            Io::NotConnected => ErrorKind::NotConnected,
+            Io::AddrInUse => ErrorKind::AddrInUse,
+            Io::AddrNotAvailable => ErrorKind::AddrNotAvailable,
+            Io::BrokenPipe => ErrorKind::BrokenPipe,
+            Io::AlreadyExists => ErrorKind::AlreadyExists,
+            Io::WouldBlock => ErrorKind::WouldBlock,
+            Io::InvalidInput => ErrorKind::InvalidInput,
+            Io::InvalidData => ErrorKind::InvalidData,
+            Io::TimedOut => ErrorKind::TimedOut,
+            Io::Interrupted => ErrorKind::Interrupted,
+            Io::WriteZero => ErrorKind::WriteZero,
+            Io::UnexpectedEof => ErrorKind::UnexpectedEof,
+            _ => ErrorKind::Other,
+        };
+        DenoError::new(kind, e.to_string())
+    }
+}
+
+impl From<flatbuffers::InvalidFlatbuffer> for DenoError {
+    fn from(e: flatbuffers::InvalidFlatbuffer) -> Self {
+        DenoError::new(ErrorKind::InvalidData, format!("malformed message: {e}"))
+    }
+}

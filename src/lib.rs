@@ -1,0 +1,42 @@
+//! minideno: the early Deno design in Rust.
+//!
+//! A V8 isolate runs the unprivileged TypeScript userland (`js/`, compiled at build
+//! time into a startup snapshot). The privileged Rust side does all I/O. The only door
+//! between them is one native function, `Deno.core.dispatch(control, zeroCopy?)`:
+//! `control` is a FlatBuffers `Base` message (schema/msg.fbs) whose `inner` union says
+//! which op to run. [`ops::dispatch`] verifies the bytes and routes them through the
+//! one `match` on `msg::Any` to a handler `op_<name>` in `ops/<area>.rs`, which
+//! answers with a `Base` reply (or an error kind + message that JS throws as a
+//! `DenoError`).
+//!
+//! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
+//! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
+//! (stack traces point at `.ts` lines), [`ops`] (the op table), [`state`], [`errors`].
+//!
+//! Embedding:
+//! ```no_run
+//! let url = url::Url::parse("file:///tmp/hello.ts").unwrap();
+//! let state = minideno::State::new(vec![], Some(url.to_string()));
+//! let mut isolate = minideno::Isolate::new(state).unwrap();
+//! isolate.run_module(&url, None).unwrap();
+//! ```
+
+pub mod compiler;
+pub mod errors;
+pub mod flags;
+pub mod isolate;
+pub mod modules;
+pub mod msg;
+pub mod ops;
+pub mod source_maps;
+pub mod state;
+pub mod transpile;
+
+pub use errors::DenoError;
+pub use isolate::{init_v8, Isolate, ScriptError};
+pub use state::State;
+
+/// minideno's own version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The TypeScript transpiler, as `Deno.version.typescript` reports it.
+pub const TRANSPILER_VERSION: &str = concat!("oxc ", env!("OXC_VERSION"));
