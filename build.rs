@@ -2,6 +2,8 @@
 //! linked into one script, and that script run into a V8 startup snapshot. All output
 //! goes to OUT_DIR: msg_generated.rs, userland.js, SNAPSHOT.bin.
 
+// Shared with the runtime, which also uses the parts the build does not.
+#[allow(dead_code)]
 #[path = "src/transpile.rs"]
 mod transpile;
 
@@ -45,7 +47,11 @@ fn main() {
     let fb_runtime = PathBuf::from(
         env::var("FLATBUFFERS_TS_DIR").expect("FLATBUFFERS_TS_DIR: run tools/setup.sh (make does)"),
     );
-    let sources = ModuleSources { root: root.clone(), gen_ts, fb_runtime };
+    let sources = ModuleSources {
+        root: root.clone(),
+        gen_ts,
+        fb_runtime,
+    };
     let bundle = link_userland(&sources);
     fs::write(out.join("userland.js"), &bundle).unwrap();
     fs::write(out.join("SNAPSHOT.bin"), snapshot(&bundle)).unwrap();
@@ -63,7 +69,11 @@ fn flatc(schema: &Path, out: &Path, gen_ts: &Path) {
             .arg(schema)
             .status()
             .expect("running flatc");
-        assert!(status.success(), "flatc {args:?} failed on {}", schema.display());
+        assert!(
+            status.success(),
+            "flatc {args:?} failed on {}",
+            schema.display()
+        );
     }
 }
 
@@ -105,7 +115,8 @@ impl ModuleSources {
             }
         }
         let id = parts.join("/");
-        id.strip_suffix(".js").map_or(id.clone(), |s| format!("{s}.ts"))
+        id.strip_suffix(".js")
+            .map_or(id.clone(), |s| format!("{s}.ts"))
     }
 }
 
@@ -133,7 +144,8 @@ fn link_userland(src: &ModuleSources) -> String {
         done.insert(id, (js.code, deps));
     }
 
-    let mut s = String::from("// minideno userland, linked by build.rs\n(() => {\nconst defs = {\n");
+    let mut s =
+        String::from("// minideno userland, linked by build.rs\n(() => {\nconst defs = {\n");
     for (id, (code, deps)) in &done {
         let deps: Vec<String> = deps.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
         writeln!(
@@ -188,8 +200,18 @@ fn snapshot(bundle: &str) -> Vec<u8> {
         let code = v8::String::new(scope, bundle).unwrap();
         let name = v8::String::new(scope, "ext:minideno/userland.js").unwrap();
         let undefined = v8::undefined(scope);
-        let origin =
-            v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, undefined.into(), false, false, false);
+        let origin = v8::ScriptOrigin::new(
+            scope,
+            name.into(),
+            0,
+            0,
+            false,
+            0,
+            undefined.into(),
+            false,
+            false,
+            false,
+        );
         let result = v8::Script::compile(scope, code, Some(&origin)).and_then(|s| s.run(scope));
         scope.perform_microtask_checkpoint();
         let promise = result.and_then(|r| v8::Local::<v8::Promise>::try_from(r).ok());
@@ -205,7 +227,10 @@ fn snapshot(bundle: &str) -> Vec<u8> {
                     })
                     .filter(|s| s.is_string())
                     .unwrap_or(err);
-                fail(&format!("userland did not load ({state:?}): {}", stack.to_rust_string_lossy(scope)));
+                fail(&format!(
+                    "userland did not load ({state:?}): {}",
+                    stack.to_rust_string_lossy(scope)
+                ));
             }
             None => {
                 let msg = scope

@@ -50,7 +50,10 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
 
     if let Ok(code) = fs::read_to_string(&js_path) {
         if map_path.exists() {
-            return Ok(Compiled { code, source_map: SourceMapLocation::File(map_path) });
+            return Ok(Compiled {
+                code,
+                source_map: SourceMapLocation::File(map_path),
+            });
         }
     }
     let out = transpile(path, source, Linking::EsModule)?;
@@ -63,7 +66,10 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
     } else {
         SourceMapLocation::Inline(out.source_map)
     };
-    Ok(Compiled { code: out.code, source_map })
+    Ok(Compiled {
+        code: out.code,
+        source_map,
+    })
 }
 
 /// Writes via a temporary file and a rename, so concurrent runs never read half a file.

@@ -15,7 +15,10 @@ pub type OpResult<T> = Result<T, DenoError>;
 
 impl DenoError {
     pub fn new(kind: ErrorKind, msg: impl Into<String>) -> Self {
-        DenoError { kind, msg: msg.into() }
+        DenoError {
+            kind,
+            msg: msg.into(),
+        }
     }
 }
 

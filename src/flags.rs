@@ -2,7 +2,10 @@
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "minideno", about = "A small runtime for TypeScript on V8, early-Deno style")]
+#[command(
+    name = "minideno",
+    about = "A small runtime for TypeScript on V8, early-Deno style"
+)]
 #[command(disable_version_flag = true)]
 pub struct Cli {
     /// Print minideno's, V8's and the transpiler's versions

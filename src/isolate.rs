@@ -89,7 +89,10 @@ impl Isolate {
             let hook: v8::Local<v8::Function> = match hook.and_then(|h| h.try_into().ok()) {
                 Some(hook) => hook,
                 None => {
-                    let e = tc.exception().map(|e| e.to_rust_string_lossy(tc)).unwrap_or_default();
+                    let e = tc
+                        .exception()
+                        .map(|e| e.to_rust_string_lossy(tc))
+                        .unwrap_or_default();
                     return Err(ScriptError(format!("bootstrap failed: {e}")));
                 }
             };
@@ -107,7 +110,10 @@ impl Isolate {
             let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
             let module = modules::load(scope, url, source, true).map_err(ScriptError)?;
             let tc = &mut v8::TryCatch::new(scope);
-            if module.instantiate_module(tc, modules::resolve_callback).is_none() {
+            if module
+                .instantiate_module(tc, modules::resolve_callback)
+                .is_none()
+            {
                 let e = tc.exception().unwrap_or_else(|| v8::undefined(tc).into());
                 return Err(uncaught(tc, e, false));
             }
@@ -115,7 +121,9 @@ impl Isolate {
                 let e = tc.exception().unwrap_or_else(|| v8::undefined(tc).into());
                 return Err(uncaught(tc, e, false));
             };
-            let promise: v8::Local<v8::Promise> = result.try_into().expect("module evaluation gives a promise");
+            let promise: v8::Local<v8::Promise> = result
+                .try_into()
+                .expect("module evaluation gives a promise");
             v8::Global::new(tc, promise)
         };
         self.run_event_loop(Some(&promise))?;
@@ -135,7 +143,10 @@ impl Isolate {
 
     /// Runs microtasks until the program is quiet; fails on an unhandled rejection.
     /// `main` (the main module's evaluation) is reported by its caller instead.
-    fn run_event_loop(&mut self, main: Option<&v8::Global<v8::Promise>>) -> Result<(), ScriptError> {
+    fn run_event_loop(
+        &mut self,
+        main: Option<&v8::Global<v8::Promise>>,
+    ) -> Result<(), ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
         scope.perform_microtask_checkpoint();
         let rejections = std::mem::take(&mut scope.get_slot_mut::<PendingRejections>().unwrap().0);
@@ -145,21 +156,28 @@ impl Isolate {
         }
         Ok(())
     }
-
 }
 
 /// `Uncaught <error, formatted by the userland>`.
 fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bool) -> ScriptError {
-        let tc = &mut v8::TryCatch::new(scope);
-        let hook = tc.get_slot::<FormatUncaught>().expect("bootstrapped").0.clone();
-        let hook = v8::Local::new(tc, hook);
-        let undefined = v8::undefined(tc).into();
-        let text = hook
-            .call(tc, undefined, &[e])
-            .map(|s| s.to_rust_string_lossy(tc))
-            .unwrap_or_else(|| e.to_rust_string_lossy(tc));
-        let prefix = if in_promise { "Uncaught (in promise)" } else { "Uncaught" };
-        ScriptError(format!("{prefix} {text}"))
+    let tc = &mut v8::TryCatch::new(scope);
+    let hook = tc
+        .get_slot::<FormatUncaught>()
+        .expect("bootstrapped")
+        .0
+        .clone();
+    let hook = v8::Local::new(tc, hook);
+    let undefined = v8::undefined(tc).into();
+    let text = hook
+        .call(tc, undefined, &[e])
+        .map(|s| s.to_rust_string_lossy(tc))
+        .unwrap_or_else(|| e.to_rust_string_lossy(tc));
+    let prefix = if in_promise {
+        "Uncaught (in promise)"
+    } else {
+        "Uncaught"
+    };
+    ScriptError(format!("{prefix} {text}"))
 }
 
 extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
@@ -168,9 +186,18 @@ extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
     let promise = message.get_promise();
     match message.get_event() {
         v8::PromiseRejectEvent::PromiseRejectWithNoHandler => {
-            let value = message.get_value().unwrap_or_else(|| v8::undefined(scope).into());
-            let entry = (v8::Global::new(scope, promise), v8::Global::new(scope, value));
-            scope.get_slot_mut::<PendingRejections>().unwrap().0.push(entry);
+            let value = message
+                .get_value()
+                .unwrap_or_else(|| v8::undefined(scope).into());
+            let entry = (
+                v8::Global::new(scope, promise),
+                v8::Global::new(scope, value),
+            );
+            scope
+                .get_slot_mut::<PendingRejections>()
+                .unwrap()
+                .0
+                .push(entry);
         }
         v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
             let pending = &mut scope.get_slot_mut::<PendingRejections>().unwrap().0;
@@ -190,7 +217,10 @@ fn throw_type_error(scope: &mut v8::HandleScope, text: &str) {
 ///
 /// SAFETY: the caller must not let JS run (which could detach or resize the buffer)
 /// while the slice is alive.
-unsafe fn view_bytes<'a>(scope: &mut v8::HandleScope, view: v8::Local<v8::ArrayBufferView>) -> &'a mut [u8] {
+unsafe fn view_bytes<'a>(
+    scope: &mut v8::HandleScope,
+    view: v8::Local<v8::ArrayBufferView>,
+) -> &'a mut [u8] {
     let len = view.byte_length();
     let store = view.buffer(scope).map(|b| b.get_backing_store());
     match store.as_ref().and_then(|s| s.data()) {
@@ -202,7 +232,11 @@ unsafe fn view_bytes<'a>(scope: &mut v8::HandleScope, view: v8::Local<v8::ArrayB
 }
 
 /// `Deno.core.dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView)`: the one door.
-fn dispatch(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, mut rv: v8::ReturnValue) {
+fn dispatch(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
     let Ok(control) = v8::Local::<v8::Uint8Array>::try_from(args.get(0)) else {
         return throw_type_error(scope, "Deno.core.dispatch: control must be a Uint8Array");
     };
@@ -212,7 +246,10 @@ fn dispatch(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, mu
     } else if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(zero_copy) {
         Some(view)
     } else {
-        return throw_type_error(scope, "Deno.core.dispatch: zeroCopy must be an ArrayBufferView");
+        return throw_type_error(
+            scope,
+            "Deno.core.dispatch: zeroCopy must be an ArrayBufferView",
+        );
     };
     let state = scope.get_slot::<Rc<State>>().expect("State slot").clone();
     // SAFETY: ops run no JS while they hold these slices.

@@ -16,7 +16,11 @@ fn main() {
         return;
     }
     let result = match cli.command {
-        Some(Command::Run { v8_flags, script, args }) => run(&v8_flags, &script, None, args),
+        Some(Command::Run {
+            v8_flags,
+            script,
+            args,
+        }) => run(&v8_flags, &script, None, args),
         Some(Command::Eval { code }) => run("", "./$deno$eval.ts", Some(code), vec![]),
         None => {
             let _ = Cli::command().print_help();
@@ -32,8 +36,14 @@ fn main() {
     exit(0);
 }
 
-fn run(v8_flags: &str, script: &str, source: Option<String>, args: Vec<String>) -> Result<(), ScriptError> {
-    let cwd = std::env::current_dir().map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
+fn run(
+    v8_flags: &str,
+    script: &str,
+    source: Option<String>,
+    args: Vec<String>,
+) -> Result<(), ScriptError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
     let url = Url::from_directory_path(&cwd)
         .and_then(|base| base.join(script).map_err(|_| ()))
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;

@@ -23,7 +23,8 @@ pub struct ModuleMap {
 impl ModuleMap {
     fn url_of(&self, module: v8::Local<v8::Module>) -> Option<&String> {
         let urls = self.by_hash.get(&module.get_identity_hash())?;
-        urls.iter().find(|url| self.by_url.get(*url).is_some_and(|g| *g == module))
+        urls.iter()
+            .find(|url| self.by_url.get(*url).is_some_and(|g| *g == module))
     }
 
     /// The source map of module `url`, parsed on first use.
@@ -33,7 +34,11 @@ impl ModuleMap {
                 SourceMapLocation::File(path) => std::fs::read_to_string(path).ok(),
                 SourceMapLocation::Inline(json) => Some(json.clone()),
             };
-            let map = json.and_then(|j| SourceMap::from_json_string(&j).ok().map(SourceMap::into_owned));
+            let map = json.and_then(|j| {
+                SourceMap::from_json_string(&j)
+                    .ok()
+                    .map(SourceMap::into_owned)
+            });
             self.parsed_maps.insert(url.to_string(), map);
         }
         self.parsed_maps.get(url)?.as_ref()
@@ -44,14 +49,19 @@ impl ModuleMap {
 pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
     let relative = ["./", "../", "/"].iter().any(|p| specifier.starts_with(p));
     let url = if relative {
-        referrer.join(specifier).map_err(|e| format!("Invalid import \"{specifier}\": {e}"))?
+        referrer
+            .join(specifier)
+            .map_err(|e| format!("Invalid import \"{specifier}\": {e}"))?
     } else {
         Url::parse(specifier).map_err(|_| {
             format!("Relative import path \"{specifier}\" not prefixed with / or ./ or ../")
         })?
     };
     if url.scheme() != "file" {
-        return Err(format!("Unsupported scheme \"{}\" for module \"{url}\"", url.scheme()));
+        return Err(format!(
+            "Unsupported scheme \"{}\" for module \"{url}\"",
+            url.scheme()
+        ));
     }
     Ok(url)
 }
@@ -64,11 +74,16 @@ pub fn load<'s>(
     source: Option<String>,
     is_main: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    if let Some(module) = scope.get_slot::<ModuleMap>().and_then(|m| m.by_url.get(url.as_str())) {
+    if let Some(module) = scope
+        .get_slot::<ModuleMap>()
+        .and_then(|m| m.by_url.get(url.as_str()))
+    {
         let module = module.clone();
         return Ok(v8::Local::new(scope, module));
     }
-    let path = url.to_file_path().map_err(|_| format!("Invalid module path \"{url}\""))?;
+    let path = url
+        .to_file_path()
+        .map_err(|_| format!("Invalid module path \"{url}\""))?;
     let source = match source {
         Some(s) => s,
         None => std::fs::read_to_string(&path).map_err(|e| match e.kind() {
@@ -92,7 +107,10 @@ pub fn load<'s>(
     let global = v8::Global::new(scope, module);
     let map = scope.get_slot_mut::<ModuleMap>().expect("ModuleMap slot");
     map.by_url.insert(url.to_string(), global);
-    map.by_hash.entry(module.get_identity_hash()).or_default().push(url.to_string());
+    map.by_hash
+        .entry(module.get_identity_hash())
+        .or_default()
+        .push(url.to_string());
     map.source_maps.insert(url.to_string(), compiled.source_map);
     if is_main {
         map.main = Some(url.to_string());
@@ -122,17 +140,35 @@ fn compile_module<'s>(
     url: &str,
     code: &str,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    let code = v8::String::new(scope, code).ok_or_else(|| format!("Module too large: \"{url}\""))?;
+    let code =
+        v8::String::new(scope, code).ok_or_else(|| format!("Module too large: \"{url}\""))?;
     let name = v8::String::new(scope, url).unwrap();
     let undefined = v8::undefined(scope);
-    let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, 0, undefined.into(), false, false, true);
+    let origin = v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        0,
+        undefined.into(),
+        false,
+        false,
+        true,
+    );
     let source = v8::script_compiler::Source::new(code, Some(&origin));
     let tc = &mut v8::TryCatch::new(scope);
     match v8::script_compiler::compile_module(tc, source) {
         Some(module) => Ok(module),
         None => {
-            let msg = tc.message().map(|m| m.get(tc).to_rust_string_lossy(tc)).unwrap_or_default();
-            let line = tc.message().and_then(|m| m.get_line_number(tc)).unwrap_or(0);
+            let msg = tc
+                .message()
+                .map(|m| m.get(tc).to_rust_string_lossy(tc))
+                .unwrap_or_default();
+            let line = tc
+                .message()
+                .and_then(|m| m.get_line_number(tc))
+                .unwrap_or(0);
             Err(format!("{msg}\n    at {url}:{line}"))
         }
     }
@@ -143,10 +179,16 @@ fn location(source: &str, offset: usize) -> (usize, usize, &str) {
     let offset = offset.min(source.len());
     let before = &source[..source.floor_char_boundary(offset)];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[line_start..].find('\n').map_or(source.len(), |i| line_start + i);
+    let line_end = source[line_start..]
+        .find('\n')
+        .map_or(source.len(), |i| line_start + i);
     let line = before.matches('\n').count() + 1;
     let col = before[line_start..].chars().count() + 1;
-    (line, col, source[line_start..line_end].trim_end_matches('\r'))
+    (
+        line,
+        col,
+        source[line_start..line_end].trim_end_matches('\r'),
+    )
 }
 
 /// V8 asks for each import of a module being instantiated; all were loaded before.
@@ -175,8 +217,12 @@ pub extern "C" fn import_meta_callback(
     // SAFETY: as above.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let scope = &mut v8::HandleScope::new(scope);
-    let Some(map) = scope.get_slot::<ModuleMap>() else { return };
-    let Some(url) = map.url_of(module).cloned() else { return };
+    let Some(map) = scope.get_slot::<ModuleMap>() else {
+        return;
+    };
+    let Some(url) = map.url_of(module).cloned() else {
+        return;
+    };
     let is_main = map.main.as_deref() == Some(url.as_str());
     let key = v8::String::new(scope, "url").unwrap();
     let value = v8::String::new(scope, &url).unwrap();

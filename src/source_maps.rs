@@ -11,8 +11,8 @@ pub fn prepare_stack_trace<'s>(
     let stack = {
         let tc = &mut v8::TryCatch::new(scope);
         let mut stack = error
-        .to_string(tc)
-        .map(|s| s.to_rust_string_lossy(tc))
+            .to_string(tc)
+            .map(|s| s.to_rust_string_lossy(tc))
             .unwrap_or_else(|| "Error".into());
         for i in 0..sites.length() {
             let site = sites.get_index(tc, i).and_then(|s| s.to_object(tc));
@@ -23,7 +23,9 @@ pub fn prepare_stack_trace<'s>(
         }
         stack
     };
-    v8::String::new(scope, &stack).unwrap_or_else(|| v8::String::empty(scope)).into()
+    v8::String::new(scope, &stack)
+        .unwrap_or_else(|| v8::String::empty(scope))
+        .into()
 }
 
 /// One frame as V8 writes it (`f (file:///x.ts:3:9)`), location mapped to the source.
@@ -54,7 +56,12 @@ fn call<'s>(
 }
 
 /// Maps a 1-based generated position in module `url` to its 1-based source position.
-pub fn map_location(isolate: &mut v8::Isolate, url: &str, line: u32, col: u32) -> Option<(u32, u32)> {
+pub fn map_location(
+    isolate: &mut v8::Isolate,
+    url: &str,
+    line: u32,
+    col: u32,
+) -> Option<(u32, u32)> {
     let map = isolate.get_slot_mut::<ModuleMap>()?.source_map(url)?;
     let table = map.generate_lookup_table();
     let token = map.lookup_token(&table, line.checked_sub(1)?, col.checked_sub(1)?)?;

@@ -39,17 +39,28 @@ pub struct TranspileError {
 /// The ECMAScript version V8 10.2 runs natively; newer syntax is lowered.
 const TARGET: &str = "es2022";
 
-pub fn transpile(path: &Path, source: &str, linking: Linking) -> Result<Transpiled, TranspileError> {
+pub fn transpile(
+    path: &Path,
+    source: &str,
+    linking: Linking,
+) -> Result<Transpiled, TranspileError> {
     let allocator = Allocator::default();
     let source_type = SourceType::from_path(path)
         .unwrap_or_default()
         .with_module(true);
     let parsed = Parser::new(&allocator, source, source_type).parse();
-    if let Some(e) = parsed.diagnostics.into_iter().find(|d| d.severity == oxc::diagnostics::Severity::Error) {
+    if let Some(e) = parsed
+        .diagnostics
+        .into_iter()
+        .find(|d| d.severity == oxc::diagnostics::Severity::Error)
+    {
         return Err(diagnostic(e));
     }
     let mut program = parsed.program;
-    let scoping = SemanticBuilder::new().build(&program).semantic.into_scoping();
+    let scoping = SemanticBuilder::new()
+        .build(&program)
+        .semantic
+        .into_scoping();
     let options = TransformOptions {
         env: EnvOptions::from_target(TARGET).map_err(|message| TranspileError {
             message,
@@ -57,7 +68,8 @@ pub fn transpile(path: &Path, source: &str, linking: Linking) -> Result<Transpil
         })?,
         ..TransformOptions::default()
     };
-    let transformed = Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);
+    let transformed =
+        Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);
     if let Some(e) = transformed.diagnostics.into_iter().next() {
         return Err(diagnostic(e));
     }
@@ -75,10 +87,17 @@ pub fn transpile(path: &Path, source: &str, linking: Linking) -> Result<Transpil
         })
         .build(&program);
     let source_map = out.map.map(|m| m.to_json_string()).unwrap_or_default();
-    Ok(Transpiled { code: out.code, source_map, imports })
+    Ok(Transpiled {
+        code: out.code,
+        source_map,
+        imports,
+    })
 }
 
 fn diagnostic(e: oxc::diagnostics::OxcDiagnostic) -> TranspileError {
     let offset = e.labels.first().map(|label| label.offset());
-    TranspileError { message: e.message.to_string(), offset }
+    TranspileError {
+        message: e.message.to_string(),
+        offset,
+    }
 }

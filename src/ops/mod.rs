@@ -55,7 +55,11 @@ pub fn dispatch(state: &State, control: &[u8], data: Option<&mut [u8]>) -> Op {
 }
 
 fn error_op(state: &State, base: &msg::Base, text: &str) -> Op {
-    Op::Sync(error_reply(state, base.cmd_id(), DenoError::new(ErrorKind::OpNotAvailable, text)))
+    Op::Sync(error_reply(
+        state,
+        base.cmd_id(),
+        DenoError::new(ErrorKind::OpNotAvailable, text),
+    ))
 }
 
 /// Builds a `Base` reply for `cmd_id` around the inner table `build` writes, in the
@@ -68,7 +72,12 @@ where
     let (inner_type, inner) = build(b);
     let base = msg::Base::create(
         b,
-        &msg::BaseArgs { cmd_id, inner_type, inner: Some(inner), ..Default::default() },
+        &msg::BaseArgs {
+            cmd_id,
+            inner_type,
+            inner: Some(inner),
+            ..Default::default()
+        },
     );
     finish(b, base)
 }
@@ -78,7 +87,12 @@ fn error_reply(state: &State, cmd_id: u32, e: DenoError) -> Buf {
     let error = b.create_string(&e.msg);
     let base = msg::Base::create(
         b,
-        &msg::BaseArgs { cmd_id, error_kind: e.kind, error: Some(error), ..Default::default() },
+        &msg::BaseArgs {
+            cmd_id,
+            error_kind: e.kind,
+            error: Some(error),
+            ..Default::default()
+        },
     );
     finish(b, base)
 }

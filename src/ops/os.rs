@@ -21,6 +21,9 @@ pub fn op_start(state: &State, base: &msg::Base, _data: Option<&mut [u8]>) -> Op
             typescript_version: Some(b.create_string(crate::TRANSPILER_VERSION)),
             no_color: std::env::var_os("NO_COLOR").is_some(),
         };
-        (msg::Any::StartRes, msg::StartRes::create(b, &args).as_union_value())
+        (
+            msg::Any::StartRes,
+            msg::StartRes::create(b, &args).as_union_value(),
+        )
     })))
 }

@@ -1,0 +1,24 @@
+# The README's two commands: `make run` (examples/number.ts) and `make test` (every check).
+# Both run tools/setup.sh first; it does nothing once third_party/ is complete.
+CARGO ?= cargo
+
+.PHONY: run test setup lint build clean
+
+run: setup
+	$(CARGO) run --release -- run examples/number.ts
+
+test: setup lint
+	$(CARGO) test --release
+
+lint: setup
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+build: setup
+	$(CARGO) build --release
+
+setup:
+	@bash tools/setup.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,176 @@
+//! Integration tests: runs the minideno binary on tests/testdata/*.ts and compares its
+//! output (stdout and stderr, interleaved) with NAME.out, where `[WILDCARD]` matches
+//! any text.
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_minideno");
+
+/// Runs minideno with `args` from the crate root; returns (exit code, combined output).
+fn minideno(args: &[&str], deno_dir: &Path) -> (i32, String) {
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DENO_DIR", deno_dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    // The command holds the pipe's write ends; they close when the child exits.
+    reader.read_to_string(&mut out).unwrap();
+    let status = child.wait().unwrap();
+    (status.code().unwrap_or(-1), out)
+}
+
+fn test_deno_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("deno_dir")
+}
+
+/// Does `actual` match `pattern`, where `[WILDCARD]` stands for any text?
+fn wildcard_match(pattern: &str, actual: &str) -> bool {
+    let mut parts = pattern.split("[WILDCARD]");
+    let first = parts.next().unwrap();
+    let Some(mut rest) = actual.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last) && rest.len() >= last.len()
+}
+
+fn check(args: &[&str], out_file: &str, exit: i32) {
+    let (code, output) = minideno(args, &test_deno_dir());
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(out_file);
+    let expected = std::fs::read_to_string(&expected_path).unwrap();
+    assert!(
+        wildcard_match(&expected, &output),
+        "output of minideno {args:?} does not match {out_file}\n--- expected\n{expected}\n--- actual\n{output}"
+    );
+    assert_eq!(
+        code, exit,
+        "exit code of minideno {args:?}; output:\n{output}"
+    );
+}
+
+/// `itest!(name: "file.ts", args..., exit = N)` runs `minideno run tests/testdata/file.ts args...`
+/// and compares with `tests/testdata/file.ts.out`.
+macro_rules! itest {
+    ($name:ident: $file:literal $(, $arg:literal)* ; exit = $exit:literal) => {
+        #[test]
+        fn $name() {
+            let file = concat!("tests/testdata/", $file);
+            check(&["run", file $(, $arg)*], &format!("{file}.out"), $exit);
+        }
+    };
+}
+
+itest!(hello: "hello.ts"; exit = 0);
+itest!(args: "args.ts", "one", "--two", "-3", "four five"; exit = 0);
+itest!(import_relative: "import_relative.ts"; exit = 0);
+itest!(top_level_await: "top_level_await.ts"; exit = 0);
+itest!(console_format: "console_format.ts"; exit = 0);
+itest!(error_uncaught: "error_uncaught.ts"; exit = 1);
+itest!(error_in_promise: "error_in_promise.ts"; exit = 1);
+itest!(error_syntax: "error_syntax.ts"; exit = 1);
+itest!(error_missing_import: "error_missing_import.ts"; exit = 1);
+itest!(error_bare_import: "error_bare_import.ts"; exit = 1);
+
+#[test]
+fn number_example() {
+    let (code, out) = minideno(&["run", "examples/number.ts"], &test_deno_dir());
+    assert_eq!((code, out.as_str()), (0, "The magic number is 42\n"));
+}
+
+#[test]
+fn missing_file() {
+    check(
+        &["run", "tests/testdata/missing.ts"],
+        "tests/testdata/missing_file.out",
+        1,
+    );
+}
+
+#[test]
+fn eval_typescript() {
+    let (code, out) = minideno(
+        &[
+            "eval",
+            "const n: number = 6; console.log(n * 7, import.meta.main)",
+        ],
+        &test_deno_dir(),
+    );
+    assert_eq!((code, out.as_str()), (0, "42 true\n"));
+}
+
+#[test]
+fn version_names_all_three() {
+    let (code, out) = minideno(&["--version"], &test_deno_dir());
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("minideno "), "{out}");
+    assert!(lines[1].starts_with("v8 10.2."), "{out}");
+    assert!(lines[2].starts_with("typescript oxc "), "{out}");
+}
+
+#[test]
+fn bad_command_lines_fail_cleanly() {
+    for args in [
+        &["run", "--bogus", "x.ts"][..],
+        &["frobnicate"],
+        &["run"],
+        &[],
+    ] {
+        let (code, out) = minideno(args, &test_deno_dir());
+        assert_eq!(code, 2, "minideno {args:?}: {out}");
+        assert!(!out.contains("panicked"), "minideno {args:?}: {out}");
+        assert!(out.contains("Usage:"), "minideno {args:?}: {out}");
+    }
+}
+
+#[test]
+fn compile_cache_follows_content_and_deno_dir() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache_test");
+    let _ = std::fs::remove_dir_all(&dir);
+    let deno_dir = dir.join("deno_dir");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("changing.ts");
+    let script_arg = script.to_str().unwrap();
+    let cached = || {
+        std::fs::read_dir(deno_dir.join("gen"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    std::fs::write(&script, "const a: number = 1;\nconsole.log(a);\n").unwrap();
+    assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
+    assert_eq!(cached(), 2, "one .js and one .js.map in DENO_DIR/gen");
+    // Same content: served from the cache, nothing new written.
+    assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
+    assert_eq!(cached(), 2);
+    // Changed content: recompiled.
+    std::fs::write(&script, "const a: number = 2;\nconsole.log(a);\n").unwrap();
+    assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "2\n".into()));
+    assert_eq!(cached(), 4);
+}
+
+#[test]
+fn wildcard_matching() {
+    assert!(wildcard_match("a[WILDCARD]c", "abbbc"));
+    assert!(wildcard_match("a[WILDCARD]", "a"));
+    assert!(!wildcard_match("a[WILDCARD]c", "abbb"));
+    assert!(!wildcard_match("abc", "abcd"));
+    assert!(wildcard_match("x[WILDCARD]y[WILDCARD]z", "x1y2z"));
+}

@@ -1,0 +1,2 @@
+console.log(Deno.args);
+console.log(Deno.args.length);

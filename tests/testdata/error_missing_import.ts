@@ -1,0 +1,2 @@
+import { nothing } from "./does_not_exist.ts";
+console.log(nothing);
