@@ -2,8 +2,10 @@
 import { DenoError, ErrorKind } from "./errors.ts";
 import { inspect } from "./console.ts";
 import { myNumber } from "./number.ts";
+import { exit, metrics, myPid, type StartInfo } from "./os.ts";
+import { resolve } from "./resolve.ts";
+import { echo, echoAsync, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
-import type { StartInfo } from "./os.ts";
 
 export function createDeno(core: Core, info: StartInfo) {
   return {
@@ -16,6 +18,14 @@ export function createDeno(core: Core, info: StartInfo) {
     execPath: () => info.execPath,
     cwd: () => info.cwd,
     myNumber,
+    myPid,
+    resolve,
+    exit,
+    metrics,
+    noop,
+    noopAsync,
+    echo,
+    echoAsync,
     inspect,
     DenoError,
     ErrorKind,

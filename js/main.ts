@@ -5,6 +5,7 @@ import { console, inspect } from "./console.ts";
 import { type Core, setCore } from "./dispatch.ts";
 import { createDeno } from "./deno.ts";
 import { start } from "./os.ts";
+import { clearInterval, clearTimeout, setInterval, setTimeout } from "./timers.ts";
 
 /** Formats an uncaught exception for `error: Uncaught ...`. */
 function formatUncaught(e: unknown): string {
@@ -19,5 +20,8 @@ function bootstrap(core: Core) {
   return formatUncaught;
 }
 
-Object.defineProperty(globalThis, "console", { value: console, writable: true, configurable: true });
+const globals = { console, setTimeout, setInterval, clearTimeout, clearInterval };
+for (const [name, value] of Object.entries(globals)) {
+  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+}
 Object.defineProperty(globalThis, "__bootstrap", { value: bootstrap, configurable: true });

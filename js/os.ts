@@ -1,4 +1,5 @@
-//! Process facts from the `Start` op: Deno.args, Deno.pid, Deno.version, ...
+//! Process APIs: the `Start` facts (Deno.args, Deno.pid, ...), Deno.myPid(),
+//! Deno.exit(), Deno.metrics().
 import * as msg from "../gen/msg.ts";
 import { sendSync, startOp } from "./dispatch.ts";
 
@@ -15,8 +16,8 @@ export interface StartInfo {
 export function start(): StartInfo {
   const b = startOp();
   msg.Start.startStart(b);
-  const base = sendSync(msg.Any.Start, msg.Start.endStart(b));
-  const res = base!.inner(new msg.StartRes()) as msg.StartRes;
+  const base = sendSync(msg.Any.Start, msg.Start.endStart(b))!;
+  const res = base.inner(new msg.StartRes()) as msg.StartRes;
   const args: string[] = [];
   for (let i = 0; i < res.argvLength(); i++) args.push(res.argv(i));
   return {
@@ -31,5 +32,48 @@ export function start(): StartInfo {
       v8: res.v8Version()!,
       typescript: res.typescriptVersion()!,
     },
+  };
+}
+
+const myPidRes = new msg.MyPidRes();
+
+/** The process id, asked of the Rust side every time (a sync op). */
+export function myPid(): number {
+  const b = startOp();
+  msg.MyPid.startMyPid(b);
+  const base = sendSync(msg.Any.MyPid, msg.MyPid.endMyPid(b))!;
+  return (base.inner(myPidRes) as msg.MyPidRes).pid();
+}
+
+/** Ends the process now with `code` (default 0). */
+export function exit(code = 0): never {
+  if (!Number.isInteger(code) || code < -2147483648 || code > 2147483647) {
+    throw new TypeError(`Deno.exit: code must be a 32-bit integer, got ${String(code)}`);
+  }
+  const b = startOp();
+  sendSync(msg.Any.Exit, msg.Exit.createExit(b, code));
+  throw new Error("unreachable: the process should have exited");
+}
+
+export interface Metrics {
+  opsDispatched: number;
+  opsCompleted: number;
+  bytesSentControl: number;
+  bytesSentData: number;
+  bytesReceived: number;
+}
+
+/** Traffic through the one door since start (this call included). */
+export function metrics(): Metrics {
+  const b = startOp();
+  msg.Metrics.startMetrics(b);
+  const base = sendSync(msg.Any.Metrics, msg.Metrics.endMetrics(b))!;
+  const res = base.inner(new msg.MetricsRes()) as msg.MetricsRes;
+  return {
+    opsDispatched: Number(res.opsDispatched()),
+    opsCompleted: Number(res.opsCompleted()),
+    bytesSentControl: Number(res.bytesSentControl()),
+    bytesSentData: Number(res.bytesSentData()),
+    bytesReceived: Number(res.bytesReceived()),
   };
 }

@@ -59,6 +59,12 @@ impl From<io::Error> for DenoError {
 
 impl From<flatbuffers::InvalidFlatbuffer> for DenoError {
     fn from(e: flatbuffers::InvalidFlatbuffer) -> Self {
-        DenoError::new(ErrorKind::InvalidData, format!("malformed message: {e}"))
+        // The verifier's Display adds an error trace after the first line.
+        let e = e.to_string();
+        let first = e.lines().next().unwrap_or_default();
+        DenoError::new(
+            ErrorKind::InvalidData,
+            format!("malformed message: {first}"),
+        )
     }
 }

@@ -5,10 +5,12 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::Once;
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::FutureExt;
 use url::Url;
 
 use crate::modules::{self, ModuleMap};
-use crate::ops::{self, Op};
+use crate::ops::{self, Dispatched, PendingOp};
 use crate::source_maps;
 use crate::state::State;
 
@@ -47,10 +49,22 @@ struct PendingRejections(Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>);
 /// The userland's formatter for uncaught errors (returned by `__bootstrap`).
 struct FormatUncaught(v8::Global<v8::Function>);
 
+/// Async ops in flight.
+#[derive(Default)]
+struct PendingOps(FuturesUnordered<PendingOp>);
+
+/// The callback `Deno.core.recv(cb)` registered for async replies.
+#[derive(Default)]
+struct RecvCallback(Option<v8::Global<v8::Function>>);
+
 pub struct Isolate {
     // Field order matters: globals must drop before the isolate that owns them.
     context: v8::Global<v8::Context>,
     isolate: v8::OwnedIsolate,
+    /// Drives async ops and timers; blocking work goes to its blocking pool.
+    runtime: tokio::runtime::Runtime,
+    /// Finished replies of one event-loop turn, sent to JS together; reused.
+    batch: Vec<u8>,
 }
 
 impl Isolate {
@@ -66,6 +80,15 @@ impl Isolate {
         isolate.set_slot(Rc::new(state));
         isolate.set_slot(ModuleMap::default());
         isolate.set_slot(PendingRejections::default());
+        isolate.set_slot(PendingOps::default());
+        isolate.set_slot(RecvCallback::default());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| ScriptError(format!("cannot start the event loop: {e}")))?;
+        // Ops start futures and blocking tasks from inside JS calls: keep the runtime
+        // entered for the isolate's whole life on this thread.
+        std::mem::forget(runtime.enter());
 
         let context = {
             let scope = &mut v8::HandleScope::new(&mut isolate);
@@ -73,9 +96,10 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             let dispatch = v8::Function::new(scope, dispatch).unwrap();
-            for name in ["dispatch", "send"] {
+            let recv = v8::Function::new(scope, recv).unwrap();
+            for (name, f) in [("dispatch", dispatch), ("send", dispatch), ("recv", recv)] {
                 let key = v8::String::new(scope, name).unwrap();
-                core.set(scope, key.into(), dispatch.into());
+                core.set(scope, key.into(), f.into());
             }
             let tc = &mut v8::TryCatch::new(scope);
             let key = v8::String::new(tc, "__bootstrap").unwrap();
@@ -100,7 +124,26 @@ impl Isolate {
             tc.set_slot(hook);
             v8::Global::new(tc, context)
         };
-        Ok(Isolate { context, isolate })
+        Ok(Isolate {
+            context,
+            isolate,
+            runtime,
+            batch: Vec::new(),
+        })
+    }
+
+    /// Adds a native function `name` to the global object: for embedders (the
+    /// benchmarks use it for a do-nothing callback, the floor of a JS->Rust call).
+    pub fn set_global_function(
+        &mut self,
+        name: &str,
+        callback: impl v8::MapFnTo<v8::FunctionCallback>,
+    ) {
+        let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+        let f = v8::Function::new(scope, callback).unwrap();
+        let key = v8::String::new(scope, name).unwrap();
+        let global = scope.get_current_context().global(scope);
+        global.set(scope, key.into(), f.into());
     }
 
     /// Loads module `url` with its imports (`source` stands in for the file, for eval),
@@ -141,18 +184,53 @@ impl Isolate {
         }
     }
 
-    /// Runs microtasks until the program is quiet; fails on an unhandled rejection.
-    /// `main` (the main module's evaluation) is reported by its caller instead.
+    /// Runs the event loop until no op and no timer is pending: each turn waits for
+    /// an async op to finish, hands every finished reply to JS in one call, then runs
+    /// microtasks. Fails on an unhandled rejection (except `main`, the main module's
+    /// evaluation, which its caller reports).
     fn run_event_loop(
         &mut self,
         main: Option<&v8::Global<v8::Promise>>,
     ) -> Result<(), ScriptError> {
+        loop {
+            {
+                let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+                scope.perform_microtask_checkpoint();
+                let rejections =
+                    std::mem::take(&mut scope.get_slot_mut::<PendingRejections>().unwrap().0);
+                if let Some((_, e)) = rejections.into_iter().find(|(p, _)| Some(p) != main) {
+                    let e = v8::Local::new(scope, e);
+                    return Err(uncaught(scope, e, true));
+                }
+            }
+            let pending = &mut self.isolate.get_slot_mut::<PendingOps>().unwrap().0;
+            let Some(first) = self.runtime.block_on(pending.next()) else {
+                return Ok(());
+            };
+            self.batch.clear();
+            self.batch.extend_from_slice(&first);
+            while let Some(Some(reply)) = pending.next().now_or_never() {
+                self.batch.extend_from_slice(&reply);
+            }
+            self.deliver_batch()?;
+        }
+    }
+
+    /// Calls the `Deno.core.recv` callback once with every reply of this turn.
+    fn deliver_batch(&mut self) -> Result<(), ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
-        scope.perform_microtask_checkpoint();
-        let rejections = std::mem::take(&mut scope.get_slot_mut::<PendingRejections>().unwrap().0);
-        if let Some((_, e)) = rejections.into_iter().find(|(p, _)| Some(p) != main) {
-            let e = v8::Local::new(scope, e);
-            return Err(uncaught(scope, e, true));
+        let Some(cb) = scope.get_slot::<RecvCallback>().unwrap().0.clone() else {
+            return Err(ScriptError(
+                "async replies arrived but Deno.core.recv was never called".into(),
+            ));
+        };
+        let cb = v8::Local::new(scope, cb);
+        let batch = uint8_array(scope, &self.batch);
+        let tc = &mut v8::TryCatch::new(scope);
+        let undefined = v8::undefined(tc).into();
+        if cb.call(tc, undefined, &[batch.into()]).is_none() {
+            let e = tc.exception().unwrap_or(undefined);
+            return Err(uncaught(tc, e, false));
         }
         Ok(())
     }
@@ -262,13 +340,34 @@ fn dispatch(
         }
     }
     match ops::dispatch(&state, control, data) {
-        Op::Sync(buf) if buf.is_empty() => rv.set(v8::null(scope).into()),
-        Op::Sync(buf) => {
+        Err(e) => throw_type_error(scope, &format!("Deno.core.dispatch: {e}")),
+        Ok(Dispatched::Reply(buf)) if buf.is_empty() => rv.set(v8::null(scope).into()),
+        Ok(Dispatched::Reply(buf)) => {
             let len = buf.len();
             let store = v8::ArrayBuffer::new_backing_store_from_boxed_slice(buf).make_shared();
             let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
             let u8a = v8::Uint8Array::new(scope, ab, 0, len).unwrap();
             rv.set(u8a.into());
         }
+        Ok(Dispatched::Pending(op)) => {
+            scope.get_slot_mut::<PendingOps>().unwrap().0.push(op);
+            rv.set(v8::null(scope).into());
+        }
     }
+}
+
+/// `Deno.core.recv(cb)`: registers the one callback that receives async replies.
+fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v8::ReturnValue) {
+    let Ok(cb) = v8::Local::<v8::Function>::try_from(args.get(0)) else {
+        return throw_type_error(scope, "Deno.core.recv: callback must be a function");
+    };
+    let cb = v8::Global::new(scope, cb);
+    scope.get_slot_mut::<RecvCallback>().unwrap().0 = Some(cb);
+}
+
+/// A new Uint8Array holding a copy of `bytes`.
+fn uint8_array<'s>(scope: &mut v8::HandleScope<'s>, bytes: &[u8]) -> v8::Local<'s, v8::Uint8Array> {
+    let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes.to_vec()).make_shared();
+    let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
+    v8::Uint8Array::new(scope, ab, 0, bytes.len()).unwrap()
 }

@@ -1,9 +1,10 @@
-//! Per-isolate state shared by the ops: the process facts `Start` reports and the
-//! reused reply builder.
-use std::cell::RefCell;
+//! Per-isolate state shared by the ops: the process facts `Start` reports, the
+//! reused reply builder, the metrics counters and the isolate's one timer.
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
 use flatbuffers::FlatBufferBuilder;
+use tokio::sync::oneshot;
 
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
@@ -13,6 +14,9 @@ pub struct State {
     pub cwd: PathBuf,
     /// Replies are built here; it keeps its capacity across ops.
     pub builder: RefCell<FlatBufferBuilder<'static>>,
+    pub metrics: Metrics,
+    /// Stops the pending GlobalTimer, if one is set.
+    pub timer: RefCell<Option<oneshot::Sender<()>>>,
 }
 
 impl State {
@@ -22,6 +26,35 @@ impl State {
             main_module,
             cwd: std::env::current_dir().unwrap_or_default(),
             builder: RefCell::new(FlatBufferBuilder::with_capacity(1024)),
+            metrics: Metrics::default(),
+            timer: RefCell::new(None),
         }
     }
+}
+
+/// What `Deno.metrics()` reports: the traffic through the one door.
+#[derive(Default, Debug)]
+pub struct Metrics {
+    pub ops_dispatched: Cell<u64>,
+    pub ops_completed: Cell<u64>,
+    pub bytes_sent_control: Cell<u64>,
+    pub bytes_sent_data: Cell<u64>,
+    pub bytes_received: Cell<u64>,
+}
+
+impl Metrics {
+    pub fn count_dispatched(&self, control: usize, data: usize) {
+        add(&self.ops_dispatched, 1);
+        add(&self.bytes_sent_control, control);
+        add(&self.bytes_sent_data, data);
+    }
+
+    pub fn count_completed(&self, reply: usize) {
+        add(&self.ops_completed, 1);
+        add(&self.bytes_received, reply);
+    }
+}
+
+fn add(counter: &Cell<u64>, n: usize) {
+    counter.set(counter.get() + n as u64);
 }

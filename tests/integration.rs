@@ -87,11 +87,35 @@ itest!(error_in_promise: "error_in_promise.ts"; exit = 1);
 itest!(error_syntax: "error_syntax.ts"; exit = 1);
 itest!(error_missing_import: "error_missing_import.ts"; exit = 1);
 itest!(error_bare_import: "error_bare_import.ts"; exit = 1);
+itest!(my_pid: "my_pid.ts"; exit = 0);
+itest!(resolve: "resolve.ts"; exit = 0);
+itest!(exit: "exit.ts"; exit = 3);
+itest!(exit_bad_code: "exit_bad_code.ts"; exit = 0);
+itest!(metrics: "metrics.ts"; exit = 0);
+itest!(timers: "timers.ts"; exit = 1);
+itest!(async_many: "async_many.ts"; exit = 0);
+itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
 
 #[test]
 fn number_example() {
     let (code, out) = minideno(&["run", "examples/number.ts"], &test_deno_dir());
     assert_eq!((code, out.as_str()), (0, "The magic number is 42\n"));
+}
+
+#[test]
+fn examples_my_pid_and_resolve() {
+    let (code, out) = minideno(&["run", "examples/my_pid.ts"], &test_deno_dir());
+    let pid: u32 = out
+        .trim()
+        .strip_prefix("My pid is ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    assert!(code == 0 && pid > 1, "{out}");
+    let (code, out) = minideno(&["run", "examples/resolve.ts"], &test_deno_dir());
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "localhost resolves to 127.0.0.1\n")
+    );
 }
 
 #[test]
