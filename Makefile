@@ -2,7 +2,7 @@
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
 
-.PHONY: run test setup lint build clean
+.PHONY: run test setup lint build bench clean
 
 run: setup
 	$(CARGO) run --release -- run examples/number.ts
@@ -13,6 +13,9 @@ test: setup lint
 lint: setup
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
+
+bench: setup
+	$(CARGO) bench --bench dispatch
 
 build: setup
 	$(CARGO) build --release

@@ -161,7 +161,10 @@ fn link_userland(src: &ModuleSources) -> String {
     s
 }
 
-/// Module instances by id; a module is evaluated once, on first import.
+/// Module instances by id; a module is evaluated once, on first import. Once it has
+/// run, importers get a plain object of its exports' values rather than the live
+/// accessors: property loads on it are fast (the userland exports no binding that
+/// changes after its module has run).
 const LOADER: &str = r#"};
 const instances = new Map();
 function load(id) {
@@ -169,7 +172,7 @@ function load(id) {
   if (instance) return instance.ready;
   const [deps, body] = defs[id];
   const exports = Object.create(null);
-  instance = { exports, ready: undefined };
+  instance = { ready: undefined };
   instances.set(id, instance);
   const importer = (spec) => load(deps[spec]);
   const exportAll = (mod) => {
@@ -179,7 +182,11 @@ function load(id) {
       }
     }
   };
-  instance.ready = body(importer, importer, exports, exportAll, {}).then(() => exports);
+  instance.ready = body(importer, importer, exports, exportAll, {}).then(() => {
+    const values = {};
+    for (const key of Object.keys(exports)) values[key] = exports[key];
+    return Object.freeze(values);
+  });
   return instance.ready;
 }
 "#;

@@ -21,7 +21,8 @@ export function echo(data: ArrayBufferView): Uint8Array {
   const b = startOp();
   msg.Echo.startEcho(b);
   const base = sendSync(msg.Any.Echo, msg.Echo.endEcho(b), data)!;
-  return (base.inner(echoRes) as msg.EchoRes).dataArray()!;
+  // A copy: the reply's bytes live in the shared buffer, reused by the next op.
+  return (base.inner(echoRes) as msg.EchoRes).dataArray()!.slice();
 }
 
 /** As echo, with the reply delivered by the event loop. */

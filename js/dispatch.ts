@@ -11,6 +11,8 @@ export interface Core {
   dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
   send(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
   recv(cb: (replies: Uint8Array) => void): void;
+  /** Where sync replies are written; dispatch returns views of it. */
+  shared: ArrayBuffer;
 }
 
 export interface Resolvers {
@@ -19,6 +21,8 @@ export interface Resolvers {
 }
 
 let core: Core;
+/** Reads sync replies in place, in core.shared. */
+let sharedBB: flatbuffers.ByteBuffer;
 const builder = new flatbuffers.Builder(1024);
 const promiseTable = new Map<number, Resolvers>();
 let nextCmdId = 1;
@@ -27,6 +31,7 @@ const syncBase = new msg.Base();
 
 export function setCore(c: Core): void {
   core = c;
+  sharedBB = new flatbuffers.ByteBuffer(new Uint8Array(core.shared));
   core.recv(handleAsyncReplies);
 }
 
@@ -59,8 +64,8 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
 }
 
 /**
- * Sends a sync op; returns the reply's Base (valid until the next op is sent), or
- * null when the op replies nothing.
+ * Sends a sync op; returns the reply's Base, or null when the op replies nothing.
+ * The Base reads the shared reply buffer: use it before sending another op.
  */
 export function sendSync(
   innerType: msg.Any,
@@ -69,7 +74,10 @@ export function sendSync(
 ): msg.Base | null {
   const [, reply] = send(true, innerType, inner, zeroCopy);
   if (reply == null) return null;
-  const base = msg.Base.getSizePrefixedRootAsBase(new flatbuffers.ByteBuffer(reply), syncBase);
+  let bb = sharedBB;
+  if (reply.buffer === core.shared) bb.setPosition(0);
+  else bb = new flatbuffers.ByteBuffer(reply); // too big for the shared buffer
+  const base = msg.Base.getSizePrefixedRootAsBase(bb, syncBase);
   const err = errorOf(base);
   if (err) throw err;
   return base;

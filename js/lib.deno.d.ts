@@ -13,6 +13,26 @@ declare namespace Deno {
   export function cwd(): string;
   /** The tutorial's API: resolves to 42, computed in TypeScript without an op. */
   export function myNumber(): Promise<number>;
+  /** The process id, from a sync op (the tutorial's). */
+  export function myPid(): number;
+  /** The first IPv4 address of `hostname`, from an async op on the blocking pool. */
+  export function resolve(hostname: string): Promise<string>;
+  /** Ends the process with `code` (a 32-bit integer, default 0). */
+  export function exit(code?: number): never;
+  /** Traffic through the one door since start (this call included). */
+  export function metrics(): {
+    opsDispatched: number;
+    opsCompleted: number;
+    bytesSentControl: number;
+    bytesSentData: number;
+    bytesReceived: number;
+  };
+  /** Benchmark ops: the door's own cost, sync and async. */
+  export function noop(): void;
+  export function noopAsync(): Promise<void>;
+  /** Benchmark ops: `data` in through the zero-copy buffer, a copy back in the reply. */
+  export function echo(data: ArrayBufferView): Uint8Array;
+  export function echoAsync(data: ArrayBufferView): Promise<Uint8Array>;
   /** Formats a value the way console.log does. */
   export function inspect(value: unknown): string;
 
@@ -50,9 +70,22 @@ declare namespace Deno {
 
   /** The native door. Everything above is built on it. */
   export const core: {
-    /** Sends a `Base` message; returns the reply, or null when there is none. */
+    /**
+     * Sends a `Base` message. Returns a sync op's reply (a view of `shared`, valid
+     * until the next dispatch), or null (no reply, or an async op). Throws a TypeError
+     * for a message that is not a valid request.
+     */
     dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
     /** Another name for `dispatch`. */
     send(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
+    /** Registers the callback that receives each event-loop turn's async replies. */
+    recv(cb: (replies: Uint8Array) => void): void;
+    /** Where sync replies are written. */
+    shared: ArrayBuffer;
   };
 }
+
+declare function setTimeout(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): number;
+declare function setInterval(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): number;
+declare function clearTimeout(id?: number): void;
+declare function clearInterval(id?: number): void;

@@ -53,6 +53,16 @@ struct FormatUncaught(v8::Global<v8::Function>);
 #[derive(Default)]
 struct PendingOps(FuturesUnordered<PendingOp>);
 
+/// Sync replies are copied here and handed to JS as a view (`Deno.core.shared`), so
+/// a sync op allocates no ArrayBuffer; a reply is valid until the next dispatch.
+struct SharedReply {
+    store: v8::SharedRef<v8::BackingStore>,
+    buffer: v8::Global<v8::ArrayBuffer>,
+}
+
+/// Replies longer than this get an ArrayBuffer of their own.
+const SHARED_REPLY_SIZE: usize = 128 * 1024;
+
 /// The callback `Deno.core.recv(cb)` registered for async replies.
 #[derive(Default)]
 struct RecvCallback(Option<v8::Global<v8::Function>>);
@@ -97,9 +107,20 @@ impl Isolate {
             let core = v8::Object::new(scope);
             let dispatch = v8::Function::new(scope, dispatch).unwrap();
             let recv = v8::Function::new(scope, recv).unwrap();
-            for (name, f) in [("dispatch", dispatch), ("send", dispatch), ("recv", recv)] {
+            let store = v8::ArrayBuffer::new_backing_store_from_vec(vec![0; SHARED_REPLY_SIZE])
+                .make_shared();
+            let shared = v8::ArrayBuffer::with_backing_store(scope, &store);
+            let buffer = v8::Global::new(scope, shared);
+            scope.set_slot(Rc::new(SharedReply { store, buffer }));
+            let members = [
+                ("dispatch", dispatch.into()),
+                ("send", dispatch.into()),
+                ("recv", recv.into()),
+                ("shared", shared.into()),
+            ];
+            for (name, value) in members {
                 let key = v8::String::new(scope, name).unwrap();
-                core.set(scope, key.into(), f.into());
+                core.set(scope, key.into(), value);
             }
             let tc = &mut v8::TryCatch::new(scope);
             let key = v8::String::new(tc, "__bootstrap").unwrap();
@@ -225,7 +246,7 @@ impl Isolate {
             ));
         };
         let cb = v8::Local::new(scope, cb);
-        let batch = uint8_array(scope, &self.batch);
+        let batch = uint8_array(scope, self.batch.as_slice().into());
         let tc = &mut v8::TryCatch::new(scope);
         let undefined = v8::undefined(tc).into();
         if cb.call(tc, undefined, &[batch.into()]).is_none() {
@@ -342,13 +363,20 @@ fn dispatch(
     match ops::dispatch(&state, control, data) {
         Err(e) => throw_type_error(scope, &format!("Deno.core.dispatch: {e}")),
         Ok(Dispatched::Reply(buf)) if buf.is_empty() => rv.set(v8::null(scope).into()),
-        Ok(Dispatched::Reply(buf)) => {
-            let len = buf.len();
-            let store = v8::ArrayBuffer::new_backing_store_from_boxed_slice(buf).make_shared();
-            let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
-            let u8a = v8::Uint8Array::new(scope, ab, 0, len).unwrap();
-            rv.set(u8a.into());
+        Ok(Dispatched::Reply(buf)) if buf.len() <= SHARED_REPLY_SIZE => {
+            let shared = scope
+                .get_slot::<Rc<SharedReply>>()
+                .expect("SharedReply slot")
+                .clone();
+            let data = shared.store.data().expect("shared reply buffer").as_ptr() as *mut u8;
+            // SAFETY: the store holds SHARED_REPLY_SIZE bytes and outlives this call;
+            // no JS runs between this copy and the caller reading the view.
+            unsafe { std::ptr::copy_nonoverlapping(buf.as_ptr(), data, buf.len()) };
+            let buffer = v8::Local::new(scope, &shared.buffer);
+            let view = v8::Uint8Array::new(scope, buffer, 0, buf.len()).unwrap();
+            rv.set(view.into());
         }
+        Ok(Dispatched::Reply(buf)) => rv.set(uint8_array(scope, buf).into()),
         Ok(Dispatched::Pending(op)) => {
             scope.get_slot_mut::<PendingOps>().unwrap().0.push(op);
             rv.set(v8::null(scope).into());
@@ -365,9 +393,13 @@ fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v
     scope.get_slot_mut::<RecvCallback>().unwrap().0 = Some(cb);
 }
 
-/// A new Uint8Array holding a copy of `bytes`.
-fn uint8_array<'s>(scope: &mut v8::HandleScope<'s>, bytes: &[u8]) -> v8::Local<'s, v8::Uint8Array> {
-    let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes.to_vec()).make_shared();
+/// A new Uint8Array that owns `bytes`.
+fn uint8_array<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    bytes: Box<[u8]>,
+) -> v8::Local<'s, v8::Uint8Array> {
+    let len = bytes.len();
+    let store = v8::ArrayBuffer::new_backing_store_from_boxed_slice(bytes).make_shared();
     let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
-    v8::Uint8Array::new(scope, ab, 0, bytes.len()).unwrap()
+    v8::Uint8Array::new(scope, ab, 0, len).unwrap()
 }

@@ -266,7 +266,12 @@ mod tests {
     #[test]
     fn garbage_is_rejected_as_invalid_data() {
         let state = state();
-        for garbage in [&[][..], &[1, 2, 3], &[0xff; 64], &[8, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f]] {
+        for garbage in [
+            &[][..],
+            &[1, 2, 3],
+            &[0xff; 64],
+            &[8, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f],
+        ] {
             let e = rejected(dispatch(&state, garbage, None));
             assert_eq!(e.kind, ErrorKind::InvalidData, "{garbage:?}");
             assert!(
