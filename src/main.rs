@@ -49,5 +49,8 @@ fn run(
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
     let mut isolate = Isolate::new(State::new(args, Some(url.to_string())))?;
-    isolate.run_module(&url, source)
+    let result = isolate.run_module(&url, source);
+    // The process exits next: tearing the isolate down would only cost time.
+    std::mem::forget(isolate);
+    result
 }

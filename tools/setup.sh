@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tp="$root/third_party"
 patch_file="$root/tools/v8-0.43.1-libnode.diff"
 stamp="$tp/.setup-done"
-stamp_key="$(sha256sum "$patch_file" "$0" | sha256sum | cut -c1-16)"
+stamp_key="$(cat "$patch_file" "$0" | sha256sum | cut -c1-16)"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_key" ]; then
   exit 0
