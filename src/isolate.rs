@@ -96,9 +96,6 @@ impl Isolate {
             .enable_time()
             .build()
             .map_err(|e| ScriptError(format!("cannot start the event loop: {e}")))?;
-        // Ops start futures and blocking tasks from inside JS calls: keep the runtime
-        // entered for the isolate's whole life on this thread.
-        std::mem::forget(runtime.enter());
 
         let context = {
             let scope = &mut v8::HandleScope::new(&mut isolate);
@@ -170,6 +167,9 @@ impl Isolate {
     /// Loads module `url` with its imports (`source` stands in for the file, for eval),
     /// evaluates it and runs the event loop until nothing is pending.
     pub fn run_module(&mut self, url: &Url, source: Option<String>) -> Result<(), ScriptError> {
+        // Handlers may use Tokio (spawn a blocking task, make a timer) from inside JS.
+        let runtime = self.runtime.handle().clone();
+        let _entered = runtime.enter();
         let promise = {
             let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
             let module = modules::load(scope, url, source, true).map_err(ScriptError)?;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Startup, side by side in one run: `minideno run hello.ts`, an empty C program linked
 # to libnode.so.108 (the floor of this V8 route), and real Deno 2.x (npm package, as a
-# peer in target/peers, never a dependency). Prints median wall time (hyperfine) and
-# median peak RSS (/usr/bin/time) of each. Usage: tools/bench-startup.sh [RUNS]
+# peer in target/peers, never a dependency). Prints the median wall time and median
+# peak RSS of each. Usage: tools/bench-startup.sh [RUNS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
@@ -11,10 +11,6 @@ lib="$root/third_party/libnode/usr/lib/x86_64-linux-gnu"
 hello="$root/tests/testdata/hello.ts"
 
 bash "$root/tools/setup.sh"
-sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-for tool in hyperfine time; do
-  dpkg -s "$tool" >/dev/null 2>&1 || sudo_ apt-get install -y -q "$tool" >/dev/null
-done
 mkdir -p "$peers"
 [ -x "$peers/node_modules/.bin/deno" ] || npm install --prefix "$peers" --no-save --silent deno@2 >/dev/null
 printf 'int main(void) { return 0; }\n' >"$peers/floor.c"
@@ -28,22 +24,30 @@ export DENO_DIR="$peers/deno_dir" NO_COLOR=1
 "$minideno" run "$hello" >/dev/null
 "$deno" run "$hello" >/dev/null
 
-names=("minideno run hello.ts" "C program linked to libnode.so.108" "deno run hello.ts ($("$deno" --version | head -1 | cut -d' ' -f2))")
-cmds=("$minideno run $hello" "$peers/floor" "$deno run $hello")
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$peers/startup.json" "${cmds[@]}" >/dev/null
-
-median_rss_kib() {
-  local samples=()
-  for _ in $(seq "$runs"); do
-    samples+=("$( { /usr/bin/time -f '%M' "$@" >/dev/null; } 2>&1 | tail -1)")
-  done
-  printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
-printf '%-42s %12s %14s\n' "command ($runs runs)" "median wall" "median peak RSS"
-for i in "${!cmds[@]}"; do
-  wall=$(python3 -c "import json,sys; r=json.load(open('$peers/startup.json'))['results'][$i]; print(f\"{r['median']*1000:.1f} ms\")")
-  # shellcheck disable=SC2086
-  rss=$(median_rss_kib ${cmds[$i]})
-  printf '%-42s %12s %11s MiB\n' "${names[$i]}" "$wall" "$(awk "BEGIN {printf \"%.1f\", $rss/1024}")"
-done
+# Rounds interleave the commands, so that drift in the machine's load hits all alike;
+# wait4 gives each run's own peak RSS.
+python3 - "$runs" "$minideno" "$peers/floor" "$deno" "$hello" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, minideno, floor, deno, hello = int(sys.argv[1]), *sys.argv[2:]
+version = subprocess.run([deno, "--version"], capture_output=True, text=True).stdout.split()[1]
+cases = [("minideno run hello.ts", [minideno, "run", hello]),
+         ("C program linked to libnode.so.108", [floor]),
+         (f"deno run hello.ts ({version})", [deno, "run", hello])]
+walls = {name: [] for name, _ in cases}
+rss = {name: [] for name, _ in cases}
+devnull = os.open(os.devnull, os.O_WRONLY)
+for _ in range(3 + runs):
+    for name, argv in cases:
+        t0 = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1)])
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - t0
+        if status != 0:
+            sys.exit(f"{name}: exit status {status}")
+        walls[name].append(wall * 1e3)
+        rss[name].append(usage.ru_maxrss / 1024)
+print(f"{'command (median of ' + str(runs) + ' runs)':<42} {'wall':>9} {'peak RSS':>11}")
+for name, _ in cases:
+    w, r = walls[name][3:], rss[name][3:]  # the first 3 rounds warm the page cache
+    print(f"{name:<42} {statistics.median(w):6.1f} ms {statistics.median(r):7.1f} MiB")
+PY

@@ -156,36 +156,37 @@ pub fn reply<F>(state: &State, cmd_id: u32, build: F) -> Buf
 where
     F: FnOnce(&mut FlatBufferBuilder<'static>) -> (msg::Any, WIPOffset<UnionWIPOffset>),
 {
-    let b = &mut *state.builder.borrow_mut();
-    let (inner_type, inner) = build(b);
-    let base = msg::Base::create(
-        b,
-        &msg::BaseArgs {
+    build_base(state, |b| {
+        let (inner_type, inner) = build(b);
+        msg::BaseArgs {
             cmd_id,
             inner_type,
             inner: Some(inner),
             ..Default::default()
-        },
-    );
-    finish(b, base)
+        }
+    })
 }
 
 pub fn error_reply(state: &State, cmd_id: u32, e: DenoError) -> Buf {
-    let b = &mut *state.builder.borrow_mut();
-    let error = b.create_string(&e.msg);
-    let base = msg::Base::create(
-        b,
-        &msg::BaseArgs {
+    build_base(state, |b| {
+        let error = Some(b.create_string(&e.msg));
+        msg::BaseArgs {
             cmd_id,
             error_kind: e.kind,
-            error: Some(error),
+            error,
             ..Default::default()
-        },
-    );
-    finish(b, base)
+        }
+    })
 }
 
-fn finish(b: &mut FlatBufferBuilder<'static>, base: WIPOffset<msg::Base>) -> Buf {
+/// Serializes the `Base` that `fields` describes (size-prefixed) and resets the builder.
+fn build_base<'b, F>(state: &'b State, fields: F) -> Buf
+where
+    F: FnOnce(&mut FlatBufferBuilder<'static>) -> msg::BaseArgs<'b>,
+{
+    let b = &mut *state.builder.borrow_mut();
+    let args = fields(b);
+    let base = msg::Base::create(b, &args);
     b.finish_size_prefixed(base, None);
     let buf = b.finished_data().into();
     b.reset();
