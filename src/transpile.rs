@@ -57,7 +57,9 @@ pub fn transpile(
         return Err(diagnostic(e));
     }
     let mut program = parsed.program;
+    // The TypeScript transform needs enum members evaluated to emit enums.
     let scoping = SemanticBuilder::new()
+        .with_enum_eval(true)
         .build(&program)
         .semantic
         .into_scoping();

@@ -82,6 +82,7 @@ itest!(args: "args.ts", "one", "--two", "-3", "four five"; exit = 0);
 itest!(import_relative: "import_relative.ts"; exit = 0);
 itest!(top_level_await: "top_level_await.ts"; exit = 0);
 itest!(console_format: "console_format.ts"; exit = 0);
+itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);
 itest!(error_in_promise: "error_in_promise.ts"; exit = 1);
 itest!(error_syntax: "error_syntax.ts"; exit = 1);
