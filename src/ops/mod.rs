@@ -226,6 +226,13 @@ mod tests {
         b.finished_data().to_vec()
     }
 
+    fn my_pid_request() -> Vec<u8> {
+        request(true, |b| {
+            let inner = msg::MyPid::create(b, &msg::MyPidArgs {});
+            (msg::Any::MyPid, inner.as_union_value())
+        })
+    }
+
     fn reply_base(buf: &[u8]) -> msg::Base<'_> {
         flatbuffers::size_prefixed_root::<msg::Base>(buf).expect("a valid reply")
     }
@@ -248,12 +255,7 @@ mod tests {
     #[test]
     fn my_pid_replies_the_real_pid() {
         let state = state();
-        let req = request(true, |b| {
-            (
-                msg::Any::MyPid,
-                msg::MyPid::create(b, &msg::MyPidArgs {}).as_union_value(),
-            )
-        });
+        let req = my_pid_request();
         let buf = sync_reply(dispatch(&state, &req, None));
         let base = reply_base(&buf);
         assert_eq!(base.cmd_id(), 7);
@@ -291,12 +293,7 @@ mod tests {
     #[test]
     fn truncated_message_is_rejected() {
         let state = state();
-        let req = request(true, |b| {
-            (
-                msg::Any::MyPid,
-                msg::MyPid::create(b, &msg::MyPidArgs {}).as_union_value(),
-            )
-        });
+        let req = my_pid_request();
         for len in 0..req.len() {
             let e = rejected(dispatch(&state, &req[..len], None));
             assert_eq!(e.kind, ErrorKind::InvalidData, "truncated to {len}");
