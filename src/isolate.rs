@@ -73,8 +73,6 @@ pub struct Isolate {
     isolate: v8::OwnedIsolate,
     /// Drives async ops and timers; blocking work goes to its blocking pool.
     runtime: tokio::runtime::Runtime,
-    /// Finished replies of one event-loop turn, sent to JS together; reused.
-    batch: Vec<u8>,
 }
 
 impl Isolate {
@@ -146,7 +144,6 @@ impl Isolate {
             context,
             isolate,
             runtime,
-            batch: Vec::new(),
         })
     }
 
@@ -190,7 +187,7 @@ impl Isolate {
                 .expect("module evaluation gives a promise");
             v8::Global::new(tc, promise)
         };
-        self.run_event_loop(Some(&promise))?;
+        self.run_event_loop(&promise)?;
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
         let promise = v8::Local::new(scope, promise);
         match promise.state() {
@@ -209,17 +206,14 @@ impl Isolate {
     /// an async op to finish, hands every finished reply to JS in one call, then runs
     /// microtasks. Fails on an unhandled rejection (except `main`, the main module's
     /// evaluation, which its caller reports).
-    fn run_event_loop(
-        &mut self,
-        main: Option<&v8::Global<v8::Promise>>,
-    ) -> Result<(), ScriptError> {
+    fn run_event_loop(&mut self, main: &v8::Global<v8::Promise>) -> Result<(), ScriptError> {
         loop {
             {
                 let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
                 scope.perform_microtask_checkpoint();
                 let rejections =
                     std::mem::take(&mut scope.get_slot_mut::<PendingRejections>().unwrap().0);
-                if let Some((_, e)) = rejections.into_iter().find(|(p, _)| Some(p) != main) {
+                if let Some((_, e)) = rejections.into_iter().find(|(p, _)| p != main) {
                     let e = v8::Local::new(scope, e);
                     return Err(uncaught(scope, e, true));
                 }
@@ -228,17 +222,17 @@ impl Isolate {
             let Some(first) = self.runtime.block_on(pending.next()) else {
                 return Ok(());
             };
-            self.batch.clear();
-            self.batch.extend_from_slice(&first);
+            // The batch's buffer becomes the ArrayBuffer JS receives: no further copy.
+            let mut batch = first.into_vec();
             while let Some(Some(reply)) = pending.next().now_or_never() {
-                self.batch.extend_from_slice(&reply);
+                batch.extend_from_slice(&reply);
             }
-            self.deliver_batch()?;
+            self.deliver_batch(batch)?;
         }
     }
 
     /// Calls the `Deno.core.recv` callback once with every reply of this turn.
-    fn deliver_batch(&mut self) -> Result<(), ScriptError> {
+    fn deliver_batch(&mut self, batch: Vec<u8>) -> Result<(), ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
         let Some(cb) = scope.get_slot::<RecvCallback>().unwrap().0.clone() else {
             return Err(ScriptError(
@@ -246,7 +240,7 @@ impl Isolate {
             ));
         };
         let cb = v8::Local::new(scope, cb);
-        let batch = uint8_array(scope, self.batch.as_slice().into());
+        let batch = uint8_array(scope, batch);
         let tc = &mut v8::TryCatch::new(scope);
         let undefined = v8::undefined(tc).into();
         if cb.call(tc, undefined, &[batch.into()]).is_none() {
@@ -376,7 +370,7 @@ fn dispatch(
             let view = v8::Uint8Array::new(scope, buffer, 0, buf.len()).unwrap();
             rv.set(view.into());
         }
-        Ok(Dispatched::Reply(buf)) => rv.set(uint8_array(scope, buf).into()),
+        Ok(Dispatched::Reply(buf)) => rv.set(uint8_array(scope, buf.into_vec()).into()),
         Ok(Dispatched::Pending(op)) => {
             scope.get_slot_mut::<PendingOps>().unwrap().0.push(op);
             rv.set(v8::null(scope).into());
@@ -396,10 +390,10 @@ fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v
 /// A new Uint8Array that owns `bytes`.
 fn uint8_array<'s>(
     scope: &mut v8::HandleScope<'s>,
-    bytes: Box<[u8]>,
+    bytes: Vec<u8>,
 ) -> v8::Local<'s, v8::Uint8Array> {
     let len = bytes.len();
-    let store = v8::ArrayBuffer::new_backing_store_from_boxed_slice(bytes).make_shared();
+    let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes).make_shared();
     let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
     v8::Uint8Array::new(scope, ab, 0, len).unwrap()
 }
