@@ -1,11 +1,15 @@
-//! Build: FlatBuffers code (Rust + TypeScript) from schema/msg.fbs, the js/ userland
-//! linked into one script, and that script run into a V8 startup snapshot. All output
-//! goes to OUT_DIR: msg_generated.rs, userland.js, SNAPSHOT.bin.
+//! Build: FlatBuffers code (Rust + TypeScript) from schema/msg.fbs and the ops'
+//! generated parts (build/opgen.rs), the js/ userland linked into one script, and that
+//! script run into a V8 startup snapshot. All output goes to OUT_DIR: msg_generated.rs,
+//! ops_generated.rs, ts/ (msg.ts, ops.ts), userland.js, SNAPSHOT.bin.
 
 // Shared with the runtime, which also uses the parts the build does not.
 #[allow(dead_code)]
 #[path = "src/transpile.rs"]
 mod transpile;
+
+#[path = "build/opgen.rs"]
+mod opgen;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -26,6 +30,7 @@ fn main() {
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=js");
     println!("cargo:rerun-if-changed=src/transpile.rs");
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-env-changed=FLATBUFFERS_TS_DIR");
 
     // libnode.so.108 lives in third_party/, not on the loader's default path.
@@ -42,7 +47,11 @@ fn main() {
     println!("cargo:rustc-env=OXC_VERSION={oxc}");
 
     let gen_ts = out.join("ts");
-    flatc(&root.join("schema/msg.fbs"), &out, &gen_ts);
+    let schema_path = root.join("schema/msg.fbs");
+    flatc(&schema_path, &out, &gen_ts);
+    let schema = opgen::parse(&fs::read_to_string(&schema_path).unwrap());
+    fs::write(out.join("ops_generated.rs"), schema.rust()).unwrap();
+    fs::write(gen_ts.join("ops.ts"), schema.typescript()).unwrap();
 
     let fb_runtime = PathBuf::from(
         env::var("FLATBUFFERS_TS_DIR").expect("FLATBUFFERS_TS_DIR: run tools/setup.sh (make does)"),

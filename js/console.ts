@@ -1,8 +1,7 @@
 //! console.log/info/warn/error and `inspect`, the value formatter behind them. The
 //! layout follows Deno's (itself Node's util.inspect with Deno's defaults): depth 4,
 //! 80 columns, up to 3 inner levels on one line, double-quoted strings.
-import * as msg from "../gen/msg.ts";
-import { sendSync, startOp } from "./dispatch.ts";
+import { printSync } from "../gen/ops.ts";
 
 const MAX_DEPTH = 4;
 const LINE_WIDTH = 80;
@@ -313,16 +312,10 @@ export function formatArgs(args: unknown[]): string {
   return parts.join(" ");
 }
 
-function print(text: string, isErr: boolean): void {
-  const b = startOp();
-  const t = b.createString(text);
-  sendSync(msg.Any.Print, msg.Print.createPrint(b, t, isErr));
-}
-
 export const console = {
-  log: (...args: unknown[]) => print(formatArgs(args) + "\n", false),
-  info: (...args: unknown[]) => print(formatArgs(args) + "\n", false),
-  warn: (...args: unknown[]) => print(formatArgs(args) + "\n", true),
-  error: (...args: unknown[]) => print(formatArgs(args) + "\n", true),
-  debug: (...args: unknown[]) => print(formatArgs(args) + "\n", false),
+  log: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
+  info: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
+  warn: (...args: unknown[]) => printSync(formatArgs(args) + "\n", true),
+  error: (...args: unknown[]) => printSync(formatArgs(args) + "\n", true),
+  debug: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
 };

@@ -2,6 +2,7 @@
 //! wrapped in a `Base` and sent through `Deno.core.dispatch`. Sync replies come back
 //! at once; async ones arrive in batches through `Deno.core.recv` and settle the
 //! promise parked under their cmd_id. Error replies throw / reject a DenoError.
+//! The per-op stubs that call sendSync / sendAsync are generated (gen/ops.ts).
 import * as flatbuffers from "flatbuffers";
 import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
@@ -15,8 +16,10 @@ export interface Core {
   shared: ArrayBuffer;
 }
 
-export interface Resolvers {
-  resolve(base: msg.Base): void;
+/** Where an async reply goes: `res` is the table its result is read into (null: none). */
+export interface Resolvers<T> {
+  res: T;
+  resolve(res: T): void;
   reject(e: Error): void;
 }
 
@@ -24,10 +27,12 @@ let core: Core;
 /** Reads sync replies in place, in core.shared. */
 let sharedBB: flatbuffers.ByteBuffer;
 const builder = new flatbuffers.Builder(1024);
-const promiseTable = new Map<number, Resolvers>();
+// deno-lint-ignore no-explicit-any
+const promiseTable = new Map<number, Resolvers<any>>();
 let nextCmdId = 1;
 // Reused for every sync reply: its fields are read before the next op is sent.
 const syncBase = new msg.Base();
+const asyncBase = new msg.Base();
 
 export function setCore(c: Core): void {
   core = c;
@@ -41,21 +46,28 @@ export function startOp(): flatbuffers.Builder {
   return builder;
 }
 
+/** A cmd_id no reply is awaited under. */
+function takeCmdId(): number {
+  let id = nextCmdId;
+  while (promiseTable.has(id)) id = id === 0xffffffff ? 1 : id + 1;
+  nextCmdId = id === 0xffffffff ? 1 : id + 1;
+  return id;
+}
+
 function send(
+  cmdId: number,
   sync: boolean,
   innerType: msg.Any,
   inner: flatbuffers.Offset,
   zeroCopy?: ArrayBufferView,
-): [number, Uint8Array | null] {
-  const cmdId = nextCmdId;
-  nextCmdId = nextCmdId === 0xffffffff ? 1 : nextCmdId + 1;
+): Uint8Array | null {
   msg.Base.startBase(builder);
   msg.Base.addCmdId(builder, cmdId);
   msg.Base.addSync(builder, sync);
   msg.Base.addInnerType(builder, innerType);
   msg.Base.addInner(builder, inner);
   builder.finish(msg.Base.endBase(builder));
-  return [cmdId, core.dispatch(builder.asUint8Array(), zeroCopy)];
+  return core.dispatch(builder.asUint8Array(), zeroCopy);
 }
 
 function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
@@ -64,66 +76,65 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
 }
 
 /**
- * Sends a sync op; returns the reply's Base, or null when the op replies nothing.
- * The Base reads the shared reply buffer: use it before sending another op.
+ * Sends a sync op; returns its result read into `res` (or null when `res` is null or
+ * the op replied nothing). `res` reads the shared reply buffer: use it before sending
+ * another op.
  */
-export function sendSync(
+export function sendSync<T extends flatbuffers.Table | null>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
+  res: T,
   zeroCopy?: ArrayBufferView,
-): msg.Base | null {
-  const [, reply] = send(true, innerType, inner, zeroCopy);
-  if (reply == null) return null;
+): T {
+  const reply = send(0, true, innerType, inner, zeroCopy);
+  if (reply == null) return null as T;
   let bb = sharedBB;
   if (reply.buffer === core.shared) bb.setPosition(0);
   else bb = new flatbuffers.ByteBuffer(reply); // too big for the shared buffer
   const base = msg.Base.getSizePrefixedRootAsBase(bb, syncBase);
   const err = errorOf(base);
   if (err) throw err;
-  return base;
+  return res && base.res(res);
 }
 
-/** Sends an async op; the promise settles when the event loop delivers its reply. */
-export function sendAsync(
+/** Sends an async op; the promise settles with its result read into `res` when the event loop delivers its reply. */
+export function sendAsync<T extends flatbuffers.Table | null>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
+  res: T,
   zeroCopy?: ArrayBufferView,
-): Promise<msg.Base> {
-  return new Promise((resolve, reject) => sendWithCallbacks(innerType, inner, { resolve, reject }, zeroCopy));
+): Promise<T> {
+  return new Promise((resolve, reject) => sendWithCallbacks(innerType, inner, { res, resolve, reject }, zeroCopy));
 }
 
 /**
  * Sends an async op whose reply is handed to `resolvers` synchronously, as it is
  * delivered (timers use this, so that a callback's exception is an uncaught error).
  */
-export function sendWithCallbacks(
+export function sendWithCallbacks<T extends flatbuffers.Table | null>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
-  resolvers: Resolvers,
+  resolvers: Resolvers<T>,
   zeroCopy?: ArrayBufferView,
 ): void {
-  const [cmdId, reply] = send(false, innerType, inner, zeroCopy);
-  if (reply == null) {
-    promiseTable.set(cmdId, resolvers);
-    return;
-  }
-  // Refused before it started (bad message, unknown op): the reply is an error.
-  const base = msg.Base.getSizePrefixedRootAsBase(new flatbuffers.ByteBuffer(reply));
-  resolvers.reject(errorOf(base) ?? new Error("async op replied synchronously"));
+  const cmdId = takeCmdId();
+  send(cmdId, false, innerType, inner, zeroCopy);
+  promiseTable.set(cmdId, resolvers);
 }
 
-/** One event-loop turn's replies: size-prefixed `Base` messages, back to back. */
+/** A batch of replies: size-prefixed `Base` messages, back to back. */
 function handleAsyncReplies(replies: Uint8Array): void {
   const bb = new flatbuffers.ByteBuffer(replies);
   for (let pos = 0; pos < replies.length; pos += 4 + bb.readUint32(pos)) {
     bb.setPosition(pos);
-    const base = msg.Base.getSizePrefixedRootAsBase(bb);
+    const base = msg.Base.getSizePrefixedRootAsBase(bb, asyncBase);
     const cmdId = base.cmdId();
     const resolvers = promiseTable.get(cmdId);
-    if (resolvers === undefined) throw new Error(`reply for unknown cmd_id ${cmdId}`);
+    // A request sent straight through Deno.core.dispatch: its sender has no promise here.
+    if (resolvers === undefined) continue;
     promiseTable.delete(cmdId);
     const err = errorOf(base);
     if (err) resolvers.reject(err);
-    else resolvers.resolve(base);
+    else resolvers.resolve(resolvers.res && base.res(resolvers.res));
   }
 }

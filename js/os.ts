@@ -1,7 +1,6 @@
 //! Process APIs: the `Start` facts (Deno.args, Deno.pid, ...), Deno.myPid(),
 //! Deno.exit(), Deno.metrics().
-import * as msg from "../gen/msg.ts";
-import { sendSync, startOp } from "./dispatch.ts";
+import * as op from "../gen/ops.ts";
 
 export interface StartInfo {
   args: string[];
@@ -14,10 +13,7 @@ export interface StartInfo {
 }
 
 export function start(): StartInfo {
-  const b = startOp();
-  msg.Start.startStart(b);
-  const base = sendSync(msg.Any.Start, msg.Start.endStart(b))!;
-  const res = base.inner(new msg.StartRes()) as msg.StartRes;
+  const res = op.startSync();
   const args: string[] = [];
   for (let i = 0; i < res.argvLength(); i++) args.push(res.argv(i));
   return {
@@ -35,14 +31,9 @@ export function start(): StartInfo {
   };
 }
 
-const myPidRes = new msg.MyPidRes();
-
 /** The process id, asked of the Rust side every time (a sync op). */
 export function myPid(): number {
-  const b = startOp();
-  msg.MyPid.startMyPid(b);
-  const base = sendSync(msg.Any.MyPid, msg.MyPid.endMyPid(b))!;
-  return (base.inner(myPidRes) as msg.MyPidRes).pid();
+  return op.myPidSync().pid();
 }
 
 /** Ends the process now with `code` (default 0). */
@@ -50,8 +41,7 @@ export function exit(code = 0): never {
   if (!Number.isInteger(code) || code < -2147483648 || code > 2147483647) {
     throw new TypeError(`Deno.exit: code must be a 32-bit integer, got ${String(code)}`);
   }
-  const b = startOp();
-  sendSync(msg.Any.Exit, msg.Exit.createExit(b, code));
+  op.exitSync(code);
   throw new Error("unreachable: the process should have exited");
 }
 
@@ -65,10 +55,7 @@ export interface Metrics {
 
 /** Traffic through the one door since start (this call included). */
 export function metrics(): Metrics {
-  const b = startOp();
-  msg.Metrics.startMetrics(b);
-  const base = sendSync(msg.Any.Metrics, msg.Metrics.endMetrics(b))!;
-  const res = base.inner(new msg.MetricsRes()) as msg.MetricsRes;
+  const res = op.metricsSync();
   return {
     opsDispatched: Number(res.opsDispatched()),
     opsCompleted: Number(res.opsCompleted()),

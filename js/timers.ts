@@ -1,24 +1,82 @@
-//! setTimeout / setInterval and their clear* functions. Every timer lives here; the
-//! Rust side holds one `GlobalTimer` at the earliest deadline and replies when it is
-//! due, so the event loop stays alive exactly as long as a timer is pending.
+//! setTimeout / setInterval and their clear* functions. Every timer lives here, in a
+//! binary heap keyed by deadline (O(log n) to add and to take the earliest; a cleared
+//! timer is only marked, and skipped when it reaches the top). The Rust side holds one
+//! `GlobalTimer` at the earliest deadline and replies when it is due, so the event
+//! loop stays alive exactly as long as a timer is pending.
 import * as msg from "../gen/msg.ts";
-import { sendSync, sendWithCallbacks, startOp } from "./dispatch.ts";
+import { globalTimerStopSync } from "../gen/ops.ts";
+import { sendWithCallbacks, startOp } from "./dispatch.ts";
 
 interface Timer {
   id: number;
   due: number;
+  /** Order among timers due at the same time: the order they were (re)scheduled in. */
+  seq: number;
   callback: (...args: unknown[]) => void;
   args: unknown[];
   /** Period for setInterval, null for setTimeout. */
   repeat: number | null;
+  cancelled: boolean;
 }
 
+/** Live timers by id (for clear*). */
 const timers = new Map<number, Timer>();
+/** Every scheduled timer, cleared ones too until they surface; heap[0] is due first. */
+const heap: Timer[] = [];
+let cancelledInHeap = 0;
 let nextId = 1;
+let nextSeq = 0;
 /** The deadline the Rust timer is set for, or null when none is set. */
 let armedFor: number | null = null;
 /** Bumped on every re-arm: replies of replaced GlobalTimers are ignored. */
 let generation = 0;
+
+function before(a: Timer, b: Timer): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+function push(t: Timer): void {
+  t.seq = nextSeq++;
+  let i = heap.push(t) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i], heap[parent])) break;
+    [heap[i], heap[parent]] = [heap[parent], heap[i]];
+    i = parent;
+  }
+}
+
+function siftDown(i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && before(heap[l], heap[m])) m = l;
+    if (r < heap.length && before(heap[r], heap[m])) m = r;
+    if (m === i) return;
+    [heap[i], heap[m]] = [heap[m], heap[i]];
+    i = m;
+  }
+}
+
+function pop(): Timer {
+  const top = heap[0];
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    siftDown(0);
+  }
+  return top;
+}
+
+/** The earliest live timer, dropping cleared ones from the top. */
+function peek(): Timer | undefined {
+  while (heap.length > 0 && heap[0].cancelled) {
+    pop();
+    cancelledInHeap--;
+  }
+  return heap[0];
+}
 
 function delayOf(delay: unknown): number {
   const n = Number(delay);
@@ -30,35 +88,37 @@ function add(callback: unknown, delay: unknown, args: unknown[], repeat: boolean
     throw new TypeError(`${repeat ? "setInterval" : "setTimeout"}: callback must be a function`);
   }
   const ms = delayOf(delay);
-  const id = nextId++;
-  timers.set(id, {
-    id,
+  const t: Timer = {
+    id: nextId++,
     due: Date.now() + ms,
+    seq: 0,
     callback: callback as (...args: unknown[]) => void,
     args,
     repeat: repeat ? Math.max(ms, 1) : null,
-  });
+    cancelled: false,
+  };
+  timers.set(t.id, t);
+  push(t);
   arm();
-  return id;
+  return t.id;
 }
 
 /** Points the Rust timer at the earliest deadline (or stops it when none is left). */
 function arm(): void {
-  let earliest = Infinity;
-  for (const t of timers.values()) earliest = Math.min(earliest, t.due);
+  const earliest = peek()?.due ?? null;
   if (earliest === armedFor) return;
   const mine = ++generation;
-  if (earliest === Infinity) {
-    armedFor = null;
-    const b = startOp();
-    msg.GlobalTimerStop.startGlobalTimerStop(b);
-    sendSync(msg.Any.GlobalTimerStop, msg.GlobalTimerStop.endGlobalTimerStop(b));
+  armedFor = earliest;
+  if (earliest === null) {
+    globalTimerStopSync();
     return;
   }
-  armedFor = earliest;
+  // Not through the generated stub: callbacks run as the reply is delivered, not in a
+  // promise reaction, so that a callback's exception is an uncaught error.
   const b = startOp();
   const timer = msg.GlobalTimer.createGlobalTimer(b, Math.max(0, earliest - Date.now()));
   sendWithCallbacks(msg.Any.GlobalTimer, timer, {
+    res: null,
     resolve: () => {
       if (mine !== generation) return;
       armedFor = null;
@@ -70,16 +130,19 @@ function arm(): void {
   });
 }
 
-/** Runs every due timer, earliest first, then re-arms. */
+/** Runs every timer due now, earliest first, then re-arms. Timers scheduled by these
+ * callbacks wait for the next turn, even when already due. */
 function fire(): void {
   const now = Date.now();
-  const due = [...timers.values()]
-    .filter((t) => t.due <= now)
-    .sort((a, b) => a.due - b.due || a.id - b.id);
-  for (const t of due) {
-    if (!timers.has(t.id)) continue; // cleared by an earlier callback
-    if (t.repeat === null) timers.delete(t.id);
-    else t.due = now + t.repeat;
+  const limit = nextSeq;
+  for (let t = peek(); t !== undefined && t.due <= now && t.seq < limit; t = peek()) {
+    pop();
+    if (t.repeat === null) {
+      timers.delete(t.id);
+    } else {
+      t.due = now + t.repeat;
+      push(t);
+    }
     t.callback(...t.args);
   }
   arm();
@@ -94,7 +157,19 @@ export function setInterval(callback: unknown, delay?: unknown, ...args: unknown
 }
 
 export function clearTimeout(id?: unknown): void {
-  if (timers.delete(Number(id))) arm();
+  const t = timers.get(Number(id));
+  if (t === undefined) return;
+  timers.delete(t.id);
+  t.cancelled = true;
+  // Keep the heap from filling with cleared timers: rebuild it when they are half.
+  if (++cancelledInHeap > 64 && cancelledInHeap * 2 > heap.length) {
+    const live = heap.filter((x) => !x.cancelled);
+    heap.length = 0;
+    cancelledInHeap = 0;
+    for (const x of live) heap.push(x);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+  }
+  arm();
 }
 
 export const clearInterval = clearTimeout;

@@ -1,20 +1,42 @@
 //! The V8 glue: an isolate started from the startup snapshot, the native `Deno.core`
 //! bindings (the one door, `dispatch`), module evaluation, the event loop and
-//! uncaught-error reporting. It knows nothing of particular ops; ops know nothing of V8.
+//! uncaught-error reporting. It knows nothing of particular ops: the op set comes from
+//! outside as a [`Dispatch`] (early Deno's `set_dispatch`), so the same glue can run
+//! other op sets. Ops see bytes, never V8 handles.
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Once;
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
 use url::Url;
 
+use crate::errors::DenoError;
 use crate::modules::{self, ModuleMap};
-use crate::ops::{self, Dispatched, PendingOp};
 use crate::source_maps;
-use crate::state::State;
 
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"));
+
+/// The op set an isolate runs: what `Deno.core.dispatch` hands every message to.
+pub trait Dispatch {
+    /// Runs one request. A sync reply goes to `sync_reply` at once (the glue copies
+    /// it for JS); an async request returns the future of its reply, which the event
+    /// loop drives and delivers to the `Deno.core.recv` callback. Err: the message is
+    /// not a request at all, and the door throws it as a TypeError.
+    fn dispatch(
+        &self,
+        control: &[u8],
+        zero_copy: Option<ZeroCopyBuf>,
+        sync_reply: &mut dyn FnMut(&[u8]),
+    ) -> Result<Option<AsyncReply>, DenoError>;
+}
+
+/// An async op's reply: a size-prefixed message, delivered back to back with the
+/// other replies of its event-loop turn.
+pub type AsyncReply = Pin<Box<dyn Future<Output = Vec<u8>>>>;
 
 /// Why a program failed; displayed after `error: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,30 +50,94 @@ impl fmt::Display for ScriptError {
 
 impl std::error::Error for ScriptError {}
 
+/// The V8 platform, shared by every isolate of the process.
+struct Platform(v8::SharedRef<v8::Platform>);
+// SAFETY: V8's platform is made to be used from every thread.
+unsafe impl Send for Platform {}
+unsafe impl Sync for Platform {}
+
+static PLATFORM: OnceLock<Platform> = OnceLock::new();
+
 /// Initializes V8 once per process; `v8_flags` (e.g. `--max-old-space-size=64`) apply
 /// only to the first call.
 pub fn init_v8(v8_flags: &str) {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
+    PLATFORM.get_or_init(|| {
         if !v8_flags.is_empty() {
             v8::V8::set_flags_from_string(v8_flags);
         }
         let platform = v8::new_default_platform(0, false).make_shared();
-        v8::V8::initialize_platform(platform);
+        v8::V8::initialize_platform(platform.clone());
         v8::V8::initialize();
+        Platform(platform)
     });
 }
 
-/// Promises rejected with no handler yet, in the order V8 reported them.
-#[derive(Default)]
-struct PendingRejections(Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>);
+/// The V8 release this binary runs.
+pub fn v8_version() -> &'static str {
+    v8::V8::get_version()
+}
 
-/// The userland's formatter for uncaught errors (returned by `__bootstrap`).
-struct FormatUncaught(v8::Global<v8::Function>);
+/// The bytes of a JS ArrayBufferView, held by their backing store: an async op may
+/// keep it (and send it to the blocking pool) after the call, with no copy. JS can
+/// still see the bytes meanwhile, as in Deno.
+pub struct ZeroCopyBuf {
+    store: v8::SharedRef<v8::BackingStore>,
+    offset: usize,
+    len: usize,
+}
 
-/// Async ops in flight.
-#[derive(Default)]
-struct PendingOps(FuturesUnordered<PendingOp>);
+// SAFETY: the store's reference count is atomic (a std::shared_ptr) and its memory is
+// plain bytes; V8 never frees it while this reference lives.
+unsafe impl Send for ZeroCopyBuf {}
+
+impl ZeroCopyBuf {
+    /// The view's bytes, with every length read from V8 now: a view past the end of a
+    /// shrunk resizable buffer, or over a detached one, is refused.
+    fn from_view(
+        scope: &mut v8::HandleScope,
+        view: v8::Local<v8::ArrayBufferView>,
+    ) -> Result<Self, &'static str> {
+        let (offset, len) = (view.byte_offset(), view.byte_length());
+        let buffer = view.buffer(scope).ok_or("its buffer is gone")?;
+        let store = buffer.get_backing_store();
+        let available = buffer.byte_length().min(store.byte_length());
+        match offset.checked_add(len) {
+            Some(end) if end <= available && (len == 0 || store.data().is_some()) => {
+                Ok(ZeroCopyBuf { store, offset, len })
+            }
+            _ => Err("the view reaches past its buffer (detached or shrunk)"),
+        }
+    }
+
+    /// A buffer of its own holding `bytes` (for tests and embedders).
+    pub fn from_vec(bytes: Vec<u8>) -> Self {
+        let len = bytes.len();
+        let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes).make_shared();
+        ZeroCopyBuf {
+            store,
+            offset: 0,
+            len,
+        }
+    }
+
+    fn ptr(&self) -> *mut u8 {
+        match self.store.data() {
+            // SAFETY: from_view checked offset + len against the store's length.
+            Some(data) => unsafe { (data.as_ptr() as *mut u8).add(self.offset) },
+            None => std::ptr::NonNull::dangling().as_ptr(),
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the store lives as long as self; see ptr().
+        unsafe { std::slice::from_raw_parts(self.ptr(), self.len) }
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as above.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr(), self.len) }
+    }
+}
 
 /// Sync replies are copied here and handed to JS as a view (`Deno.core.shared`), so
 /// a sync op allocates no ArrayBuffer; a reply is valid until the next dispatch.
@@ -63,9 +149,31 @@ struct SharedReply {
 /// Replies longer than this get an ArrayBuffer of their own.
 const SHARED_REPLY_SIZE: usize = 128 * 1024;
 
-/// The callback `Deno.core.recv(cb)` registered for async replies.
-#[derive(Default)]
-struct RecvCallback(Option<v8::Global<v8::Function>>);
+/// A turn's async replies are delivered in batches of about this size at most (V8
+/// cannot make a Uint8Array past 4 GiB, and one huge batch would double the memory).
+const MAX_BATCH_BYTES: usize = 64 << 20;
+
+/// Everything the glue keeps per isolate, in the isolate's one slot.
+pub(crate) struct IsolateState {
+    dispatcher: Rc<dyn Dispatch>,
+    pub(crate) modules: ModuleMap,
+    /// Promises rejected with no handler yet, in the order V8 reported them.
+    rejections: Vec<(v8::Global<v8::Promise>, v8::Global<v8::Value>)>,
+    /// The userland's formatter for uncaught errors (returned by `__bootstrap`).
+    format_uncaught: Option<v8::Global<v8::Function>>,
+    /// Async ops in flight.
+    pending: FuturesUnordered<AsyncReply>,
+    /// The callback `Deno.core.recv(cb)` registered for async replies.
+    recv: Option<v8::Global<v8::Function>>,
+    shared: Rc<SharedReply>,
+}
+
+/// The glue's state of the isolate.
+pub(crate) fn state(isolate: &mut v8::Isolate) -> &mut IsolateState {
+    isolate
+        .get_slot_mut::<IsolateState>()
+        .expect("an isolate made by Isolate::new")
+}
 
 pub struct Isolate {
     // Field order matters: globals must drop before the isolate that owns them.
@@ -76,8 +184,8 @@ pub struct Isolate {
 }
 
 impl Isolate {
-    /// A fresh isolate from the snapshot, bootstrapped with `state`.
-    pub fn new(state: State) -> Result<Self, ScriptError> {
+    /// A fresh isolate from the snapshot, running `dispatcher`'s ops, bootstrapped.
+    pub fn new(dispatcher: impl Dispatch + 'static) -> Result<Self, ScriptError> {
         init_v8("");
         let params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
         let mut isolate = v8::Isolate::new(params);
@@ -85,13 +193,8 @@ impl Isolate {
         isolate.set_prepare_stack_trace_callback(source_maps::prepare_stack_trace);
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
-        isolate.set_slot(Rc::new(state));
-        isolate.set_slot(ModuleMap::default());
-        isolate.set_slot(PendingRejections::default());
-        isolate.set_slot(PendingOps::default());
-        isolate.set_slot(RecvCallback::default());
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
+            .enable_all()
             .build()
             .map_err(|e| ScriptError(format!("cannot start the event loop: {e}")))?;
 
@@ -106,7 +209,15 @@ impl Isolate {
                 .make_shared();
             let shared = v8::ArrayBuffer::with_backing_store(scope, &store);
             let buffer = v8::Global::new(scope, shared);
-            scope.set_slot(Rc::new(SharedReply { store, buffer }));
+            scope.set_slot(IsolateState {
+                dispatcher: Rc::new(dispatcher),
+                modules: ModuleMap::default(),
+                rejections: Vec::new(),
+                format_uncaught: None,
+                pending: FuturesUnordered::new(),
+                recv: None,
+                shared: Rc::new(SharedReply { store, buffer }),
+            });
             let members = [
                 ("dispatch", dispatch.into()),
                 ("send", dispatch.into()),
@@ -136,8 +247,7 @@ impl Isolate {
                     return Err(ScriptError(format!("bootstrap failed: {e}")));
                 }
             };
-            let hook = FormatUncaught(v8::Global::new(tc, hook));
-            tc.set_slot(hook);
+            state(tc).format_uncaught = Some(v8::Global::new(tc, hook));
             v8::Global::new(tc, context)
         };
         Ok(Isolate {
@@ -202,39 +312,55 @@ impl Isolate {
         }
     }
 
-    /// Runs the event loop until no op and no timer is pending: each turn waits for
-    /// an async op to finish, hands every finished reply to JS in one call, then runs
-    /// microtasks. Fails on an unhandled rejection (except `main`, the main module's
-    /// evaluation, which its caller reports).
+    /// Runs the event loop until no op, no timer and no V8 background task (such as
+    /// a WebAssembly compilation) is pending: each turn runs the tasks V8 posted to
+    /// this thread, waits for async ops to finish, hands their replies to JS in
+    /// bounded batches, then runs microtasks. Fails on an unhandled rejection (except
+    /// `main`, the main module's evaluation, which its caller reports).
     fn run_event_loop(&mut self, main: &v8::Global<v8::Promise>) -> Result<(), ScriptError> {
+        let platform = &PLATFORM.get().expect("V8 initialized").0;
         loop {
+            while v8::Platform::pump_message_loop(platform, &mut self.isolate, false) {}
             {
                 let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
                 scope.perform_microtask_checkpoint();
-                let rejections =
-                    std::mem::take(&mut scope.get_slot_mut::<PendingRejections>().unwrap().0);
+                let rejections = std::mem::take(&mut state(scope).rejections);
                 if let Some((_, e)) = rejections.into_iter().find(|(p, _)| p != main) {
                     let e = v8::Local::new(scope, e);
                     return Err(uncaught(scope, e, true));
                 }
             }
-            let pending = &mut self.isolate.get_slot_mut::<PendingOps>().unwrap().0;
-            let Some(first) = self.runtime.block_on(pending.next()) else {
-                return Ok(());
+            let background = self.isolate.has_pending_background_tasks();
+            let pending = &mut state(&mut self.isolate).pending;
+            let first = if background {
+                // V8 will post a task when its work is done; look again shortly.
+                let wait = tokio::time::timeout(Duration::from_millis(1), pending.next());
+                match self.runtime.block_on(wait) {
+                    Ok(Some(reply)) => reply,
+                    _ => continue,
+                }
+            } else {
+                match self.runtime.block_on(pending.next()) {
+                    Some(reply) => reply,
+                    None => return Ok(()),
+                }
             };
             // The batch's buffer becomes the ArrayBuffer JS receives: no further copy.
-            let mut batch = first.into_vec();
-            while let Some(Some(reply)) = pending.next().now_or_never() {
-                batch.extend_from_slice(&reply);
+            let mut batch = first;
+            while batch.len() < MAX_BATCH_BYTES {
+                match pending.next().now_or_never() {
+                    Some(Some(reply)) => batch.extend_from_slice(&reply),
+                    _ => break,
+                }
             }
             self.deliver_batch(batch)?;
         }
     }
 
-    /// Calls the `Deno.core.recv` callback once with every reply of this turn.
+    /// Calls the `Deno.core.recv` callback with a batch of replies.
     fn deliver_batch(&mut self, batch: Vec<u8>) -> Result<(), ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
-        let Some(cb) = scope.get_slot::<RecvCallback>().unwrap().0.clone() else {
+        let Some(cb) = state(scope).recv.clone() else {
             return Err(ScriptError(
                 "async replies arrived but Deno.core.recv was never called".into(),
             ));
@@ -254,11 +380,7 @@ impl Isolate {
 /// `Uncaught <error, formatted by the userland>`.
 fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bool) -> ScriptError {
     let tc = &mut v8::TryCatch::new(scope);
-    let hook = tc
-        .get_slot::<FormatUncaught>()
-        .expect("bootstrapped")
-        .0
-        .clone();
+    let hook = state(tc).format_uncaught.clone().expect("bootstrapped");
     let hook = v8::Local::new(tc, hook);
     let undefined = v8::undefined(tc).into();
     let text = hook
@@ -286,15 +408,10 @@ extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
                 v8::Global::new(scope, promise),
                 v8::Global::new(scope, value),
             );
-            scope
-                .get_slot_mut::<PendingRejections>()
-                .unwrap()
-                .0
-                .push(entry);
+            state(scope).rejections.push(entry);
         }
         v8::PromiseRejectEvent::PromiseHandlerAddedAfterReject => {
-            let pending = &mut scope.get_slot_mut::<PendingRejections>().unwrap().0;
-            pending.retain(|(p, _)| *p != promise);
+            state(scope).rejections.retain(|(p, _)| *p != promise);
         }
         _ => {}
     }
@@ -306,22 +423,13 @@ fn throw_type_error(scope: &mut v8::HandleScope, text: &str) {
     scope.throw_exception(e);
 }
 
-/// The bytes of an ArrayBufferView, borrowed from its backing store.
-///
-/// SAFETY: the caller must not let JS run (which could detach or resize the buffer)
-/// while the slice is alive.
-unsafe fn view_bytes<'a>(
-    scope: &mut v8::HandleScope,
-    view: v8::Local<v8::ArrayBufferView>,
-) -> &'a mut [u8] {
-    let len = view.byte_length();
-    let store = view.buffer(scope).map(|b| b.get_backing_store());
-    match store.as_ref().and_then(|s| s.data()) {
-        Some(data) if len > 0 => {
-            std::slice::from_raw_parts_mut((data.as_ptr() as *mut u8).add(view.byte_offset()), len)
-        }
-        _ => &mut [],
-    }
+/// Where a sync reply went.
+enum SyncReply {
+    None,
+    /// This many bytes at the start of `Deno.core.shared`.
+    Shared(usize),
+    /// Too big for the shared buffer.
+    Own(Vec<u8>),
 }
 
 /// `Deno.core.dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView)`: the one door.
@@ -333,48 +441,65 @@ fn dispatch(
     let Ok(control) = v8::Local::<v8::Uint8Array>::try_from(args.get(0)) else {
         return throw_type_error(scope, "Deno.core.dispatch: control must be a Uint8Array");
     };
+    let control = match ZeroCopyBuf::from_view(scope, control.into()) {
+        Ok(control) => control,
+        Err(why) => return throw_type_error(scope, &format!("Deno.core.dispatch: control: {why}")),
+    };
     let zero_copy = args.get(1);
     let zero_copy = if zero_copy.is_null_or_undefined() {
         None
     } else if let Ok(view) = v8::Local::<v8::ArrayBufferView>::try_from(zero_copy) {
-        Some(view)
+        match ZeroCopyBuf::from_view(scope, view) {
+            Ok(data) => Some(data),
+            Err(why) => {
+                return throw_type_error(scope, &format!("Deno.core.dispatch: zeroCopy: {why}"))
+            }
+        }
     } else {
         return throw_type_error(
             scope,
             "Deno.core.dispatch: zeroCopy must be an ArrayBufferView",
         );
     };
-    let state = scope.get_slot::<Rc<State>>().expect("State slot").clone();
-    // SAFETY: ops run no JS while they hold these slices.
-    let control = unsafe { view_bytes(scope, control.into()) };
-    let data = zero_copy.map(|v| unsafe { view_bytes(scope, v) });
-    if let Some(data) = &data {
-        let (c, d) = (control.as_ptr_range(), data.as_ptr_range());
+    if let Some(data) = &zero_copy {
+        let (c, d) = (control.bytes().as_ptr_range(), data.bytes().as_ptr_range());
         if !data.is_empty() && c.start < d.end && d.start < c.end {
             return throw_type_error(scope, "Deno.core.dispatch: zeroCopy overlaps control");
         }
     }
-    match ops::dispatch(&state, control, data) {
-        Err(e) => throw_type_error(scope, &format!("Deno.core.dispatch: {e}")),
-        Ok(Dispatched::Reply(buf)) if buf.is_empty() => rv.set(v8::null(scope).into()),
-        Ok(Dispatched::Reply(buf)) if buf.len() <= SHARED_REPLY_SIZE => {
-            let shared = scope
-                .get_slot::<Rc<SharedReply>>()
-                .expect("SharedReply slot")
-                .clone();
-            let data = shared.store.data().expect("shared reply buffer").as_ptr() as *mut u8;
-            // SAFETY: the store holds SHARED_REPLY_SIZE bytes and outlives this call;
-            // no JS runs between this copy and the caller reading the view.
-            unsafe { std::ptr::copy_nonoverlapping(buf.as_ptr(), data, buf.len()) };
-            let buffer = v8::Local::new(scope, &shared.buffer);
-            let view = v8::Uint8Array::new(scope, buffer, 0, buf.len()).unwrap();
-            rv.set(view.into());
+    let st = state(scope);
+    let (dispatcher, reply_buffer) = (st.dispatcher.clone(), st.shared.clone());
+    let shared = v8::Local::new(scope, &reply_buffer.buffer);
+    if shared.byte_length() < SHARED_REPLY_SIZE {
+        return throw_type_error(scope, "Deno.core.dispatch: Deno.core.shared was detached");
+    }
+    let mut reply = SyncReply::None;
+    let result = dispatcher.dispatch(&control, zero_copy, &mut |bytes| {
+        reply = match reply_buffer.store.data() {
+            Some(data) if bytes.len() <= SHARED_REPLY_SIZE => {
+                // SAFETY: the store holds SHARED_REPLY_SIZE bytes; JS reads them only
+                // after this call returns.
+                let data = data.as_ptr() as *mut u8;
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
+                SyncReply::Shared(bytes.len())
+            }
+            _ => SyncReply::Own(bytes.to_vec()),
         }
-        Ok(Dispatched::Reply(buf)) => rv.set(uint8_array(scope, buf.into_vec()).into()),
-        Ok(Dispatched::Pending(op)) => {
-            scope.get_slot_mut::<PendingOps>().unwrap().0.push(op);
+    });
+    match result {
+        Err(e) => throw_type_error(scope, &format!("Deno.core.dispatch: {e}")),
+        Ok(Some(pending)) => {
+            state(scope).pending.push(pending);
             rv.set(v8::null(scope).into());
         }
+        Ok(None) => match reply {
+            SyncReply::None => rv.set(v8::null(scope).into()),
+            SyncReply::Shared(len) => {
+                let view = v8::Uint8Array::new(scope, shared, 0, len).unwrap();
+                rv.set(view.into());
+            }
+            SyncReply::Own(bytes) => rv.set(uint8_array(scope, bytes).into()),
+        },
     }
 }
 
@@ -384,7 +509,7 @@ fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v
         return throw_type_error(scope, "Deno.core.recv: callback must be a function");
     };
     let cb = v8::Global::new(scope, cb);
-    scope.get_slot_mut::<RecvCallback>().unwrap().0 = Some(cb);
+    state(scope).recv = Some(cb);
 }
 
 /// A new Uint8Array that owns `bytes`.

@@ -4,20 +4,23 @@
 //! time into a startup snapshot). The privileged Rust side does all I/O. The only door
 //! between them is one native function, `Deno.core.dispatch(control, zeroCopy?)`:
 //! `control` is a FlatBuffers `Base` message (schema/msg.fbs) whose `inner` union says
-//! which op to run. [`ops::dispatch`] verifies the bytes and routes them through the
-//! one `match` on `msg::Any` to a handler `op_<name>` in `ops/<area>.rs`, which
-//! answers with a `Base` reply (or an error kind + message that JS throws as a
-//! `DenoError`).
+//! which op to run. The V8 glue ([`isolate`]) hands it to the isolate's [`Dispatch`]:
+//! minideno's is [`ops::Dispatcher`], which verifies the bytes, checks the op's
+//! routing mode (sync, async or both, declared in the schema) and routes it through
+//! the one `match` in [`ops`] to a handler `op_<name>` in `ops/<area>.rs`. The reply
+//! is a `Base` with the request's cmd_id carrying the op's `*Res` table, or an error
+//! kind + message that JS throws as a `DenoError`.
 //!
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
-//! (stack traces point at `.ts` lines), [`ops`] (the op table), [`state`], [`errors`].
+//! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
+//! [`msg`] (the generated messages), [`state`], [`errors`].
 //!
 //! Embedding:
 //! ```no_run
 //! let url = url::Url::parse("file:///tmp/hello.ts").unwrap();
-//! let state = minideno::State::new(vec![], Some(url.to_string()));
-//! let mut isolate = minideno::Isolate::new(state).unwrap();
+//! let ops = minideno::Dispatcher::new(minideno::State::new(vec![], Some(url.to_string())));
+//! let mut isolate = minideno::Isolate::new(ops).unwrap();
 //! isolate.run_module(&url, None).unwrap();
 //! ```
 
@@ -33,7 +36,8 @@ pub mod state;
 pub mod transpile;
 
 pub use errors::DenoError;
-pub use isolate::{init_v8, Isolate, ScriptError};
+pub use isolate::{init_v8, Dispatch, Isolate, ScriptError, ZeroCopyBuf};
+pub use ops::Dispatcher;
 pub use state::State;
 
 /// minideno's own version.

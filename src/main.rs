@@ -4,7 +4,7 @@ use std::process::exit;
 
 use clap::{CommandFactory, Parser};
 use minideno::flags::{Cli, Command};
-use minideno::{init_v8, Isolate, ScriptError, State};
+use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 use url::Url;
 
 fn main() {
@@ -48,7 +48,8 @@ fn run(
         .and_then(|base| base.join(script).map_err(|_| ()))
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
-    let mut isolate = Isolate::new(State::new(args, Some(url.to_string())))?;
+    let ops = Dispatcher::new(State::new(args, Some(url.to_string())));
+    let mut isolate = Isolate::new(ops)?;
     let result = isolate.run_module(&url, source);
     // The process exits next: tearing the isolate down would only cost time.
     std::mem::forget(isolate);

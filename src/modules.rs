@@ -7,8 +7,9 @@ use oxc_sourcemap::SourceMap;
 use url::Url;
 
 use crate::compiler::{self, SourceMapLocation};
+use crate::isolate::state;
 
-/// Every module of the isolate, kept in an isolate slot.
+/// Every module of the isolate, kept in the isolate's state.
 #[derive(Default)]
 pub struct ModuleMap {
     by_url: HashMap<String, v8::Global<v8::Module>>,
@@ -74,11 +75,7 @@ pub fn load<'s>(
     source: Option<String>,
     is_main: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    if let Some(module) = scope
-        .get_slot::<ModuleMap>()
-        .and_then(|m| m.by_url.get(url.as_str()))
-    {
-        let module = module.clone();
+    if let Some(module) = state(scope).modules.by_url.get(url.as_str()).cloned() {
         return Ok(v8::Local::new(scope, module));
     }
     let path = url
@@ -105,7 +102,7 @@ pub fn load<'s>(
 
     let module = compile_module(scope, url.as_str(), &compiled.code)?;
     let global = v8::Global::new(scope, module);
-    let map = scope.get_slot_mut::<ModuleMap>().expect("ModuleMap slot");
+    let map = &mut state(scope).modules;
     map.by_url.insert(url.to_string(), global);
     map.by_hash
         .entry(module.get_identity_hash())
@@ -201,7 +198,7 @@ pub fn resolve_callback<'a>(
     // SAFETY: V8 calls this with the context entered, on the isolate's thread.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let specifier = specifier.to_rust_string_lossy(scope);
-    let map = scope.get_slot::<ModuleMap>()?;
+    let map = &state(scope).modules;
     let referrer = Url::parse(map.url_of(referrer)?).ok()?;
     let url = resolve(&specifier, &referrer).ok()?;
     let module = map.by_url.get(url.as_str())?.clone();
@@ -217,9 +214,7 @@ pub extern "C" fn import_meta_callback(
     // SAFETY: as above.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let scope = &mut v8::HandleScope::new(scope);
-    let Some(map) = scope.get_slot::<ModuleMap>() else {
-        return;
-    };
+    let map = &state(scope).modules;
     let Some(url) = map.url_of(module).cloned() else {
         return;
     };

@@ -1,4 +1,5 @@
-//! The FlatBuffers messages, generated at build time by flatc from schema/msg.fbs.
+//! The FlatBuffers messages, generated at build time from schema/msg.fbs: the types by
+//! flatc, the `OpCode` enum, routing modes and reply tags by build/opgen.rs.
 #![allow(
     clippy::all,
     unused_imports,
@@ -13,3 +14,10 @@ mod generated {
 }
 
 pub use generated::msg::*;
+
+mod ops_generated {
+    use super::generated::msg::*;
+    include!(concat!(env!("OUT_DIR"), "/ops_generated.rs"));
+}
+
+pub use ops_generated::*;

@@ -1,7 +1,7 @@
 //! Error.stack through source maps: V8 hands each new stack to `prepare_stack_trace`,
 //! which writes it as V8 would, but with every frame of a transpiled module pointing
 //! at the `.ts` line and column.
-use crate::modules::ModuleMap;
+use crate::isolate::state;
 
 pub fn prepare_stack_trace<'s>(
     scope: &mut v8::HandleScope<'s>,
@@ -62,7 +62,7 @@ pub fn map_location(
     line: u32,
     col: u32,
 ) -> Option<(u32, u32)> {
-    let map = isolate.get_slot_mut::<ModuleMap>()?.source_map(url)?;
+    let map = state(isolate).modules.source_map(url)?;
     let table = map.generate_lookup_table();
     let token = map.lookup_token(&table, line.checked_sub(1)?, col.checked_sub(1)?)?;
     Some((token.get_src_line() + 1, token.get_src_col() + 1))

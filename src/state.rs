@@ -1,6 +1,8 @@
 //! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! reused reply builder, the metrics counters and the isolate's one timer.
+//! reused reply builder, the async cmd_ids in flight, the metrics counters and the
+//! isolate's one timer.
 use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use flatbuffers::FlatBufferBuilder;
@@ -12,8 +14,12 @@ pub struct State {
     /// URL of the main module, if running one.
     pub main_module: Option<String>,
     pub cwd: PathBuf,
-    /// Replies are built here; it keeps its capacity across ops.
+    /// The V8 release, for `Deno.version` (ops do not call into V8).
+    pub v8_version: String,
+    /// Replies are built here; it keeps its capacity across ops (up to a bound).
     pub builder: RefCell<FlatBufferBuilder<'static>>,
+    /// cmd_ids of async requests not yet replied to.
+    pub in_flight: RefCell<HashSet<u32>>,
     pub metrics: Metrics,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
@@ -25,7 +31,9 @@ impl State {
             argv,
             main_module,
             cwd: std::env::current_dir().unwrap_or_default(),
-            builder: RefCell::new(FlatBufferBuilder::with_capacity(1024)),
+            v8_version: crate::isolate::v8_version().to_string(),
+            builder: RefCell::new(crate::ops::dispatch::new_builder()),
+            in_flight: RefCell::default(),
             metrics: Metrics::default(),
             timer: RefCell::new(None),
         }

@@ -1,27 +1,45 @@
 //! Benchmark ops: `Noop` (the cost of the door itself) and `Echo` (bytes in through the
-//! zero-copy buffer, out in the reply). Either runs sync or async, as `Base.sync` says.
+//! zero-copy buffer, out in the reply). Both run sync or async, as `Base.sync` asks.
 use std::rc::Rc;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::{reply, sync_or_async, Op};
+use crate::ops::reply::{reply, Op, ZeroCopyBuf};
 use crate::state::State;
 
-pub fn op_noop(state: &Rc<State>, base: &msg::Base, _data: Option<&mut [u8]>) -> OpResult<Op> {
-    let buf = reply(state, base.cmd_id(), |b| {
-        (
-            msg::Any::NoopRes,
-            msg::NoopRes::create(b, &msg::NoopResArgs {}).as_union_value(),
-        )
-    });
-    Ok(sync_or_async(base, buf))
+pub fn op_noop(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    Ok(Op::Sync(reply(state, |b| {
+        msg::NoopRes::create(b, &msg::NoopResArgs {})
+    })))
 }
 
-pub fn op_echo(state: &Rc<State>, base: &msg::Base, data: Option<&mut [u8]>) -> OpResult<Op> {
-    let buf = reply(state, base.cmd_id(), |b| {
-        let data = b.create_vector(data.as_deref().unwrap_or_default());
-        let res = msg::EchoRes::create(b, &msg::EchoResArgs { data: Some(data) });
-        (msg::Any::EchoRes, res.as_union_value())
-    });
-    Ok(sync_or_async(base, buf))
+pub fn op_echo(state: &Rc<State>, _base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    Ok(Op::Sync(reply(state, |b| {
+        let data = Some(b.create_vector(data.as_deref().unwrap_or_default()));
+        msg::EchoRes::create(b, &msg::EchoResArgs { data })
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::msg;
+    use crate::ops::testing::*;
+
+    #[test]
+    fn echo_returns_the_zero_copy_bytes_in_both_modes() {
+        let d = dispatcher();
+        for sync in [true, false] {
+            let req = request(sync, msg::Any::Echo, |b| {
+                msg::Echo::create(b, &msg::EchoArgs {})
+            });
+            let data = Some(zero_copy(b"hello"));
+            let reply = if sync {
+                run_sync_with(&d, &req, data).unwrap()
+            } else {
+                run_async_with(&d, &req, data)
+            };
+            let res = reply_base(&reply).res_as_echo_res().unwrap();
+            assert_eq!(res.data().unwrap().bytes(), b"hello");
+        }
+    }
 }

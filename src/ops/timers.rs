@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::{inner, reply, Op};
+use crate::ops::reply::{inner, reply, Op, ZeroCopyBuf};
 use crate::state::State;
 
 /// Longer waits are clamped to this (about 31 years).
@@ -17,7 +17,7 @@ const MAX_TIMEOUT_MS: f64 = 1e12;
 pub fn op_global_timer(
     state: &Rc<State>,
     base: &msg::Base,
-    _data: Option<&mut [u8]>,
+    _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let ms = inner(base.inner_as_global_timer(), "GlobalTimer")?.timeout_ms();
     // NaN and negative waits mean "now", as in setTimeout.
@@ -30,18 +30,12 @@ pub fn op_global_timer(
     if let Some(previous) = state.timer.borrow_mut().replace(stop) {
         let _ = previous.send(());
     }
-    let (state, cmd_id) = (state.clone(), base.cmd_id());
+    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let sleep = Box::pin(tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)));
-        let was_stopped = matches!(select(sleep, stopped).await, Either::Right((Ok(()), _)));
-        Ok(reply(&state, cmd_id, |b| {
-            let res = msg::GlobalTimerRes::create(
-                b,
-                &msg::GlobalTimerResArgs {
-                    stopped: was_stopped,
-                },
-            );
-            (msg::Any::GlobalTimerRes, res.as_union_value())
+        let stopped = matches!(select(sleep, stopped).await, Either::Right((Ok(()), _)));
+        Ok(reply(&state, |b| {
+            msg::GlobalTimerRes::create(b, &msg::GlobalTimerResArgs { stopped })
         }))
     })))
 }
@@ -49,10 +43,50 @@ pub fn op_global_timer(
 pub fn op_global_timer_stop(
     state: &Rc<State>,
     _base: &msg::Base,
-    _data: Option<&mut [u8]>,
+    _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     if let Some(stop) = state.timer.borrow_mut().take() {
         let _ = stop.send(());
     }
-    Ok(Op::Sync(Box::default()))
+    Ok(Op::Sync(None))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::msg;
+    use crate::ops::testing::*;
+
+    #[test]
+    fn a_timer_fires_and_a_stopped_one_says_so() {
+        let d = dispatcher();
+        let timer = |ms| {
+            request(false, msg::Any::GlobalTimer, move |b| {
+                msg::GlobalTimer::create(b, &msg::GlobalTimerArgs { timeout_ms: ms })
+            })
+        };
+        let reply = run_async(&d, &timer(1.0));
+        assert!(!reply_base(&reply)
+            .res_as_global_timer_res()
+            .unwrap()
+            .stopped());
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let _entered = runtime.enter();
+        let pending = d
+            .dispatch(&timer(60_000.0), None, &mut |_| {})
+            .unwrap()
+            .unwrap();
+        let stop = request(true, msg::Any::GlobalTimerStop, |b| {
+            msg::GlobalTimerStop::create(b, &msg::GlobalTimerStopArgs {})
+        });
+        assert!(run_sync(&d, &stop).is_none());
+        let reply = runtime.block_on(pending);
+        assert!(reply_base(&reply)
+            .res_as_global_timer_res()
+            .unwrap()
+            .stopped());
+    }
 }

@@ -1,0 +1,83 @@
+//! What a handler works with: its signature, the `Op` it returns, the reply builder
+//! (`reply`), the zero-copy buffer, and `blocking`, which runs a syscall inline or on
+//! Tokio's blocking pool as the request asks. The dispatch machinery wraps the result
+//! in a `Base` with the request's cmd_id.
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
+
+use crate::errors::{DenoError, OpResult};
+use crate::msg::{self, ErrorKind, ReplyTable};
+use crate::state::State;
+
+pub use crate::isolate::ZeroCopyBuf;
+
+/// A handler's result: its reply table, already written into the state's builder, or
+/// None for an op with no result (an async request still gets a reply `Base`).
+pub type Res = Option<(msg::AnyRes, WIPOffset<UnionWIPOffset>)>;
+
+pub type OpFuture = Pin<Box<dyn Future<Output = OpResult<Res>>>>;
+
+/// What a handler returns.
+pub enum Op {
+    /// The result, available at once.
+    Sync(Res),
+    /// The result comes later, from the event loop.
+    Async(OpFuture),
+}
+
+/// Every handler has this signature: the state, the verified request, and the
+/// zero-copy buffer passed beside it, if any (it may be kept by an async op).
+pub type Handler = fn(&Rc<State>, &msg::Base, Option<ZeroCopyBuf>) -> OpResult<Op>;
+
+/// Writes the reply table `build` makes into the state's builder. The tag in
+/// `AnyRes` comes from the table's type.
+pub fn reply<T: ReplyTable>(
+    state: &State,
+    build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> WIPOffset<T>,
+) -> Res {
+    let offset = build(&mut state.builder.borrow_mut());
+    Some((T::TAG, offset.as_union_value()))
+}
+
+/// Runs `work` (a blocking syscall) inline for a sync request, or on Tokio's blocking
+/// pool for an async one; `res` then writes its value as the reply, on the isolate's
+/// thread. Use `|_, ()| None` for an op with no result.
+pub fn blocking<T, W, R>(state: &Rc<State>, base: &msg::Base, work: W, res: R) -> OpResult<Op>
+where
+    T: Send + 'static,
+    W: FnOnce() -> OpResult<T> + Send + 'static,
+    R: FnOnce(&State, T) -> Res + 'static,
+{
+    if base.sync() {
+        return Ok(Op::Sync(res(state, work()?)));
+    }
+    let state = state.clone();
+    Ok(Op::Async(Box::pin(async move {
+        let value = tokio::task::spawn_blocking(work).await.map_err(|e| {
+            DenoError::new(ErrorKind::Other, format!("blocking task failed: {e}"))
+        })??;
+        Ok(res(&state, value))
+    })))
+}
+
+/// The request's inner table, or an InvalidData error naming what is missing.
+pub fn inner<T>(table: Option<T>, what: &str) -> OpResult<T> {
+    table.ok_or_else(|| DenoError::new(ErrorKind::InvalidData, format!("{what} without its table")))
+}
+
+impl Deref for ZeroCopyBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl DerefMut for ZeroCopyBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        self.bytes_mut()
+    }
+}
