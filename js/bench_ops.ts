@@ -5,8 +5,8 @@ export function noop(): void {
   op.noopSync();
 }
 
-export async function noopAsync(): Promise<void> {
-  await op.noopAsync();
+export function noopAsync(): Promise<void> {
+  return op.noopAsync();
 }
 
 /** Sends `data` through the zero-copy buffer; returns the copy the reply carries. */

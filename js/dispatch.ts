@@ -135,6 +135,6 @@ function handleAsyncReplies(replies: Uint8Array): void {
     promiseTable.delete(cmdId);
     const err = errorOf(base);
     if (err) resolvers.reject(err);
-    else resolvers.resolve(resolvers.res && base.res(resolvers.res));
+    else resolvers.resolve(resolvers.res === null ? undefined : base.res(resolvers.res));
   }
 }

@@ -1,6 +1,8 @@
 //! User modules to JavaScript: oxc transpiles (see transpile.rs); results are cached on
 //! disk under DENO_DIR, keyed by a hash of the source, so an unchanged file is read,
-//! not recompiled, on the next run.
+//! not recompiled, on the next run. A cached `.js` ends with a line listing the
+//! module's imports as written (the module graph needs them; the JavaScript may have
+//! lost some to type elision); a file without that line is damaged and recompiled.
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,12 +11,20 @@ use sha2::{Digest, Sha256};
 
 use crate::transpile::{transpile, Linking, TranspileError};
 
-/// A compiled module: its JavaScript and where its source map is (read only when a
-/// stack trace needs it).
+/// A compiled module: its JavaScript, its imports as written, and where its source
+/// map is (read only when a stack trace needs it).
 pub struct Compiled {
     pub code: String,
+    pub imports: Vec<String>,
     pub source_map: SourceMapLocation,
 }
+
+/// Starts the last line of a cached `.js`; the imports follow, percent-encoded,
+/// separated by spaces.
+const IMPORTS_LINE: &str = "\n//# minideno-imports:";
+
+/// Bumped when the cache's format changes, so old entries are not read.
+const CACHE_FORMAT: &str = "2";
 
 pub enum SourceMapLocation {
     File(PathBuf),
@@ -41,6 +51,8 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
     let mut hasher = Sha256::new();
     hasher.update(crate::TRANSPILER_VERSION);
     hasher.update([0]);
+    hasher.update(CACHE_FORMAT);
+    hasher.update([0]);
     hasher.update(path.extension().unwrap_or_default().as_encoded_bytes());
     hasher.update([0]);
     hasher.update(source);
@@ -48,19 +60,27 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
     let js_path = dir.join(format!("{key}.js"));
     let map_path = dir.join(format!("{key}.js.map"));
 
-    if let Ok(code) = fs::read_to_string(&js_path) {
-        if map_path.exists() {
+    if let Ok(mut code) = fs::read_to_string(&js_path) {
+        if let Some(imports) = split_imports_line(&mut code).filter(|_| map_path.exists()) {
             return Ok(Compiled {
                 code,
+                imports,
                 source_map: SourceMapLocation::File(map_path),
             });
         }
     }
     let out = transpile(path, source, Linking::EsModule)?;
+    let mut cached = out.code.clone();
+    cached.push_str(IMPORTS_LINE);
+    for spec in &out.imports {
+        cached.push(' ');
+        cached.extend(url::form_urlencoded::byte_serialize(spec.as_bytes()));
+    }
+    cached.push('\n');
     // The map is written first: a .js in the cache implies its map is there.
     let stored = fs::create_dir_all(&dir).is_ok()
         && write_atomic(&map_path, out.source_map.as_bytes()).is_ok()
-        && write_atomic(&js_path, out.code.as_bytes()).is_ok();
+        && write_atomic(&js_path, cached.as_bytes()).is_ok();
     let source_map = if stored {
         SourceMapLocation::File(map_path)
     } else {
@@ -68,8 +88,24 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
     };
     Ok(Compiled {
         code: out.code,
+        imports: out.imports,
         source_map,
     })
+}
+
+/// Takes the imports line off a cached `.js`; None if it is missing (a damaged entry).
+fn split_imports_line(code: &mut String) -> Option<Vec<String>> {
+    let at = code.rfind(IMPORTS_LINE)?;
+    let line = code[at + IMPORTS_LINE.len()..].strip_suffix('\n')?;
+    let imports = line
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        // An encoded token has no `=` or `&`: it parses as one key, the specifier.
+        .filter_map(|s| url::form_urlencoded::parse(s.as_bytes()).next())
+        .map(|(spec, _)| spec.into_owned())
+        .collect();
+    code.truncate(at);
+    Some(imports)
 }
 
 /// Writes via a temporary file and a rename, so concurrent runs never read half a file.

@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a TypeScript or JavaScript module
     Run {
-        /// Flags for V8 itself, e.g. --v8-flags=--max-old-space-size=64
+        /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
         v8_flags: String,
         /// The module to run (path or file: URL)

@@ -58,12 +58,12 @@ unsafe impl Sync for Platform {}
 
 static PLATFORM: OnceLock<Platform> = OnceLock::new();
 
-/// Initializes V8 once per process; `v8_flags` (e.g. `--max-old-space-size=64`) apply
-/// only to the first call.
+/// Initializes V8 once per process; `v8_flags` (comma- or space-separated, e.g.
+/// `--max-old-space-size=64,--stack-size=500`) apply only to the first call.
 pub fn init_v8(v8_flags: &str) {
     PLATFORM.get_or_init(|| {
         if !v8_flags.is_empty() {
-            v8::V8::set_flags_from_string(v8_flags);
+            v8::V8::set_flags_from_string(&v8_flags.replace(',', " "));
         }
         let platform = v8::new_default_platform(0, false).make_shared();
         v8::V8::initialize_platform(platform.clone());
@@ -469,10 +469,6 @@ fn dispatch(
     }
     let st = state(scope);
     let (dispatcher, reply_buffer) = (st.dispatcher.clone(), st.shared.clone());
-    let shared = v8::Local::new(scope, &reply_buffer.buffer);
-    if shared.byte_length() < SHARED_REPLY_SIZE {
-        return throw_type_error(scope, "Deno.core.dispatch: Deno.core.shared was detached");
-    }
     let mut reply = SyncReply::None;
     let result = dispatcher.dispatch(&control, zero_copy, &mut |bytes| {
         reply = match reply_buffer.store.data() {
@@ -495,6 +491,13 @@ fn dispatch(
         Ok(None) => match reply {
             SyncReply::None => rv.set(v8::null(scope).into()),
             SyncReply::Shared(len) => {
+                let shared = v8::Local::new(scope, &reply_buffer.buffer);
+                if shared.byte_length() < len {
+                    return throw_type_error(
+                        scope,
+                        "Deno.core.dispatch: the reply buffer Deno.core.shared was detached",
+                    );
+                }
                 let view = v8::Uint8Array::new(scope, shared, 0, len).unwrap();
                 rv.set(view.into());
             }

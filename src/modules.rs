@@ -113,6 +113,9 @@ pub fn load<'s>(
         map.main = Some(url.to_string());
     }
 
+    // The imports as written, then any the JavaScript has beyond them: every module
+    // they name must exist before anything runs.
+    let mut specifiers = compiled.imports;
     let requests = module.get_module_requests();
     for i in 0..requests.length() {
         let request: v8::Local<v8::ModuleRequest> = requests
@@ -120,6 +123,11 @@ pub fn load<'s>(
             .and_then(|d| d.try_into().ok())
             .expect("V8 module request");
         let specifier = request.get_specifier().to_rust_string_lossy(scope);
+        if !specifiers.contains(&specifier) {
+            specifiers.push(specifier);
+        }
+    }
+    for specifier in specifiers {
         let dep = resolve(&specifier, url).map_err(|e| format!("{e}\n    at {url}"))?;
         load(scope, &dep, None, false).map_err(|e| {
             if e.starts_with("Module not found") {

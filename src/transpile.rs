@@ -25,7 +25,10 @@ pub struct Transpiled {
     pub code: String,
     /// Source map (JSON) from `code` back to the input.
     pub source_map: String,
-    /// Static and dynamic import specifiers (only with `Linking::Function`).
+    /// Import specifiers. `Linking::EsModule`: every static import and re-export as
+    /// written, except `import type`, in source order (the TypeScript transform drops
+    /// imports only used as types, but the module graph must still contain them).
+    /// `Linking::Function`: the static and dynamic imports the output calls.
     pub imports: Vec<String>,
 }
 
@@ -56,6 +59,15 @@ pub fn transpile(
     {
         return Err(diagnostic(e));
     }
+    let mut imports: Vec<(u32, String)> = parsed
+        .module_record
+        .requested_modules
+        .iter()
+        .filter(|(_, uses)| uses.iter().any(|m| !m.is_type))
+        .map(|(spec, uses)| (uses[0].span.start, spec.to_string()))
+        .collect();
+    imports.sort();
+    let mut imports: Vec<String> = imports.into_iter().map(|(_, spec)| spec).collect();
     let mut program = parsed.program;
     // The TypeScript transform needs enum members evaluated to emit enums.
     let scoping = SemanticBuilder::new()
@@ -75,11 +87,10 @@ pub fn transpile(
     if let Some(e) = transformed.diagnostics.into_iter().next() {
         return Err(diagnostic(e));
     }
-    let mut imports = Vec::new();
     if linking == Linking::Function {
         let (deps, dynamic_deps) =
             ModuleRunnerTransform::new().transform(&allocator, &mut program, transformed.scoping);
-        imports.extend(deps.into_iter().chain(dynamic_deps));
+        imports = deps.into_iter().chain(dynamic_deps).collect();
         imports.sort();
     }
     let out = Codegen::new()

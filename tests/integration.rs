@@ -88,6 +88,8 @@ itest!(error_in_promise: "error_in_promise.ts"; exit = 1);
 itest!(error_syntax: "error_syntax.ts"; exit = 1);
 itest!(error_missing_import: "error_missing_import.ts"; exit = 1);
 itest!(error_bare_import: "error_bare_import.ts"; exit = 1);
+itest!(error_unused_missing_import: "error_unused_missing_import.ts"; exit = 1);
+itest!(import_type_only: "import_type_only.ts"; exit = 0);
 itest!(my_pid: "my_pid.ts"; exit = 0);
 itest!(resolve: "resolve.ts"; exit = 0);
 itest!(exit: "exit.ts"; exit = 3);
@@ -96,6 +98,14 @@ itest!(metrics: "metrics.ts"; exit = 0);
 itest!(timers: "timers.ts"; exit = 1);
 itest!(async_many: "async_many.ts"; exit = 0);
 itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
+itest!(dispatch_contract: "dispatch_contract.ts"; exit = 0);
+
+#[test]
+fn dispatch_buffers() {
+    let flags = "--v8-flags=--harmony-rab-gsab,--allow-natives-syntax";
+    let file = "tests/testdata/dispatch_buffers.ts";
+    check(&["run", flags, file], &format!("{file}.out"), 0);
+}
 
 #[test]
 fn number_example() {
@@ -185,6 +195,16 @@ fn compile_cache_follows_content_and_deno_dir() {
     // Same content: served from the cache, nothing new written.
     assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
     assert_eq!(cached(), 2);
+    // A damaged entry (cut short) is noticed and compiled again.
+    let js = std::fs::read_dir(deno_dir.join("gen"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "js"))
+        .unwrap();
+    let whole = std::fs::read(&js).unwrap();
+    std::fs::write(&js, &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
+    assert_eq!(std::fs::read(&js).unwrap(), whole);
     // Changed content: recompiled.
     std::fs::write(&script, "const a: number = 2;\nconsole.log(a);\n").unwrap();
     assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "2\n".into()));

@@ -1,4 +1,4 @@
-//! Benchmark ops: `Noop` (the cost of the door itself) and `Echo` (bytes in through the
+//! Benchmark ops: `Noop` (the cost of the door itself: no result) and `Echo` (bytes in through the
 //! zero-copy buffer, out in the reply). Both run sync or async, as `Base.sync` asks.
 use std::rc::Rc;
 
@@ -7,10 +7,8 @@ use crate::msg;
 use crate::ops::reply::{reply, Op, ZeroCopyBuf};
 use crate::state::State;
 
-pub fn op_noop(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    Ok(Op::Sync(reply(state, |b| {
-        msg::NoopRes::create(b, &msg::NoopResArgs {})
-    })))
+pub fn op_noop(_state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    Ok(Op::Sync(None))
 }
 
 pub fn op_echo(state: &Rc<State>, _base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {

@@ -386,8 +386,8 @@ mod tests {
     #[test]
     fn metrics_count_both_directions() {
         let d = dispatcher();
-        let req = request(true, msg::Any::Noop, |b| {
-            msg::Noop::create(b, &msg::NoopArgs {})
+        let req = request(true, msg::Any::Echo, |b| {
+            msg::Echo::create(b, &msg::EchoArgs {})
         });
         let data = zero_copy(&[0u8; 10]);
         let mut reply_len = 0;

@@ -1,0 +1,23 @@
+// The door reads every length from V8 at the call (run with --harmony-rab-gsab and
+// --allow-natives-syntax): a view past the end of a shrunk resizable buffer and a
+// detached reply buffer are TypeErrors, never reads past the end or an abort.
+function attempt(what: string, f: () => unknown) {
+  try {
+    f();
+    console.log(what, "-> no error");
+  } catch (e) {
+    console.log(what, "->", (e as Error).name + ":", (e as Error).message);
+  }
+}
+// deno-lint-ignore no-explicit-any
+const rab = new (ArrayBuffer as any)(64, { maxByteLength: 1024 }) as ArrayBuffer;
+const fixed = new Uint8Array(rab, 0, 64);
+// deno-lint-ignore no-explicit-any
+(rab as any).resize(8);
+attempt("control past a shrunk buffer", () => Deno.core.dispatch(fixed));
+attempt("zeroCopy past a shrunk buffer", () => Deno.echo(fixed));
+attempt("zeroCopy within it", () => Deno.echo(new Uint8Array(rab, 0, 8)).length);
+const detach = new Function("b", "%ArrayBufferDetach(b)");
+detach(Deno.core.shared);
+attempt("a reply into a detached Deno.core.shared", () => Deno.myPid());
+console.log("ops without a reply still work");
