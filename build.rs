@@ -1,7 +1,7 @@
 //! Build: FlatBuffers code (Rust + TypeScript) from schema/msg.fbs and the ops'
 //! generated parts (build/opgen.rs), the js/ userland linked into one script, and that
 //! script run into a V8 startup snapshot. All output goes to OUT_DIR: msg_generated.rs,
-//! ops_generated.rs, ts/ (msg.ts, ops.ts), userland.js, SNAPSHOT.bin.
+//! ops_generated.rs, ts/ (msg.ts, ops.ts), userland.js(.map), SNAPSHOT.bin.
 
 // Shared with the runtime, which also uses the parts the build does not.
 #[allow(dead_code)]
@@ -18,7 +18,8 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use transpile::{transpile, Linking};
+use oxc_sourcemap::{ConcatSourceMapBuilder, SourceMap};
+use transpile::{transpile, Linking, Transpiled, USERLAND_URL};
 
 /// The userland's entry module (its id in the bundle).
 const ENTRY: &str = "js/main.ts";
@@ -61,8 +62,9 @@ fn main() {
         gen_ts,
         fb_runtime,
     };
-    let bundle = link_userland(&sources);
+    let (bundle, map) = link_userland(&sources);
     fs::write(out.join("userland.js"), &bundle).unwrap();
+    fs::write(out.join("userland.js.map"), map).unwrap();
     fs::write(out.join("SNAPSHOT.bin"), snapshot(&bundle)).unwrap();
 }
 
@@ -131,9 +133,10 @@ impl ModuleSources {
 
 /// Transpiles every module reachable from ENTRY and links them into one script:
 /// each module becomes an async function of the module-runner ABI, called once on
-/// first import. The script evaluates to the entry's exports (a promise).
-fn link_userland(src: &ModuleSources) -> String {
-    let mut done: BTreeMap<String, (String, BTreeMap<String, String>)> = BTreeMap::new();
+/// first import. The script evaluates to the entry's exports (a promise). Returns the
+/// script and its source map (to the `js/*.ts` sources, which it carries).
+fn link_userland(src: &ModuleSources) -> (String, String) {
+    let mut done: BTreeMap<String, (Transpiled, BTreeMap<String, String>)> = BTreeMap::new();
     let mut todo = vec![ENTRY.to_string()];
     while let Some(id) = todo.pop() {
         if done.contains_key(&id) {
@@ -142,32 +145,39 @@ fn link_userland(src: &ModuleSources) -> String {
         let path = src.path(&id);
         let text = fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("userland module {id} ({}): {e}", path.display()));
-        let js = transpile(&path, &text, Linking::Function)
+        // Named by its id, so that the source map says `js/timers.ts`.
+        let mut js = transpile(Path::new(&id), &text, Linking::Function)
             .unwrap_or_else(|e| panic!("{}: {} at byte {:?}", path.display(), e.message, e.offset));
         let mut deps = BTreeMap::new();
-        for spec in js.imports {
+        for spec in std::mem::take(&mut js.imports) {
             let dep = src.resolve(&id, &spec);
             todo.push(dep.clone());
             deps.insert(spec, dep);
         }
-        done.insert(id, (js.code, deps));
+        done.insert(id, (js, deps));
     }
 
     let mut s =
         String::from("// minideno userland, linked by build.rs\n(() => {\nconst defs = {\n");
-    for (id, (code, deps)) in &done {
+    let mut maps = Vec::new();
+    for (id, (js, deps)) in &done {
         let deps: Vec<String> = deps.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
         writeln!(
             s,
             "{id:?}: [{{ {} }}, async (__vite_ssr_import__, __vite_ssr_dynamic_import__, \
-             __vite_ssr_exports__, __vite_ssr_exportAll__, __vite_ssr_import_meta__) => {{\n{code}\n}}],",
+             __vite_ssr_exports__, __vite_ssr_exportAll__, __vite_ssr_import_meta__) => {{",
             deps.join(", ")
         )
         .unwrap();
+        let map = SourceMap::from_json_string(&js.source_map).expect("oxc's source map");
+        maps.push((map, s.matches('\n').count() as u32));
+        writeln!(s, "{}\n}}],", js.code).unwrap();
     }
     s.push_str(LOADER);
     writeln!(s, "return load({ENTRY:?});\n}})();").unwrap();
-    s
+    let refs: Vec<_> = maps.iter().map(|(map, line)| (map, *line)).collect();
+    let map = ConcatSourceMapBuilder::from_sourcemaps(&refs).into_sourcemap();
+    (s, map.to_json_string())
 }
 
 /// Module instances by id; a module is evaluated once, on first import. Once it has
@@ -214,7 +224,7 @@ fn snapshot(bundle: &str) -> Vec<u8> {
         let scope = &mut v8::ContextScope::new(scope, context);
         let scope = &mut v8::TryCatch::new(scope);
         let code = v8::String::new(scope, bundle).unwrap();
-        let name = v8::String::new(scope, "ext:minideno/userland.js").unwrap();
+        let name = v8::String::new(scope, USERLAND_URL).unwrap();
         let undefined = v8::undefined(scope);
         let origin = v8::ScriptOrigin::new(
             scope,

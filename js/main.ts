@@ -7,9 +7,16 @@ import { createDeno } from "./deno.ts";
 import { start } from "./os.ts";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "./timers.ts";
 
-/** Formats an uncaught exception for `error: Uncaught ...`. */
+/**
+ * Formats an uncaught exception for `error: Uncaught ...`. A value that cannot even be
+ * looked at (a revoked Proxy) prints as `null`, as Deno 2 prints it.
+ */
 function formatUncaught(e: unknown): string {
-  return e instanceof Error ? inspect(e) : inspect(e === undefined || typeof e !== "string" ? e : JSON.stringify(e));
+  try {
+    return e instanceof Error ? inspect(e) : inspect(typeof e !== "string" ? e : JSON.stringify(e));
+  } catch {
+    return "null";
+  }
 }
 
 function bootstrap(core: Core) {

@@ -190,6 +190,8 @@ impl Isolate {
         let params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
         let mut isolate = v8::Isolate::new(params);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
+        // Errors remember where they were made, for the code frame of an uncaught one.
+        isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 10);
         isolate.set_prepare_stack_trace_callback(source_maps::prepare_stack_trace);
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
@@ -377,22 +379,41 @@ impl Isolate {
     }
 }
 
-/// `Uncaught <error, formatted by the userland>`.
+/// `Uncaught <error, formatted by the userland>`, with a code frame (the source line
+/// and a caret) between an Error's message and its stack, as Deno prints it.
 fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bool) -> ScriptError {
     let tc = &mut v8::TryCatch::new(scope);
     let hook = state(tc).format_uncaught.clone().expect("bootstrapped");
     let hook = v8::Local::new(tc, hook);
     let undefined = v8::undefined(tc).into();
-    let text = hook
+    let mut text = hook
         .call(tc, undefined, &[e])
         .map(|s| s.to_rust_string_lossy(tc))
         .unwrap_or_else(|| e.to_rust_string_lossy(tc));
+    if e.is_native_error() {
+        if let Some(frame) = error_code_frame(tc, e) {
+            let at = text.find("\n    at ").unwrap_or(text.len());
+            text.insert_str(at, &format!("\n{frame}"));
+        }
+    }
     let prefix = if in_promise {
         "Uncaught (in promise)"
     } else {
         "Uncaught"
     };
     ScriptError(format!("{prefix} {text}"))
+}
+
+/// The code frame of where `e` was made, if its source is known.
+fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<String> {
+    let trace = v8::Exception::get_stack_trace(scope, e)?;
+    let top = trace.get_frame(scope, 0)?;
+    let url = top
+        .get_script_name_or_source_url(scope)?
+        .to_rust_string_lossy(scope);
+    let (line, col) = (top.get_line_number() as u32, top.get_column() as u32);
+    let pos = source_maps::map_location_with_text(scope, &url, line, col)?;
+    Some(source_maps::code_frame(&pos.text?, pos.col))
 }
 
 extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 use std::num::NonZeroI32;
 
-use oxc_sourcemap::SourceMap;
 use url::Url;
 
 use crate::compiler::{self, SourceMapLocation};
 use crate::isolate::state;
+use crate::source_maps::{code_frame, map_location_with_text, LineMap};
 
 /// Every module of the isolate, kept in the isolate's state.
 #[derive(Default)]
@@ -17,7 +17,7 @@ pub struct ModuleMap {
     by_hash: HashMap<NonZeroI32, Vec<String>>,
     source_maps: HashMap<String, SourceMapLocation>,
     /// Maps parsed on first use (a stack trace through that module); None if unreadable.
-    parsed_maps: HashMap<String, Option<SourceMap<'static>>>,
+    parsed_maps: HashMap<String, Option<LineMap>>,
     main: Option<String>,
 }
 
@@ -29,17 +29,14 @@ impl ModuleMap {
     }
 
     /// The source map of module `url`, parsed on first use.
-    pub fn source_map(&mut self, url: &str) -> Option<&SourceMap<'static>> {
+    pub fn source_map(&mut self, url: &str) -> Option<&LineMap> {
         if !self.parsed_maps.contains_key(url) {
-            let json = match self.source_maps.get(url)? {
-                SourceMapLocation::File(path) => std::fs::read_to_string(path).ok(),
-                SourceMapLocation::Inline(json) => Some(json.clone()),
-            };
-            let map = json.and_then(|j| {
-                SourceMap::from_json_string(&j)
+            let map = match self.source_maps.get(url)? {
+                SourceMapLocation::File(path) => std::fs::read_to_string(path)
                     .ok()
-                    .map(SourceMap::into_owned)
-            });
+                    .and_then(|json| LineMap::parse(&json)),
+                SourceMapLocation::Inline(json) => LineMap::parse(json),
+            };
             self.parsed_maps.insert(url.to_string(), map);
         }
         self.parsed_maps.get(url)?.as_ref()
@@ -92,14 +89,17 @@ pub fn load<'s>(
         let at = e.offset.map(|o| location(&source, o as usize));
         match at {
             Some((line, col, text)) => format!(
-                "SyntaxError: {}\n    at {url}:{line}:{col}\n\n  {text}\n  {}^",
+                "SyntaxError: {}\n{}\n    at {url}:{line}:{col}",
                 e.message,
-                " ".repeat(col - 1)
+                code_frame(text, col as u32)
             ),
             None => format!("SyntaxError: {}\n    at {url}", e.message),
         }
     })?;
 
+    // The map first: V8's own syntax errors are reported at the source position.
+    let map = &mut state(scope).modules;
+    map.source_maps.insert(url.to_string(), compiled.source_map);
     let module = compile_module(scope, url.as_str(), &compiled.code)?;
     let global = v8::Global::new(scope, module);
     let map = &mut state(scope).modules;
@@ -108,7 +108,6 @@ pub fn load<'s>(
         .entry(module.get_identity_hash())
         .or_default()
         .push(url.to_string());
-    map.source_maps.insert(url.to_string(), compiled.source_map);
     if is_main {
         map.main = Some(url.to_string());
     }
@@ -163,20 +162,23 @@ fn compile_module<'s>(
     );
     let source = v8::script_compiler::Source::new(code, Some(&origin));
     let tc = &mut v8::TryCatch::new(scope);
-    match v8::script_compiler::compile_module(tc, source) {
-        Some(module) => Ok(module),
-        None => {
-            let msg = tc
-                .message()
-                .map(|m| m.get(tc).to_rust_string_lossy(tc))
-                .unwrap_or_default();
-            let line = tc
-                .message()
-                .and_then(|m| m.get_line_number(tc))
-                .unwrap_or(0);
-            Err(format!("{msg}\n    at {url}:{line}"))
-        }
+    if let Some(module) = v8::script_compiler::compile_module(tc, source) {
+        return Ok(module);
     }
+    let Some(message) = tc.message() else {
+        return Err(format!("Uncaught SyntaxError\n    at {url}"));
+    };
+    let text = message.get(tc).to_rust_string_lossy(tc);
+    let line = message.get_line_number(tc).unwrap_or(0) as u32;
+    let col = message.get_start_column() as u32 + 1;
+    Err(match map_location_with_text(tc, url, line, col) {
+        Some(pos) => {
+            let frame = pos.text.map(|t| format!("\n{}", code_frame(&t, pos.col)));
+            let frame = frame.unwrap_or_default();
+            format!("{text}{frame}\n    at {url}:{}:{}", pos.line, pos.col)
+        }
+        None => format!("{text}\n    at {url}:{line}:{col}"),
+    })
 }
 
 /// 1-based line and column (in characters) of byte `offset`, and that line's text.

@@ -1,7 +1,127 @@
-//! Error.stack through source maps: V8 hands each new stack to `prepare_stack_trace`,
-//! which writes it as V8 would, but with every frame of a transpiled module pointing
-//! at the `.ts` line and column.
+//! Error positions in the source the user wrote: V8 hands each new stack to
+//! `prepare_stack_trace`, which writes it as V8 would but with every frame of a
+//! transpiled module (and of the userland, `ext:minideno/js/*.ts`) pointing at its
+//! TypeScript line and column; `code_frame` shows a source line with a caret under a
+//! column, for uncaught and syntax errors. Each source map is parsed once.
+use std::sync::OnceLock;
+
+use oxc_sourcemap::{SourceMap, Token};
+
 use crate::isolate::state;
+use crate::transpile::USERLAND_URL;
+
+/// A parsed source map, ready for lookups.
+pub struct LineMap {
+    /// Sorted by generated line, then column.
+    tokens: Vec<Token>,
+    sources: Vec<String>,
+    contents: Vec<Option<String>>,
+}
+
+/// A 1-based position in a source file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Position {
+    /// The module's URL, or `ext:minideno/js/x.ts` in the userland.
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+    /// The text of that line, when the source map carries the source.
+    pub text: Option<String>,
+}
+
+impl LineMap {
+    pub fn parse(json: &str) -> Option<LineMap> {
+        let map = SourceMap::from_json_string(json).ok()?;
+        let mut tokens: Vec<Token> = map.get_tokens().collect();
+        tokens.sort_by_key(|t| (t.get_dst_line(), t.get_dst_col()));
+        Some(LineMap {
+            tokens,
+            sources: map.get_sources().map(str::to_string).collect(),
+            contents: map
+                .get_source_contents()
+                .map(|c| c.map(str::to_string))
+                .collect(),
+        })
+    }
+
+    /// The token covering 0-based generated `line`:`col`: the last one at or before it
+    /// on that line.
+    fn lookup(&self, line: u32, col: u32) -> Option<&Token> {
+        let after = self
+            .tokens
+            .partition_point(|t| (t.get_dst_line(), t.get_dst_col()) <= (line, col));
+        let token = self.tokens.get(after.checked_sub(1)?)?;
+        (token.get_dst_line() == line).then_some(token)
+    }
+}
+
+static USERLAND_MAP: OnceLock<Option<LineMap>> = OnceLock::new();
+
+/// The userland's source map (made by build.rs), parsed on first use.
+fn userland_map() -> Option<&'static LineMap> {
+    USERLAND_MAP
+        .get_or_init(|| LineMap::parse(include_str!(concat!(env!("OUT_DIR"), "/userland.js.map"))))
+        .as_ref()
+}
+
+/// Maps a 1-based generated position in `url` (a module, or the userland bundle) to
+/// its 1-based source position.
+pub fn map_location(isolate: &mut v8::Isolate, url: &str, line: u32, col: u32) -> Option<Position> {
+    locate(isolate, url, line, col, false)
+}
+
+/// As `map_location`, with the text of the source line (for a code frame; finding it
+/// scans the source, so stack traces do without).
+pub fn map_location_with_text(
+    isolate: &mut v8::Isolate,
+    url: &str,
+    line: u32,
+    col: u32,
+) -> Option<Position> {
+    locate(isolate, url, line, col, true)
+}
+
+fn locate(
+    isolate: &mut v8::Isolate,
+    url: &str,
+    line: u32,
+    col: u32,
+    with_text: bool,
+) -> Option<Position> {
+    let map = if url == USERLAND_URL {
+        userland_map()?
+    } else {
+        state(isolate).modules.source_map(url)?
+    };
+    let token = map.lookup(line.checked_sub(1)?, col.checked_sub(1)?)?;
+    let source = token.get_source_id();
+    let file = match source.and_then(|id| map.sources.get(id as usize)) {
+        Some(name) if url == USERLAND_URL => format!("ext:minideno/{name}"),
+        _ => url.to_string(),
+    };
+    let text = source
+        .filter(|_| with_text)
+        .and_then(|id| map.contents.get(id as usize)?.as_deref())
+        .and_then(|content| content.lines().nth(token.get_src_line() as usize))
+        .map(|l| l.trim_end_matches('\r').to_string());
+    Some(Position {
+        file,
+        line: token.get_src_line() + 1,
+        col: token.get_src_col() + 1,
+        text,
+    })
+}
+
+/// `text` (one source line) with a caret under 1-based column `col`, as Deno shows it.
+pub fn code_frame(text: &str, col: u32) -> String {
+    // Tabs stay tabs, so the caret lines up in a terminal.
+    let pad: String = text
+        .chars()
+        .take(col.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{text}\n{pad}^")
+}
 
 pub fn prepare_stack_trace<'s>(
     scope: &mut v8::HandleScope<'s>,
@@ -38,11 +158,15 @@ fn frame(scope: &mut v8::HandleScope, site: v8::Local<v8::Object>) -> Option<Str
     let file = file.to_rust_string_lossy(scope);
     let line = call(scope, site, "getLineNumber")?.uint32_value(scope)?;
     let col = call(scope, site, "getColumnNumber")?.uint32_value(scope)?;
-    let Some((src_line, src_col)) = map_location(scope, &file, line, col) else {
+    let Some(pos) = map_location(scope, &file, line, col) else {
         return Some(text);
     };
     let generated = format!("{file}:{line}:{col}");
-    Some(text.replacen(&generated, &format!("{file}:{src_line}:{src_col}"), 1))
+    Some(text.replacen(
+        &generated,
+        &format!("{}:{}:{}", pos.file, pos.line, pos.col),
+        1,
+    ))
 }
 
 fn call<'s>(
@@ -55,15 +179,27 @@ fn call<'s>(
     f.call(scope, obj.into(), &[])
 }
 
-/// Maps a 1-based generated position in module `url` to its 1-based source position.
-pub fn map_location(
-    isolate: &mut v8::Isolate,
-    url: &str,
-    line: u32,
-    col: u32,
-) -> Option<(u32, u32)> {
-    let map = state(isolate).modules.source_map(url)?;
-    let table = map.generate_lookup_table();
-    let token = map.lookup_token(&table, line.checked_sub(1)?, col.checked_sub(1)?)?;
-    Some((token.get_src_line() + 1, token.get_src_col() + 1))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_frame_puts_the_caret_under_the_column() {
+        assert_eq!(code_frame("  throw e;", 3), "  throw e;\n  ^");
+        assert_eq!(code_frame("\tx = 1;", 2), "\tx = 1;\n\t^");
+    }
+
+    #[test]
+    fn the_userland_map_points_at_js_sources() {
+        let map = userland_map().expect("build.rs embeds the userland's source map");
+        assert!(
+            map.sources.iter().any(|s| s == "js/timers.ts"),
+            "{:?}",
+            map.sources
+        );
+        assert!(
+            map.contents.iter().all(Option::is_some),
+            "sources are carried"
+        );
+    }
 }

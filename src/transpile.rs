@@ -11,6 +11,9 @@ use oxc::span::SourceType;
 use oxc::transformer::{EnvOptions, TransformOptions, Transformer};
 use oxc::transformer_plugins::ModuleRunnerTransform;
 
+/// The name V8 knows the linked userland by (build.rs makes it, stack traces map it).
+pub const USERLAND_URL: &str = "ext:minideno/userland.js";
+
 /// How the output is linked.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Linking {

@@ -86,6 +86,8 @@ itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);
 itest!(error_in_promise: "error_in_promise.ts"; exit = 1);
 itest!(error_syntax: "error_syntax.ts"; exit = 1);
+itest!(error_v8_syntax: "error_v8_syntax.ts"; exit = 1);
+itest!(userland_frames: "userland_frames.ts"; exit = 0);
 itest!(error_missing_import: "error_missing_import.ts"; exit = 1);
 itest!(error_bare_import: "error_bare_import.ts"; exit = 1);
 itest!(error_unused_missing_import: "error_unused_missing_import.ts"; exit = 1);
@@ -105,6 +107,23 @@ fn dispatch_buffers() {
     let flags = "--v8-flags=--harmony-rab-gsab,--allow-natives-syntax";
     let file = "tests/testdata/dispatch_buffers.ts";
     check(&["run", flags, file], &format!("{file}.out"), 0);
+}
+
+#[test]
+fn non_error_values_print_as_deno_prints_them() {
+    let file = "tests/testdata/error_non_error_values.ts";
+    for (arg, printed) in [
+        ("number", "42"),
+        ("object", "{ a: 1, b: [ 2 ] }"),
+        ("string", "\"text\""),
+        ("revoked", "null"),
+    ] {
+        let (code, out) = minideno(&["run", file, arg], &test_deno_dir());
+        assert_eq!(
+            (code, out.as_str()),
+            (1, format!("error: Uncaught {printed}\n").as_str())
+        );
+    }
 }
 
 #[test]
