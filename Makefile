@@ -13,6 +13,7 @@ test: setup lint
 lint: setup
 	$(CARGO) fmt --check
 	$(CARGO) clippy --release --all-targets -- -D warnings
+	bash tools/typecheck.sh
 
 bench: setup
 	$(CARGO) bench --bench dispatch

@@ -7,7 +7,15 @@ import { resolve } from "./resolve.ts";
 import { echo, echoAsync, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
 
-export function createDeno(core: Core, info: StartInfo) {
+/** An enum's members as name -> "value". */
+type EnumValues<E> = { [K in keyof E]: `${E[K] & number}` };
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** Deno.ErrorKind in lib.deno.d.ts lists the schema's kinds, name for name, value for value. */
+export type ErrorKindsDeclared = Assert<Equal<EnumValues<typeof ErrorKind>, EnumValues<typeof Deno.ErrorKind>>>;
+
+/** Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift both ways. */
+export function createDeno(core: Core, info: StartInfo): typeof Deno {
   return {
     core,
     args: info.args,
@@ -28,6 +36,7 @@ export function createDeno(core: Core, info: StartInfo) {
     echoAsync,
     inspect,
     DenoError,
-    ErrorKind,
+    // The same enum as declared (checked above); TypeScript sees two distinct enums.
+    ErrorKind: ErrorKind as unknown as typeof Deno.ErrorKind,
   };
 }

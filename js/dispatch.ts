@@ -16,9 +16,15 @@ export interface Core {
   shared: ArrayBuffer;
 }
 
+/** A generated reply table (`msg.XRes`): what a reply's result is read into. */
+export interface ResTable {
+  bb: flatbuffers.ByteBuffer | null;
+  bb_pos: number;
+}
+
 /** Where an async reply goes: `res` is the table its result is read into (null: none). */
 export interface Resolvers<T> {
-  res: T;
+  res: T | null;
   resolve(res: T): void;
   reject(e: Error): void;
 }
@@ -76,34 +82,52 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
 }
 
 /**
- * Sends a sync op; returns its result read into `res` (or null when `res` is null or
- * the op replied nothing). `res` reads the shared reply buffer: use it before sending
- * another op.
+ * Sends a sync op; returns its result read into `res` (the shared reply buffer: use it
+ * before sending another op), or nothing for an op without a result.
  */
-export function sendSync<T extends flatbuffers.Table | null>(
+export function sendSync<T extends ResTable>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
   res: T,
   zeroCopy?: ArrayBufferView,
-): T {
+): T;
+export function sendSync(innerType: msg.Any, inner: flatbuffers.Offset, res: null, zeroCopy?: ArrayBufferView): void;
+export function sendSync<T extends ResTable>(
+  innerType: msg.Any,
+  inner: flatbuffers.Offset,
+  res: T | null,
+  zeroCopy?: ArrayBufferView,
+): T | void {
   const reply = send(0, true, innerType, inner, zeroCopy);
-  if (reply == null) return null as T;
+  if (reply == null) return;
   let bb = sharedBB;
   if (reply.buffer === core.shared) bb.setPosition(0);
   else bb = new flatbuffers.ByteBuffer(reply); // too big for the shared buffer
   const base = msg.Base.getSizePrefixedRootAsBase(bb, syncBase);
   const err = errorOf(base);
   if (err) throw err;
-  return res && base.res(res);
+  if (res !== null) return base.res(res) as T;
 }
 
 /** Sends an async op; the promise settles with its result read into `res` when the event loop delivers its reply. */
-export function sendAsync<T extends flatbuffers.Table | null>(
+export function sendAsync<T extends ResTable>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
   res: T,
   zeroCopy?: ArrayBufferView,
-): Promise<T> {
+): Promise<T>;
+export function sendAsync(
+  innerType: msg.Any,
+  inner: flatbuffers.Offset,
+  res: null,
+  zeroCopy?: ArrayBufferView,
+): Promise<void>;
+export function sendAsync<T extends ResTable>(
+  innerType: msg.Any,
+  inner: flatbuffers.Offset,
+  res: T | null,
+  zeroCopy?: ArrayBufferView,
+): Promise<T | void> {
   return new Promise((resolve, reject) => sendWithCallbacks(innerType, inner, { res, resolve, reject }, zeroCopy));
 }
 
@@ -111,7 +135,7 @@ export function sendAsync<T extends flatbuffers.Table | null>(
  * Sends an async op whose reply is handed to `resolvers` synchronously, as it is
  * delivered (timers use this, so that a callback's exception is an uncaught error).
  */
-export function sendWithCallbacks<T extends flatbuffers.Table | null>(
+export function sendWithCallbacks<T>(
   innerType: msg.Any,
   inner: flatbuffers.Offset,
   resolvers: Resolvers<T>,

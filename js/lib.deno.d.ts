@@ -36,31 +36,32 @@ declare namespace Deno {
   /** Formats a value the way console.log does. */
   export function inspect(value: unknown): string;
 
-  /** Why an op failed, as the Rust side reported it. */
+  /** Why an op failed, as the Rust side reported it (the schema's ErrorKind; members
+   * carry their values, as ambient enum members without one would not be constants). */
   export enum ErrorKind {
     NoError = 0,
-    NotFound,
-    PermissionDenied,
-    ConnectionRefused,
-    ConnectionReset,
-    ConnectionAborted,
-    NotConnected,
-    AddrInUse,
-    AddrNotAvailable,
-    BrokenPipe,
-    AlreadyExists,
-    WouldBlock,
-    InvalidInput,
-    InvalidData,
-    TimedOut,
-    Interrupted,
-    WriteZero,
-    UnexpectedEof,
-    BadResource,
-    OpNotAvailable,
-    InvalidUri,
-    InvalidPath,
-    Other,
+    NotFound = 1,
+    PermissionDenied = 2,
+    ConnectionRefused = 3,
+    ConnectionReset = 4,
+    ConnectionAborted = 5,
+    NotConnected = 6,
+    AddrInUse = 7,
+    AddrNotAvailable = 8,
+    BrokenPipe = 9,
+    AlreadyExists = 10,
+    WouldBlock = 11,
+    InvalidInput = 12,
+    InvalidData = 13,
+    TimedOut = 14,
+    Interrupted = 15,
+    WriteZero = 16,
+    UnexpectedEof = 17,
+    BadResource = 18,
+    OpNotAvailable = 19,
+    InvalidUri = 20,
+    InvalidPath = 21,
+    Other = 22,
   }
 
   export class DenoError<T extends ErrorKind> extends Error {
@@ -89,3 +90,24 @@ declare function setTimeout(callback: (...args: unknown[]) => void, delay?: numb
 declare function setInterval(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): number;
 declare function clearTimeout(id?: number): void;
 declare function clearInterval(id?: number): void;
+
+/** Prints to stdout (log, info, debug) or stderr (warn, error), formatted as Deno does. */
+declare var console: {
+  log(...data: unknown[]): void;
+  info(...data: unknown[]): void;
+  debug(...data: unknown[]): void;
+  warn(...data: unknown[]): void;
+  error(...data: unknown[]): void;
+};
+
+/** Encodes strings as UTF-8 (the only encoding minideno has). */
+declare class TextEncoder {
+  readonly encoding: "utf-8";
+  encode(input?: string): Uint8Array;
+}
+
+/** Decodes UTF-8 bytes; malformed sequences become U+FFFD. */
+declare class TextDecoder {
+  readonly encoding: "utf-8";
+  decode(input?: ArrayBuffer | ArrayBufferView): string;
+}
