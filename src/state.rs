@@ -2,10 +2,10 @@
 //! reused reply builder, the async cmd_ids in flight, the metrics counters and the
 //! isolate's one timer.
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use flatbuffers::FlatBufferBuilder;
+use rustc_hash::FxHashSet;
 use tokio::sync::oneshot;
 
 pub struct State {
@@ -18,8 +18,9 @@ pub struct State {
     pub v8_version: String,
     /// Replies are built here; it keeps its capacity across ops (up to a bound).
     pub builder: RefCell<FlatBufferBuilder<'static>>,
-    /// cmd_ids of async requests not yet replied to.
-    pub in_flight: RefCell<HashSet<u32>>,
+    /// cmd_ids of async requests not yet replied to (Fx: SipHash would cost more
+    /// than the rest of an async op's bookkeeping).
+    pub in_flight: RefCell<FxHashSet<u32>>,
     pub metrics: Metrics,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,

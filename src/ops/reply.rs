@@ -81,3 +81,56 @@ impl DerefMut for ZeroCopyBuf {
         self.bytes_mut()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::dispatch::encode;
+    use crate::ops::testing::*;
+
+    #[test]
+    fn blocking_runs_inline_or_on_the_pool_and_may_keep_the_zero_copy_buffer() {
+        let d = dispatcher();
+        let state = d.state();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let caller = std::thread::current().id();
+        for sync in [true, false] {
+            let req = request(sync, msg::Any::Echo, |b| {
+                msg::Echo::create(b, &msg::EchoArgs {})
+            });
+            let base = flatbuffers::root::<msg::Base>(&req).unwrap();
+            let mut data = zero_copy(b"abc");
+            let _entered = runtime.enter();
+            let op = blocking(
+                state,
+                &base,
+                move || {
+                    // The buffer outlives the call and crosses to the pool's thread.
+                    data[0] = b'x';
+                    Ok((data.to_vec(), std::thread::current().id()))
+                },
+                move |state, (bytes, worker)| {
+                    reply(state, |b| {
+                        let data = Some(b.create_vector(&bytes));
+                        assert_eq!(worker == std::thread::current().id(), sync);
+                        msg::EchoRes::create(b, &msg::EchoResArgs { data })
+                    })
+                },
+            );
+            let res = match op.unwrap() {
+                Op::Sync(res) => res,
+                Op::Async(future) => runtime.block_on(future).unwrap(),
+            };
+            assert_eq!(std::thread::current().id(), caller);
+            let bytes = encode(state, 7, Ok(res), <[u8]>::to_vec);
+            let echoed = reply_base(&bytes)
+                .res_as_echo_res()
+                .unwrap()
+                .data()
+                .unwrap();
+            assert_eq!(echoed.bytes(), b"xbc");
+        }
+    }
+}
