@@ -17,6 +17,7 @@ lint: setup
 
 bench: setup
 	$(CARGO) bench --bench dispatch
+	bash tools/bench-timers.sh
 
 build: setup
 	$(CARGO) build --release
