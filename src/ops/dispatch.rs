@@ -264,15 +264,7 @@ mod tests {
     #[test]
     fn no_inner_and_unknown_tags_are_not_ops() {
         let d = dispatcher();
-        let mut b = FlatBufferBuilder::new();
-        let args = msg::BaseArgs {
-            cmd_id: 3,
-            sync: true,
-            ..Default::default()
-        };
-        let base = msg::Base::create(&mut b, &args);
-        b.finish(base, None);
-        let e = rejected(&d, b.finished_data());
+        let e = rejected(&d, &request_without_table(msg::Any::NONE));
         assert_eq!(e.kind, ErrorKind::OpNotAvailable);
         assert!(e.msg.contains("no op"), "{}", e.msg);
 

@@ -39,16 +39,7 @@ mod tests {
         });
         assert!(run_sync(&d, &req).is_none());
         // The Print tag with no table: the verifier refuses it at the door.
-        let mut b = flatbuffers::FlatBufferBuilder::new();
-        let args = msg::BaseArgs {
-            cmd_id: 7,
-            sync: true,
-            inner_type: msg::Any::Print,
-            ..Default::default()
-        };
-        let base = msg::Base::create(&mut b, &args);
-        b.finish(base, None);
-        let e = rejected(&d, b.finished_data());
+        let e = rejected(&d, &request_without_table(msg::Any::Print));
         assert_eq!(e.kind, ErrorKind::InvalidData);
         assert!(e.msg.contains("union"), "{}", e.msg);
     }

@@ -92,9 +92,7 @@ mod tests {
     fn blocking_runs_inline_or_on_the_pool_and_may_keep_the_zero_copy_buffer() {
         let d = dispatcher();
         let state = d.state();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let runtime = runtime();
         let caller = std::thread::current().id();
         for sync in [true, false] {
             let req = request(sync, msg::Any::Echo, |b| {

@@ -37,6 +37,28 @@ pub fn request<T>(
     b.finished_data().to_vec()
 }
 
+/// A request `Base { cmd_id: 7, sync: true }` with the union tag `tag` and no table.
+pub fn request_without_table(tag: msg::Any) -> Vec<u8> {
+    let mut b = FlatBufferBuilder::new();
+    let args = msg::BaseArgs {
+        cmd_id: 7,
+        sync: true,
+        inner_type: tag,
+        ..Default::default()
+    };
+    let base = msg::Base::create(&mut b, &args);
+    b.finish(base, None);
+    b.finished_data().to_vec()
+}
+
+/// The event loop's kind of Tokio runtime: current thread, with timers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+}
+
 /// A reply `Base { cmd_id: 7, res }` (not size-prefixed).
 pub fn reply_bytes(
     build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> (msg::AnyRes, WIPOffset<UnionWIPOffset>),
@@ -78,10 +100,7 @@ pub fn run_async(d: &Dispatcher, req: &[u8]) -> Vec<u8> {
 }
 
 pub fn run_async_with(d: &Dispatcher, req: &[u8], data: Option<ZeroCopyBuf>) -> Vec<u8> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let _entered = runtime.enter();
     let pending = d
         .dispatch(req, data, &mut |_| {

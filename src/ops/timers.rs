@@ -70,10 +70,7 @@ mod tests {
             .unwrap()
             .stopped());
 
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
+        let runtime = runtime();
         let _entered = runtime.enter();
         let pending = d
             .dispatch(&timer(60_000.0), None, &mut |_| {})

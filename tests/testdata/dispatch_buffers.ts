@@ -1,14 +1,8 @@
 // The door reads every length from V8 at the call (run with --harmony-rab-gsab and
 // --allow-natives-syntax): a view past the end of a shrunk resizable buffer and a
 // detached reply buffer are TypeErrors, never reads past the end or an abort.
-function attempt(what: string, f: () => unknown) {
-  try {
-    f();
-    console.log(what, "-> no error");
-  } catch (e) {
-    console.log(what, "->", (e as Error).name + ":", (e as Error).message);
-  }
-}
+import { attempt } from "./attempt.ts";
+
 // deno-lint-ignore no-explicit-any
 const rab = new (ArrayBuffer as any)(64, { maxByteLength: 1024 }) as ArrayBuffer;
 const fixed = new Uint8Array(rab, 0, 64);

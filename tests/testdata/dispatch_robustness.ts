@@ -1,12 +1,6 @@
 // Bad messages at the door itself: each throws, and the process carries on.
-function attempt(what: string, f: () => unknown) {
-  try {
-    f();
-    console.log(what, "-> no error");
-  } catch (e) {
-    console.log(what, "->", (e as Error).name + ":", (e as Error).message);
-  }
-}
+import { attempt } from "./attempt.ts";
+
 const { core } = Deno;
 attempt("garbage", () => core.dispatch(new Uint8Array([1, 2, 3])));
 attempt("empty", () => core.dispatch(new Uint8Array(0)));
