@@ -335,11 +335,22 @@ impl Isolate {
             let background = self.isolate.has_pending_background_tasks();
             let pending = &mut state(&mut self.isolate).pending;
             let first = if background {
-                // V8 will post a task when its work is done; look again shortly.
-                let wait = tokio::time::timeout(Duration::from_millis(1), pending.next());
-                match self.runtime.block_on(wait) {
-                    Ok(Some(reply)) => reply,
-                    _ => continue,
+                // V8 posts a task to this thread when its work is done: wait for an op
+                // at most a millisecond, then look again.
+                let tick = Duration::from_millis(1);
+                let next = self.runtime.block_on(async {
+                    match tokio::time::timeout(tick, pending.next()).await {
+                        Ok(Some(reply)) => Some(reply),
+                        Ok(None) => {
+                            tokio::time::sleep(tick).await;
+                            None
+                        }
+                        Err(_) => None,
+                    }
+                });
+                match next {
+                    Some(reply) => reply,
+                    None => continue,
                 }
             } else {
                 match self.runtime.block_on(pending.next()) {
