@@ -27,7 +27,7 @@ declare namespace Deno {
     bytesSentData: number;
     bytesReceived: number;
   };
-  /** Benchmark ops: the door's own cost, sync and async. */
+  /** Benchmark ops: the door's own cost, sync and async (Noop has no result). */
   export function noop(): void;
   export function noopAsync(): Promise<void>;
   /** Benchmark ops: `data` in through the zero-copy buffer, a copy back in the reply. */
@@ -72,14 +72,17 @@ declare namespace Deno {
   /** The native door. Everything above is built on it. */
   export const core: {
     /**
-     * Sends a `Base` message. Returns a sync op's reply (a view of `shared`, valid
-     * until the next dispatch), or null (no reply, or an async op). Throws a TypeError
-     * for a message that is not a valid request.
+     * Sends a `Base` message (schema/msg.fbs) with an optional zero-copy buffer.
+     * Returns a sync op's reply (a view of `shared`, valid until the next dispatch),
+     * or null: an op without a result, or an async request, whose reply comes to the
+     * `recv` callback. Throws a TypeError for a message that is not a request, an
+     * async cmd_id already in flight, a view past the end of its buffer (detached or
+     * shrunk), or a detached `shared`.
      */
     dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
     /** Another name for `dispatch`. */
     send(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
-    /** Registers the callback that receives each event-loop turn's async replies. */
+    /** Registers the callback that receives async replies, in batches of size-prefixed `Base` messages. */
     recv(cb: (replies: Uint8Array) => void): void;
     /** Where sync replies are written. */
     shared: ArrayBuffer;

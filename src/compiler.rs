@@ -70,17 +70,16 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
         }
     }
     let out = transpile(path, source, Linking::EsModule)?;
-    let mut cached = out.code.clone();
-    cached.push_str(IMPORTS_LINE);
+    let mut imports_line = String::from(IMPORTS_LINE);
     for spec in &out.imports {
-        cached.push(' ');
-        cached.extend(url::form_urlencoded::byte_serialize(spec.as_bytes()));
+        imports_line.push(' ');
+        imports_line.extend(url::form_urlencoded::byte_serialize(spec.as_bytes()));
     }
-    cached.push('\n');
+    imports_line.push('\n');
     // The map is written first: a .js in the cache implies its map is there.
     let stored = fs::create_dir_all(&dir).is_ok()
-        && write_atomic(&map_path, out.source_map.as_bytes()).is_ok()
-        && write_atomic(&js_path, cached.as_bytes()).is_ok();
+        && write_atomic(&map_path, &[out.source_map.as_bytes()]).is_ok()
+        && write_atomic(&js_path, &[out.code.as_bytes(), imports_line.as_bytes()]).is_ok();
     let source_map = if stored {
         SourceMapLocation::File(map_path)
     } else {
@@ -108,11 +107,14 @@ fn split_imports_line(code: &mut String) -> Option<Vec<String>> {
     Some(imports)
 }
 
-/// Writes via a temporary file and a rename, so concurrent runs never read half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `parts` via a temporary file and a rename, so concurrent runs never read
+/// half a file.
+fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut f = fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
+    for part in parts {
+        f.write_all(part)?;
+    }
     drop(f);
     fs::rename(&tmp, path)
 }
