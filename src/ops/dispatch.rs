@@ -40,7 +40,7 @@ impl Dispatcher {
 
 /// Verifies `control` and names its op. An Err means the message is not a request at
 /// all: it has no trustworthy cmd_id to reply to.
-pub fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode)> {
+fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode)> {
     let base = flatbuffers::root::<msg::Base>(control)?;
     match OpCode::from_any(base.inner_type()) {
         Some(op) => Ok((base, op)),
@@ -144,7 +144,7 @@ fn panicked(panic: Box<dyn std::any::Any + Send>) -> DenoError {
 
 /// Wraps `result` in a size-prefixed reply `Base` for `cmd_id`, in the state's reused
 /// builder, and hands the bytes to `out`.
-pub fn encode<T>(
+pub(crate) fn encode<T>(
     state: &State,
     cmd_id: u32,
     result: OpResult<Res>,
@@ -182,7 +182,7 @@ pub fn encode<T>(
     value
 }
 
-pub fn new_builder() -> FlatBufferBuilder<'static> {
+pub(crate) fn new_builder() -> FlatBufferBuilder<'static> {
     FlatBufferBuilder::with_capacity(BUILDER_START_BYTES)
 }
 
