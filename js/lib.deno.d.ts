@@ -19,13 +19,18 @@ declare namespace Deno {
   export function resolve(hostname: string): Promise<string>;
   /** Ends the process with `code` (a 32-bit integer, default 0). */
   export function exit(code?: number): never;
-  /** Traffic through the one door since start (this call included). */
+  /**
+   * Traffic through the one door since start (this call included, but not its reply's
+   * bytes), in total and per op: `ops` has an entry for each op called at least once,
+   * by its schema name (`ops.MyPid.count`). Bytes in are control + zero-copy bytes.
+   */
   export function metrics(): {
     opsDispatched: number;
     opsCompleted: number;
     bytesSentControl: number;
     bytesSentData: number;
     bytesReceived: number;
+    ops: Record<string, { count: number; errors: number; bytesIn: number; bytesOut: number }>;
   };
   /** Benchmark ops: the door's own cost, sync and async (Noop has no result). */
   export function noop(): void;

@@ -45,22 +45,41 @@ export function exit(code = 0): never {
   throw new Error("unreachable: the process should have exited");
 }
 
+export interface OpMetrics {
+  count: number;
+  errors: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
 export interface Metrics {
   opsDispatched: number;
   opsCompleted: number;
   bytesSentControl: number;
   bytesSentData: number;
   bytesReceived: number;
+  ops: Record<string, OpMetrics>;
 }
 
 /** Traffic through the one door since start (this call included). */
 export function metrics(): Metrics {
   const res = op.metricsSync();
+  const ops: Record<string, OpMetrics> = {};
+  for (let i = 0; i < res.opsLength(); i++) {
+    const m = res.ops(i)!;
+    ops[m.name()!] = {
+      count: Number(m.count()),
+      errors: Number(m.errors()),
+      bytesIn: Number(m.bytesIn()),
+      bytesOut: Number(m.bytesOut()),
+    };
+  }
   return {
     opsDispatched: Number(res.opsDispatched()),
     opsCompleted: Number(res.opsCompleted()),
     bytesSentControl: Number(res.bytesSentControl()),
     bytesSentData: Number(res.bytesSentData()),
     bytesReceived: Number(res.bytesReceived()),
+    ops,
   };
 }

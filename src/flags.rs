@@ -1,6 +1,8 @@
 //! The command line: `minideno run [flags] FILE [args...]`, `minideno eval CODE`.
 use clap::{Parser, Subcommand};
 
+use crate::trace::TraceMode;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "minideno",
@@ -23,6 +25,10 @@ pub enum Command {
         /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
         v8_flags: String,
+        /// Trace ops to stderr: a line per op (--trace-ops), or a table at exit
+        /// (--trace-ops=summary)
+        #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines")]
+        trace_ops: Option<TraceMode>,
         /// The module to run (path or file: URL)
         script: String,
         /// Arguments for the script (Deno.args)

@@ -14,7 +14,7 @@
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
 //! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
-//! [`msg`] (the generated messages), [`state`], [`errors`].
+//! [`msg`] (the generated messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
 //! Embedding:
 //! ```no_run
@@ -33,6 +33,7 @@ pub mod msg;
 pub mod ops;
 pub mod source_maps;
 pub mod state;
+pub mod trace;
 pub mod transpile;
 
 pub use errors::DenoError;

@@ -4,6 +4,7 @@ use std::process::exit;
 
 use clap::{CommandFactory, Parser};
 use minideno::flags::{Cli, Command};
+use minideno::trace::TraceMode;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 use url::Url;
 
@@ -18,10 +19,11 @@ fn main() {
     let result = match cli.command {
         Some(Command::Run {
             v8_flags,
+            trace_ops,
             script,
             args,
-        }) => run(&v8_flags, &script, None, args),
-        Some(Command::Eval { code }) => run("", "./$deno$eval.ts", Some(code), vec![]),
+        }) => run(&v8_flags, trace_ops, &script, None, args),
+        Some(Command::Eval { code }) => run("", None, "./$deno$eval.ts", Some(code), vec![]),
         None => {
             let _ = Cli::command().print_help();
             exit(2);
@@ -38,6 +40,7 @@ fn main() {
 
 fn run(
     v8_flags: &str,
+    trace_ops: Option<TraceMode>,
     script: &str,
     source: Option<String>,
     args: Vec<String>,
@@ -48,9 +51,17 @@ fn run(
         .and_then(|base| base.join(script).map_err(|_| ()))
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
-    let ops = Dispatcher::new(State::new(args, Some(url.to_string())));
+    let mut state = State::new(args, Some(url.to_string()));
+    if let Some(mode) = trace_ops {
+        state = state.with_tracing(mode, "main");
+    }
+    let ops = Dispatcher::new(state);
+    let state = ops.state().clone();
     let mut isolate = Isolate::new(ops)?;
     let result = isolate.run_module(&url, source);
+    if let Some(tracer) = &state.tracer {
+        tracer.finish(&state.metrics);
+    }
     // The process exits next: tearing the isolate down would only cost time.
     std::mem::forget(isolate);
     result

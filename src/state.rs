@@ -1,11 +1,14 @@
 //! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! reused reply builder, the async cmd_ids in flight, the metrics counters and the
-//! isolate's one timer.
+//! reused reply builder, the async cmd_ids in flight, the metrics counters (in total
+//! and per op), the op tracer if one is on, and the isolate's one timer.
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
 use flatbuffers::FlatBufferBuilder;
 use rustc_hash::FxHashSet;
+
+use crate::msg::OpCode;
+use crate::trace::{TraceMode, Tracer};
 use tokio::sync::oneshot;
 
 pub struct State {
@@ -22,6 +25,8 @@ pub struct State {
     /// than the rest of an async op's bookkeeping).
     pub in_flight: RefCell<FxHashSet<u32>>,
     pub metrics: Metrics,
+    /// `--trace-ops`: None when off (then no op is timed).
+    pub tracer: Option<Tracer>,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
 }
@@ -36,31 +41,70 @@ impl State {
             builder: RefCell::new(crate::ops::dispatch::new_builder()),
             in_flight: RefCell::default(),
             metrics: Metrics::default(),
+            tracer: None,
             timer: RefCell::new(None),
         }
     }
+
+    /// Traces this isolate's ops, its lines and summary named `isolate`.
+    pub fn with_tracing(mut self, mode: TraceMode, isolate: &str) -> Self {
+        self.tracer = Some(Tracer::new(mode, isolate));
+        self
+    }
 }
 
-/// What `Deno.metrics()` reports: the traffic through the one door.
-#[derive(Default, Debug)]
+/// What `Deno.metrics()` reports: the traffic through the one door, in total and per op.
+#[derive(Debug)]
 pub struct Metrics {
     pub ops_dispatched: Cell<u64>,
     pub ops_completed: Cell<u64>,
     pub bytes_sent_control: Cell<u64>,
     pub bytes_sent_data: Cell<u64>,
     pub bytes_received: Cell<u64>,
+    /// Indexed by `OpCode as usize`.
+    pub per_op: [OpCounters; OpCode::ALL.len()],
+}
+
+/// One op's counters.
+#[derive(Default, Debug)]
+pub struct OpCounters {
+    pub count: Cell<u64>,
+    pub errors: Cell<u64>,
+    /// Control and zero-copy bytes of its requests.
+    pub bytes_in: Cell<u64>,
+    /// Bytes of its replies.
+    pub bytes_out: Cell<u64>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            ops_dispatched: Cell::default(),
+            ops_completed: Cell::default(),
+            bytes_sent_control: Cell::default(),
+            bytes_sent_data: Cell::default(),
+            bytes_received: Cell::default(),
+            per_op: std::array::from_fn(|_| OpCounters::default()),
+        }
+    }
 }
 
 impl Metrics {
-    pub fn count_dispatched(&self, control: usize, data: usize) {
+    pub fn count_dispatched(&self, op: OpCode, control: usize, data: usize) {
         add(&self.ops_dispatched, 1);
         add(&self.bytes_sent_control, control);
         add(&self.bytes_sent_data, data);
+        let c = &self.per_op[op as usize];
+        add(&c.count, 1);
+        add(&c.bytes_in, control + data);
     }
 
-    pub fn count_completed(&self, reply: usize) {
+    pub fn count_completed(&self, op: OpCode, reply: usize, failed: bool) {
         add(&self.ops_completed, 1);
         add(&self.bytes_received, reply);
+        let c = &self.per_op[op as usize];
+        add(&c.bytes_out, reply);
+        add(&c.errors, failed as usize);
     }
 }
 

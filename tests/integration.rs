@@ -97,6 +97,82 @@ itest!(resolve: "resolve.ts"; exit = 0);
 itest!(exit: "exit.ts"; exit = 3);
 itest!(exit_bad_code: "exit_bad_code.ts"; exit = 0);
 itest!(metrics: "metrics.ts"; exit = 0);
+itest!(metrics_per_op: "metrics_per_op.ts"; exit = 0);
+
+#[test]
+fn trace_ops_lines() {
+    let file = "tests/testdata/trace_ops.ts";
+    check(&["run", "--trace-ops", file], &format!("{file}.out"), 0);
+}
+
+#[test]
+fn trace_lines_never_split_program_output() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("trace_interleave");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("noisy.ts");
+    let program = "for (let i = 0; i < 300; i++) { console.error(`line ${i} ` + \"x\".repeat(200)); await Deno.noopAsync(); }\n";
+    std::fs::write(&script, program).unwrap();
+    let (code, out) = minideno(
+        &["run", "--trace-ops", script.to_str().unwrap()],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 0);
+    let (mut program_lines, mut trace_lines) = (0, 0);
+    for line in out.lines() {
+        if line.starts_with("line ") {
+            assert!(line.ends_with(&"x".repeat(200)), "{line}");
+            program_lines += 1;
+        } else {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            assert!(f[0] == "[main]" && f.len() == 11, "{line}");
+            trace_lines += 1;
+        }
+    }
+    // Start, then a Print and a Noop per round.
+    assert_eq!((program_lines, trace_lines), (300, 601));
+}
+
+#[test]
+fn trace_ops_summary_counts_calls_errors_and_bytes() {
+    let (code, out) = minideno(
+        &["run", "--trace-ops=summary", "tests/testdata/trace_ops.ts"],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 0, "{out}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("resolve failed: InvalidInput"));
+    assert_eq!(lines.next(), Some("[main] ops, by total time"));
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    let expected_header = [
+        "op", "calls", "errors", "total", "mean", "p99", "bytes", "in", "bytes", "out",
+    ];
+    assert_eq!(header, expected_header);
+    // op -> (calls, errors, bytes in, bytes out); Start's reply holds paths, so its
+    // size varies by machine.
+    let mut rows = std::collections::BTreeMap::new();
+    for line in lines {
+        // op, calls, errors, total, mean, p99, bytes in, bytes out (the total row has
+        // no mean or p99)
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let n = |i: usize| f[i].parse::<u64>().unwrap();
+        let row = (n(1), n(2), n(f.len() - 2), n(f.len() - 1));
+        rows.insert(f[0].to_string(), row);
+    }
+    let start_out = rows["Start"].3;
+    let expected = [
+        ("Echo", (1, 0, 50, 72)),
+        ("MyPid", (1, 0, 40, 56)),
+        ("Noop", (1, 0, 44, 24)),
+        ("Print", (1, 0, 88, 0)),
+        ("Resolve", (1, 1, 60, 60)),
+        ("Start", (1, 0, 40, start_out)),
+        ("total", (6, 1, 322, 212 + start_out)),
+    ];
+    for (op, counts) in expected {
+        assert_eq!(rows.get(op), Some(&counts), "{op} in\n{out}");
+    }
+    assert_eq!(rows.len(), expected.len(), "{out}");
+}
 itest!(timers: "timers.ts"; exit = 1);
 itest!(async_many: "async_many.ts"; exit = 0);
 itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
@@ -124,6 +200,17 @@ fn non_error_values_print_as_deno_prints_them() {
             (1, format!("error: Uncaught {printed}\n").as_str())
         );
     }
+}
+
+#[test]
+fn trace_summary_is_printed_on_deno_exit_too() {
+    let (code, out) = minideno(
+        &["run", "--trace-ops=summary", "tests/testdata/exit.ts"],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 3);
+    assert!(out.contains("[main] ops, by total time"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("Exit ")), "{out}");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use flatbuffers::FlatBufferBuilder;
 
@@ -16,6 +17,7 @@ use crate::errors::{DenoError, OpResult};
 use crate::isolate::{AsyncReply, Dispatch};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
+use crate::trace::OpRecord;
 
 /// A reply builder that grew past this is dropped after use, not kept for reuse.
 const BUILDER_KEEP_BYTES: usize = 1 << 20;
@@ -80,9 +82,17 @@ impl Dispatch for Dispatcher {
                 format!("cmd_id {cmd_id} is already in flight"),
             ));
         }
+        let call = Call {
+            op,
+            cmd_id,
+            sync,
+            control: control.len(),
+            zero_copy: zero_copy.as_ref().map_or(0, |d| d.len()),
+            start: state.tracer.as_ref().map(|_| Instant::now()),
+        };
         state
             .metrics
-            .count_dispatched(control.len(), zero_copy.as_ref().map_or(0, |d| d.len()));
+            .count_dispatched(op, call.control, call.zero_copy);
         let outcome = match (op.mode(), sync) {
             (Mode::Sync, false) => Outcome::Now(Err(not_available(format!(
                 "{} is a sync op: send it with Base.sync = true",
@@ -102,34 +112,76 @@ impl Dispatch for Dispatcher {
                 }
             }
         };
-        match (outcome, sync) {
-            (Outcome::Now(Ok(None)), true) => state.metrics.count_completed(0),
-            (Outcome::Now(result), true) => {
-                encode(state, cmd_id, result, |bytes| sync_reply(bytes))
+        let result = match (outcome, sync) {
+            (Outcome::Now(Ok(None)), true) => {
+                // A sync op with no result: no reply at all.
+                call.done(state, 0, None);
+                return Ok(None);
             }
-            (Outcome::Later(_), true) => {
-                let e = DenoError::new(
-                    ErrorKind::Other,
-                    format!("{} answered a sync request asynchronously", op.name()),
-                );
-                encode(state, cmd_id, Err(e), |bytes| sync_reply(bytes))
-            }
+            (Outcome::Now(result), true) => result,
+            (Outcome::Later(_), true) => Err(DenoError::new(
+                ErrorKind::Other,
+                format!("{} answered a sync request asynchronously", op.name()),
+            )),
             (outcome, false) => {
                 state.in_flight.borrow_mut().insert(cmd_id);
                 let pending = match outcome {
                     Outcome::Now(result) => {
-                        Pending::Ready(encode(state, cmd_id, result, <[u8]>::to_vec))
+                        let error = error_kind(&result);
+                        Pending::Ready(encode(state, cmd_id, result, <[u8]>::to_vec), error)
                     }
                     Outcome::Later(future) => Pending::Running(future),
                 };
                 return Ok(Some(Box::pin(PendingOp {
                     state: state.clone(),
-                    cmd_id,
+                    call,
                     pending,
                 })));
             }
-        }
+        };
+        let error = error_kind(&result);
+        let len = encode(state, cmd_id, result, |bytes| {
+            sync_reply(bytes);
+            bytes.len()
+        });
+        call.done(state, len, error);
         Ok(None)
+    }
+}
+
+fn error_kind(result: &OpResult<Res>) -> Option<ErrorKind> {
+    result.as_ref().err().map(|e| e.kind)
+}
+
+/// One request on its way: what the metrics and the tracer need at its end.
+struct Call {
+    op: OpCode,
+    cmd_id: u32,
+    sync: bool,
+    control: usize,
+    zero_copy: usize,
+    /// When it was dispatched, if the tracer is on.
+    start: Option<Instant>,
+}
+
+impl Call {
+    /// Counts the completed op (a reply of `reply` bytes) and traces it.
+    fn done(&self, state: &State, reply: usize, error: Option<ErrorKind>) {
+        state
+            .metrics
+            .count_completed(self.op, reply, error.is_some());
+        if let (Some(tracer), Some(start)) = (&state.tracer, self.start) {
+            tracer.record(&OpRecord {
+                op: self.op,
+                cmd_id: self.cmd_id,
+                sync: self.sync,
+                control: self.control,
+                zero_copy: self.zero_copy,
+                reply,
+                latency: start.elapsed(),
+                error,
+            });
+        }
     }
 }
 
@@ -172,7 +224,6 @@ pub(crate) fn encode<T>(
     let base = msg::Base::create(&mut b, &args);
     b.finish_size_prefixed(base, None);
     let bytes = b.finished_data();
-    state.metrics.count_completed(bytes.len());
     let value = out(bytes);
     if bytes.len() > BUILDER_KEEP_BYTES {
         *b = FlatBufferBuilder::with_capacity(BUILDER_START_BYTES);
@@ -187,7 +238,8 @@ pub(crate) fn new_builder() -> FlatBufferBuilder<'static> {
 }
 
 enum Pending {
-    Ready(Vec<u8>),
+    /// Answered at dispatch: the reply and its error kind, if any.
+    Ready(Vec<u8>, Option<ErrorKind>),
     Running(OpFuture),
 }
 
@@ -195,7 +247,7 @@ enum Pending {
 /// into error replies) and frees its cmd_id.
 struct PendingOp {
     state: Rc<State>,
-    cmd_id: u32,
+    call: Call,
     pending: Pending,
 }
 
@@ -204,18 +256,21 @@ impl Future for PendingOp {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<u8>> {
         let this = &mut *self;
-        let bytes = match &mut this.pending {
-            Pending::Ready(bytes) => std::mem::take(bytes),
+        let (bytes, error) = match &mut this.pending {
+            Pending::Ready(bytes, error) => (std::mem::take(bytes), *error),
             Pending::Running(future) => {
                 let result = match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
                     Ok(Poll::Pending) => return Poll::Pending,
                     Ok(Poll::Ready(result)) => result,
                     Err(panic) => Err(panicked(panic)),
                 };
-                encode(&this.state, this.cmd_id, result, <[u8]>::to_vec)
+                let error = error_kind(&result);
+                let cmd_id = this.call.cmd_id;
+                (encode(&this.state, cmd_id, result, <[u8]>::to_vec), error)
             }
         };
-        this.state.in_flight.borrow_mut().remove(&this.cmd_id);
+        this.state.in_flight.borrow_mut().remove(&this.call.cmd_id);
+        this.call.done(&this.state, bytes.len(), error);
         Poll::Ready(bytes)
     }
 }
@@ -349,9 +404,17 @@ mod tests {
     fn a_panicking_async_op_becomes_an_error_reply() {
         let d = dispatcher();
         let future: OpFuture = Box::pin(async { panic!("boom") });
+        let call = Call {
+            op: OpCode::Noop,
+            cmd_id: 9,
+            sync: false,
+            control: 0,
+            zero_copy: 0,
+            start: None,
+        };
         let op = Box::pin(PendingOp {
             state: d.state().clone(),
-            cmd_id: 9,
+            call,
             pending: Pending::Running(future),
         });
         let buf = poll_once(op).expect("a panicking future is done");
@@ -390,6 +453,36 @@ mod tests {
         assert_eq!(m.bytes_sent_control.get(), req.len() as u64);
         assert_eq!(m.bytes_sent_data.get(), 10);
         assert_eq!(m.bytes_received.get(), reply_len as u64);
+    }
+
+    #[test]
+    fn an_embedder_traces_its_isolate_under_its_own_name() {
+        use crate::trace::TraceMode;
+        let state = State::new(vec![], None).with_tracing(TraceMode::Summary, "webhook-7");
+        let d = Dispatcher::new(state);
+        let pid = request(true, msg::Any::MyPid, |b| {
+            msg::MyPid::create(b, &msg::MyPidArgs {})
+        });
+        for _ in 0..3 {
+            run_sync(&d, &pid);
+        }
+        let state = d.state();
+        let table = state.tracer.as_ref().unwrap().summary(&state.metrics);
+        assert!(
+            table.starts_with("[webhook-7] ops, by total time\n"),
+            "{table}"
+        );
+        let row: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
+        assert_eq!((row[0], row[1], row[2]), ("MyPid", "3", "0"), "{table}");
+        assert_eq!(row[7], (3 * pid_reply_len()).to_string(), "{table}");
+    }
+
+    fn pid_reply_len() -> usize {
+        let d = dispatcher();
+        let pid = request(true, msg::Any::MyPid, |b| {
+            msg::MyPid::create(b, &msg::MyPidArgs {})
+        });
+        run_sync(&d, &pid).unwrap().len()
     }
 
     #[test]

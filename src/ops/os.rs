@@ -5,7 +5,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
-use crate::msg::{self, ErrorKind};
+use crate::msg::{self, ErrorKind, OpCode};
 use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
 use crate::state::State;
 
@@ -37,9 +37,12 @@ pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf
     })))
 }
 
-pub fn op_exit(_state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let code = inner(base.inner_as_exit(), "Exit")?.code();
     let _ = std::io::stdout().flush();
+    if let Some(tracer) = &state.tracer {
+        tracer.finish(&state.metrics);
+    }
     std::process::exit(code)
 }
 
@@ -49,15 +52,32 @@ pub fn op_metrics(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let m = &state.metrics;
-    let args = msg::MetricsResArgs {
-        ops_dispatched: m.ops_dispatched.get(),
-        // This op completes as its reply is made: count it now.
-        ops_completed: m.ops_completed.get() + 1,
-        bytes_sent_control: m.bytes_sent_control.get(),
-        bytes_sent_data: m.bytes_sent_data.get(),
-        bytes_received: m.bytes_received.get(),
-    };
     Ok(Op::Sync(reply(state, |b| {
+        let ops: Vec<_> = OpCode::ALL
+            .iter()
+            .map(|op| (op, &m.per_op[*op as usize]))
+            .filter(|(_, c)| c.count.get() > 0)
+            .map(|(op, c)| {
+                let name = Some(b.create_string(op.name()));
+                let args = msg::OpMetricsArgs {
+                    name,
+                    count: c.count.get(),
+                    errors: c.errors.get(),
+                    bytes_in: c.bytes_in.get(),
+                    bytes_out: c.bytes_out.get(),
+                };
+                msg::OpMetrics::create(b, &args)
+            })
+            .collect();
+        let args = msg::MetricsResArgs {
+            ops_dispatched: m.ops_dispatched.get(),
+            // This op completes as its reply is made: count it now.
+            ops_completed: m.ops_completed.get() + 1,
+            bytes_sent_control: m.bytes_sent_control.get(),
+            bytes_sent_data: m.bytes_sent_data.get(),
+            bytes_received: m.bytes_received.get(),
+            ops: Some(b.create_vector(&ops)),
+        };
         msg::MetricsRes::create(b, &args)
     })))
 }
