@@ -307,9 +307,7 @@ mod tests {
     #[test]
     fn truncated_message_is_rejected() {
         let d = dispatcher();
-        let req = request(true, msg::Any::MyPid, |b| {
-            msg::MyPid::create(b, &msg::MyPidArgs {})
-        });
+        let req = my_pid_request();
         for len in 0..req.len() {
             let e = rejected(&d, &req[..len]);
             assert_eq!(e.kind, ErrorKind::InvalidData, "truncated to {len}");
@@ -460,12 +458,10 @@ mod tests {
         use crate::trace::TraceMode;
         let state = State::new(vec![], None).with_tracing(TraceMode::Summary, "webhook-7");
         let d = Dispatcher::new(state);
-        let pid = request(true, msg::Any::MyPid, |b| {
-            msg::MyPid::create(b, &msg::MyPidArgs {})
-        });
-        for _ in 0..3 {
-            run_sync(&d, &pid);
-        }
+        let pid = my_pid_request();
+        let len = run_sync(&d, &pid).unwrap().len();
+        run_sync(&d, &pid);
+        run_sync(&d, &pid);
         let state = d.state();
         let table = state.tracer.as_ref().unwrap().summary(&state.metrics);
         assert!(
@@ -474,15 +470,7 @@ mod tests {
         );
         let row: Vec<&str> = table.lines().nth(2).unwrap().split_whitespace().collect();
         assert_eq!((row[0], row[1], row[2]), ("MyPid", "3", "0"), "{table}");
-        assert_eq!(row[7], (3 * pid_reply_len()).to_string(), "{table}");
-    }
-
-    fn pid_reply_len() -> usize {
-        let d = dispatcher();
-        let pid = request(true, msg::Any::MyPid, |b| {
-            msg::MyPid::create(b, &msg::MyPidArgs {})
-        });
-        run_sync(&d, &pid).unwrap().len()
+        assert_eq!(row[7], (3 * len).to_string(), "{table}");
     }
 
     #[test]

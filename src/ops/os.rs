@@ -138,9 +138,7 @@ mod tests {
     #[test]
     fn my_pid_replies_the_real_pid() {
         let d = dispatcher();
-        let req = request(true, msg::Any::MyPid, |b| {
-            msg::MyPid::create(b, &msg::MyPidArgs {})
-        });
+        let req = my_pid_request();
         let reply = run_sync(&d, &req).unwrap();
         let base = reply_base(&reply);
         assert_eq!((base.cmd_id(), base.error_kind()), (7, ErrorKind::NoError));

@@ -37,6 +37,13 @@ pub fn request<T>(
     b.finished_data().to_vec()
 }
 
+/// A sync `MyPid` request, cmd_id 7: the simplest op with a result.
+pub fn my_pid_request() -> Vec<u8> {
+    request(true, msg::Any::MyPid, |b| {
+        msg::MyPid::create(b, &msg::MyPidArgs {})
+    })
+}
+
 /// A request `Base { cmd_id: 7, sync: true }` with the union tag `tag` and no table.
 pub fn request_without_table(tag: msg::Any) -> Vec<u8> {
     let mut b = FlatBufferBuilder::new();
