@@ -127,13 +127,19 @@ impl ZeroCopyBuf {
             None => std::ptr::NonNull::dangling().as_ptr(),
         }
     }
+}
 
-    pub fn bytes(&self) -> &[u8] {
+impl std::ops::Deref for ZeroCopyBuf {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
         // SAFETY: the store lives as long as self; see ptr().
         unsafe { std::slice::from_raw_parts(self.ptr(), self.len) }
     }
+}
 
-    pub fn bytes_mut(&mut self) -> &mut [u8] {
+impl std::ops::DerefMut for ZeroCopyBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
         // SAFETY: as above.
         unsafe { std::slice::from_raw_parts_mut(self.ptr(), self.len) }
     }
@@ -494,7 +500,7 @@ fn dispatch(
         );
     };
     if let Some(data) = &zero_copy {
-        let (c, d) = (control.bytes().as_ptr_range(), data.bytes().as_ptr_range());
+        let (c, d) = (control.as_ptr_range(), data.as_ptr_range());
         if !data.is_empty() && c.start < d.end && d.start < c.end {
             return throw_type_error(scope, "Deno.core.dispatch: zeroCopy overlaps control");
         }

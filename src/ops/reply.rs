@@ -3,7 +3,6 @@
 //! Tokio's blocking pool as the request asks. The dispatch machinery wraps the result
 //! in a `Base` with the request's cmd_id.
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::rc::Rc;
 
@@ -67,19 +66,6 @@ where
 /// The request's inner table, or an InvalidData error naming what is missing.
 pub fn inner<T>(table: Option<T>, what: &str) -> OpResult<T> {
     table.ok_or_else(|| DenoError::new(ErrorKind::InvalidData, format!("{what} without its table")))
-}
-
-impl Deref for ZeroCopyBuf {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        self.bytes()
-    }
-}
-
-impl DerefMut for ZeroCopyBuf {
-    fn deref_mut(&mut self) -> &mut [u8] {
-        self.bytes_mut()
-    }
 }
 
 #[cfg(test)]
