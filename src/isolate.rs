@@ -429,8 +429,7 @@ fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Opt
         .get_script_name_or_source_url(scope)?
         .to_rust_string_lossy(scope);
     let (line, col) = (top.get_line_number() as u32, top.get_column() as u32);
-    let pos = source_maps::map_location_with_text(scope, &url, line, col)?;
-    Some(source_maps::code_frame(&pos.text?, pos.col))
+    source_maps::map_location_with_text(scope, &url, line, col)?.code_frame()
 }
 
 extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {

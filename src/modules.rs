@@ -173,8 +173,10 @@ fn compile_module<'s>(
     let col = message.get_start_column() as u32 + 1;
     Err(match map_location_with_text(tc, url, line, col) {
         Some(pos) => {
-            let frame = pos.text.map(|t| format!("\n{}", code_frame(&t, pos.col)));
-            let frame = frame.unwrap_or_default();
+            let frame = pos
+                .code_frame()
+                .map(|f| format!("\n{f}"))
+                .unwrap_or_default();
             format!("{text}{frame}\n    at {url}:{}:{}", pos.line, pos.col)
         }
         None => format!("{text}\n    at {url}:{line}:{col}"),

@@ -29,6 +29,13 @@ pub struct Position {
     pub text: Option<String>,
 }
 
+impl Position {
+    /// The source line with a caret under the column, when the line is known.
+    pub fn code_frame(&self) -> Option<String> {
+        self.text.as_deref().map(|text| code_frame(text, self.col))
+    }
+}
+
 impl LineMap {
     pub fn parse(json: &str) -> Option<LineMap> {
         let map = SourceMap::from_json_string(json).ok()?;
