@@ -115,10 +115,19 @@ impl Tracer {
             .collect();
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.name().cmp(b.0.name())));
         let mut s = format!("[{}] ops, by total time\n", self.isolate);
-        let _ = writeln!(
-            s,
-            "{:<16} {:>8} {:>7} {:>10} {:>10} {:>10} {:>11} {:>11}",
-            "op", "calls", "errors", "total", "mean", "p99", "bytes in", "bytes out"
+        row(
+            &mut s,
+            [
+                "op",
+                "calls",
+                "errors",
+                "total",
+                "mean",
+                "p99",
+                "bytes in",
+                "bytes out",
+            ]
+            .map(String::from),
         );
         let (mut calls, mut errors, mut total, mut bytes_in, mut bytes_out) = (0, 0, 0, 0, 0);
         for (op, sum, l) in &rows {
@@ -132,14 +141,18 @@ impl Tracer {
                     duration(l[(n * 99).div_ceil(100) - 1] as f64),
                 ),
             };
-            let _ = writeln!(
-                s,
-                "{:<16} {:>8} {:>7} {time:>10} {mean:>10} {p99:>10} {:>11} {:>11}",
-                op.name(),
-                c.count.get(),
-                c.errors.get(),
-                c.bytes_in.get(),
-                c.bytes_out.get()
+            row(
+                &mut s,
+                [
+                    op.name().to_string(),
+                    c.count.get().to_string(),
+                    c.errors.get().to_string(),
+                    time,
+                    mean,
+                    p99,
+                    c.bytes_in.get().to_string(),
+                    c.bytes_out.get().to_string(),
+                ],
             );
             calls += c.count.get();
             errors += c.errors.get();
@@ -147,20 +160,29 @@ impl Tracer {
             bytes_in += c.bytes_in.get();
             bytes_out += c.bytes_out.get();
         }
-        let _ = writeln!(
-            s,
-            "{:<16} {:>8} {:>7} {:>10} {:>10} {:>10} {:>11} {:>11}",
-            "total",
-            calls,
-            errors,
-            duration(total as f64),
-            "",
-            "",
-            bytes_in,
-            bytes_out
+        row(
+            &mut s,
+            [
+                "total".to_string(),
+                calls.to_string(),
+                errors.to_string(),
+                duration(total as f64),
+                String::new(),
+                String::new(),
+                bytes_in.to_string(),
+                bytes_out.to_string(),
+            ],
         );
         s
     }
+}
+
+/// One aligned row of the summary: op, calls, errors, total, mean, p99, bytes in, out.
+fn row(s: &mut String, [op, calls, errors, total, mean, p99, bytes_in, bytes_out]: [String; 8]) {
+    let _ = writeln!(
+        s,
+        "{op:<16} {calls:>8} {errors:>7} {total:>10} {mean:>10} {p99:>10} {bytes_in:>11} {bytes_out:>11}"
+    );
 }
 
 /// `812ns`, `3.1µs`, `12.35ms`, `1.204s`.
