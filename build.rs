@@ -46,6 +46,10 @@ fn main() {
         .and_then(|rest| rest.split('"').next())
         .expect("Cargo.toml pins oxc = { version = \"=X.Y.Z\", ... }");
     println!("cargo:rustc-env=OXC_VERSION={oxc}");
+    println!(
+        "cargo:rustc-env=TARGET={}",
+        std::env::var("TARGET").unwrap()
+    );
 
     let gen_ts = out.join("ts");
     let schema_path = root.join("schema/msg.fbs");

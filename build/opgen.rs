@@ -179,7 +179,15 @@ fn camel(name: &str) -> String {
 }
 
 impl Schema {
+    /// The reply table of `request`: its `(reply: "...")`, else `<request>Res` if any.
     fn reply_of(&self, request: &str) -> Option<String> {
+        if let Some(named) = self.tables[request].attrs.get("reply") {
+            assert!(
+                self.replies.contains(named),
+                "{request}: its reply {named} is not in union AnyRes"
+            );
+            return Some(named.clone());
+        }
         let res = format!("{request}Res");
         self.replies.contains(&res).then_some(res)
     }

@@ -1,7 +1,8 @@
 //! console.log/info/warn/error and `inspect`, the value formatter behind them. The
 //! layout follows Deno's (itself Node's util.inspect with Deno's defaults): depth 4,
 //! 80 columns, up to 3 inner levels on one line, double-quoted strings.
-import { printSync } from "../gen/ops.ts";
+import { stderr, stdout } from "./files.ts";
+import { writeAllSync } from "./io.ts";
 
 const MAX_DEPTH = 4;
 const LINE_WIDTH = 80;
@@ -312,10 +313,17 @@ export function formatArgs(args: unknown[]): string {
   return parts.join(" ");
 }
 
+const encoder = new TextEncoder();
+
+/** One line of output, through the same write op as Deno.stdout / Deno.stderr. */
+function print(out: typeof stdout, args: unknown[]): void {
+  writeAllSync(out, encoder.encode(formatArgs(args) + "\n"));
+}
+
 export const console = {
-  log: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
-  info: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
-  warn: (...args: unknown[]) => printSync(formatArgs(args) + "\n", true),
-  error: (...args: unknown[]) => printSync(formatArgs(args) + "\n", true),
-  debug: (...args: unknown[]) => printSync(formatArgs(args) + "\n", false),
+  log: (...args: unknown[]) => print(stdout, args),
+  info: (...args: unknown[]) => print(stdout, args),
+  warn: (...args: unknown[]) => print(stderr, args),
+  error: (...args: unknown[]) => print(stderr, args),
+  debug: (...args: unknown[]) => print(stdout, args),
 };

@@ -9,13 +9,263 @@ declare namespace Deno {
   export const mainModule: string;
   export const noColor: boolean;
   export const version: { deno: string; v8: string; typescript: string };
+  /** The platform minideno was built for: `os` "linux", `arch` "x86_64", and the Rust target triple. */
+  export const build: { os: string; arch: string; target: string };
+  /** The path of the minideno binary. Needs read access to it. */
   export function execPath(): string;
+  /** The current working directory. Needs read access to it. */
   export function cwd(): string;
+  /** Changes the working directory of the process. Needs read access to `directory`. */
+  export function chdir(directory: string): void;
+  /** $HOME, or null if unset. Needs env access to HOME. */
+  export function homeDir(): string | null;
+  /** The host's name (gethostname). Needs env access to the whole environment. */
+  export function hostname(): string;
+
+  /**
+   * The process environment. Each call needs env access to the variable it names
+   * (`toObject` and `Deno.env()`: the whole environment). Calling `Deno.env()` gives
+   * early Deno's object form: a snapshot whose assignments set variables.
+   */
+  export const env: {
+    (): Record<string, string>;
+    get(key: string): string | undefined;
+    /** Throws an InvalidInput DenoError for an empty name or one with "=" or NUL. */
+    set(key: string, value: string): void;
+    has(key: string): boolean;
+    delete(key: string): void;
+    toObject(): Record<string, string>;
+  };
+
+  export type PermissionName = "read" | "write" | "net" | "env" | "run" | "hrtime";
+  /**
+   * What this run may touch outside, per permission: true (everything), false
+   * (nothing), or the granted scopes (absolute paths, `host[:port]`, variable names).
+   */
+  export function permissions(): Record<PermissionName, boolean | string[]>;
+  /** Drops a grant for the rest of the run; nothing can regain it. */
+  export function revokePermission(name: PermissionName): void;
+
+  // ---- Resources and files. A rid is the userland's file descriptor. ----
+
+  /** Every open rid and its kind: "stdin", "stdout", "stderr", "fsFile". */
+  export function resources(): Record<number, string>;
+  /** Closes a rid; its OS handle is released. BadResource if it is not open. */
+  export function close(rid: number): void;
+
+  export interface Reader {
+    /** Reads into `p`: the number of bytes read (0 only for an empty `p`), or null at the end. */
+    read(p: Uint8Array): Promise<number | null>;
+  }
+  export interface ReaderSync {
+    readSync(p: Uint8Array): number | null;
+  }
+  export interface Writer {
+    /** Writes some of `p`: the number of bytes written. */
+    write(p: Uint8Array): Promise<number>;
+  }
+  export interface WriterSync {
+    writeSync(p: Uint8Array): number;
+  }
+  export interface Seeker {
+    /** Moves the position: the new offset from the start. */
+    seek(offset: number | bigint, whence: SeekMode): Promise<number>;
+  }
+  export interface SeekerSync {
+    seekSync(offset: number | bigint, whence: SeekMode): number;
+  }
+  export interface Closer {
+    close(): void;
+  }
+
+  export enum SeekMode {
+    Start = 0,
+    Current = 1,
+    End = 2,
+  }
+
+  export interface OpenOptions {
+    read?: boolean;
+    write?: boolean;
+    append?: boolean;
+    truncate?: boolean;
+    create?: boolean;
+    /** Create, failing with AlreadyExists if the file is there. */
+    createNew?: boolean;
+    /** Permissions of a file this call creates (default 0o666, less the umask). */
+    mode?: number;
+  }
+  /** fopen(3)'s modes: "r" read, "w" write (create, truncate), "a" append (create), "x" write a new file; "+" adds the other direction. */
+  export type OpenMode = "r" | "r+" | "w" | "w+" | "a" | "a+" | "x" | "x+";
+
+  export interface FileInfo {
+    isFile: boolean;
+    isDirectory: boolean;
+    isSymlink: boolean;
+    size: number;
+    mtime: Date | null;
+    atime: Date | null;
+    birthtime: Date | null;
+    mode: number;
+    dev: number;
+    ino: number;
+    nlink: number;
+    uid: number;
+    gid: number;
+    blocks: number;
+  }
+
+  /** An open file (or standard stream) and its rid. */
+  export class File implements Reader, ReaderSync, Writer, WriterSync, Seeker, SeekerSync, Closer {
+    readonly rid: number;
+    constructor(rid: number);
+    read(p: Uint8Array): Promise<number | null>;
+    readSync(p: Uint8Array): number | null;
+    write(p: Uint8Array): Promise<number>;
+    writeSync(p: Uint8Array): number;
+    seek(offset: number | bigint, whence: SeekMode): Promise<number>;
+    seekSync(offset: number | bigint, whence: SeekMode): number;
+    stat(): Promise<FileInfo>;
+    statSync(): FileInfo;
+    close(): void;
+  }
+  /** Today's Deno name of `File`. */
+  export const FsFile: typeof File;
+
+  /** Opens `path` (default: read only). Needs read access to read, write access to write or create. */
+  export function open(path: string, options?: OpenOptions | OpenMode): Promise<File>;
+  export function openSync(path: string, options?: OpenOptions | OpenMode): File;
+  /** Opens `path` for reading and writing, creating or truncating it ("w+"). */
+  export function create(path: string): Promise<File>;
+  export function createSync(path: string): File;
+  /** Reads into `p` from `rid`, in place: the number of bytes read, or null at end of file. */
+  export function read(rid: number, p: Uint8Array): Promise<number | null>;
+  export function readSync(rid: number, p: Uint8Array): number | null;
+  /** Writes `p` (perhaps only some of it) to `rid`: the number of bytes written. */
+  export function write(rid: number, p: Uint8Array): Promise<number>;
+  export function writeSync(rid: number, p: Uint8Array): number;
+  export function seek(rid: number, offset: number | bigint, whence: SeekMode): Promise<number>;
+  export function seekSync(rid: number, offset: number | bigint, whence: SeekMode): number;
+  export function fstat(rid: number): Promise<FileInfo>;
+  export function fstatSync(rid: number): FileInfo;
+
+  /** rid 0. */
+  export const stdin: File;
+  /** rid 1: console.log/info/debug write here, in order with `Deno.stdout.write`. */
+  export const stdout: File;
+  /** rid 2: console.warn/error write here. */
+  export const stderr: File;
+
+  /** Copies `src` to `dst` until `src` ends (chunks of `bufSize`, default 64 KiB): the byte count. */
+  export function copy(dst: Writer, src: Reader, options?: { bufSize?: number }): Promise<number>;
+  export function readAll(r: Reader): Promise<Uint8Array>;
+  export function readAllSync(r: ReaderSync): Uint8Array;
+  export function writeAll(w: Writer, data: Uint8Array): Promise<void>;
+  export function writeAllSync(w: WriterSync, data: Uint8Array): void;
+  /** Yields the chunks of `r` until it ends; each is valid until the next is read. */
+  export function iter(r: Reader, options?: { bufSize?: number }): AsyncIterableIterator<Uint8Array>;
+  export function iterSync(r: ReaderSync, options?: { bufSize?: number }): IterableIterator<Uint8Array>;
+
+  /** A growable byte buffer: writes append, reads take from the front (Go's bytes.Buffer). */
+  export class Buffer implements Reader, ReaderSync, Writer, WriterSync {
+    constructor(ab?: ArrayBufferLike | ArrayLike<number>);
+    /** The unread bytes, copied unless `{ copy: false }` (then a view valid until the next change). */
+    bytes(options?: { copy?: boolean }): Uint8Array;
+    empty(): boolean;
+    readonly length: number;
+    readonly capacity: number;
+    truncate(n: number): void;
+    reset(): void;
+    grow(n: number): void;
+    read(p: Uint8Array): Promise<number | null>;
+    readSync(p: Uint8Array): number | null;
+    write(p: Uint8Array): Promise<number>;
+    writeSync(p: Uint8Array): number;
+    readFrom(r: Reader): Promise<number>;
+    readFromSync(r: ReaderSync): number;
+  }
+
+  // ---- The file system. Each call needs read or write access to its paths; errors
+  // ---- name the op and the path: `No such file or directory (os error 2), stat '/nope'`.
+
+  export function readFile(path: string): Promise<Uint8Array>;
+  export function readFileSync(path: string): Uint8Array;
+  export function readTextFile(path: string): Promise<string>;
+  export function readTextFileSync(path: string): string;
+  export interface WriteFileOptions {
+    /** Add to the end instead of replacing the content. */
+    append?: boolean;
+    /** Create the file if it is missing (default true). */
+    create?: boolean;
+    /** Permissions of a file this call creates. */
+    mode?: number;
+  }
+  export function writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;
+  export function writeFileSync(path: string, data: Uint8Array, options?: WriteFileOptions): void;
+  export function writeTextFile(path: string, text: string, options?: WriteFileOptions): Promise<void>;
+  export function writeTextFileSync(path: string, text: string, options?: WriteFileOptions): void;
+  export function stat(path: string): Promise<FileInfo>;
+  export function statSync(path: string): FileInfo;
+  /** As stat, but describes a symlink itself. */
+  export function lstat(path: string): Promise<FileInfo>;
+  export function lstatSync(path: string): FileInfo;
+  export interface DirEntry {
+    name: string;
+    isFile: boolean;
+    isDirectory: boolean;
+    isSymlink: boolean;
+  }
+  export function readDir(path: string): AsyncIterableIterator<DirEntry>;
+  export function readDirSync(path: string): DirEntry[];
+  export function mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void>;
+  export function mkdirSync(path: string, options?: { recursive?: boolean; mode?: number }): void;
+  /** Removes a file, a symlink, or an empty directory (any directory with `recursive`). */
+  export function remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  export function removeSync(path: string, options?: { recursive?: boolean }): void;
+  export function rename(oldpath: string, newpath: string): Promise<void>;
+  export function renameSync(oldpath: string, newpath: string): void;
+  export function copyFile(from: string, to: string): Promise<void>;
+  export function copyFileSync(from: string, to: string): void;
+  export function chmod(path: string, mode: number): Promise<void>;
+  export function chmodSync(path: string, mode: number): void;
+  /** null leaves an id as it is. */
+  export function chown(path: string, uid: number | null, gid: number | null): Promise<void>;
+  export function chownSync(path: string, uid: number | null, gid: number | null): void;
+  /** Creates `newpath`, a symbolic link to `oldpath`. Needs write access to `newpath`. */
+  export function symlink(oldpath: string, newpath: string): Promise<void>;
+  export function symlinkSync(oldpath: string, newpath: string): void;
+  export function readLink(path: string): Promise<string>;
+  export function readLinkSync(path: string): string;
+  /** Creates `newpath`, a hard link to `oldpath`. Needs read and write access to `oldpath`, write to `newpath`. */
+  export function link(oldpath: string, newpath: string): Promise<void>;
+  export function linkSync(oldpath: string, newpath: string): void;
+  /** Sets the file's length to `len` (default 0). */
+  export function truncate(path: string, len?: number): Promise<void>;
+  export function truncateSync(path: string, len?: number): void;
+  export interface MakeTempOptions {
+    /** Where to make it (default: the system's temporary directory). */
+    dir?: string;
+    prefix?: string;
+    suffix?: string;
+  }
+  /** Makes a new directory (mode 0o700) with a unique name: its path. */
+  export function makeTempDir(options?: MakeTempOptions): Promise<string>;
+  export function makeTempDirSync(options?: MakeTempOptions): string;
+  /** Makes a new empty file (mode 0o600) with a unique name: its path. */
+  export function makeTempFile(options?: MakeTempOptions): Promise<string>;
+  export function makeTempFileSync(options?: MakeTempOptions): string;
+  /** The absolute path with every symlink resolved. */
+  export function realPath(path: string): Promise<string>;
+  export function realPathSync(path: string): string;
+  /** Sets access and modification times (seconds since the epoch, or Dates). */
+  export function utime(path: string, atime: number | Date, mtime: number | Date): Promise<void>;
+  export function utimeSync(path: string, atime: number | Date, mtime: number | Date): void;
+
   /** The tutorial's API: resolves to 42, computed in TypeScript without an op. */
   export function myNumber(): Promise<number>;
   /** The process id, from a sync op (the tutorial's). */
   export function myPid(): number;
-  /** The first IPv4 address of `hostname`, from an async op on the blocking pool. */
+  /** The first IPv4 address of `hostname`, from an async op on the blocking pool. Needs net access to the host. */
   export function resolve(hostname: string): Promise<string>;
   /** Ends the process with `code` (a 32-bit integer, default 0). */
   export function exit(code?: number): never;

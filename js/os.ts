@@ -1,15 +1,15 @@
-//! Process APIs: the `Start` facts (Deno.args, Deno.pid, ...), Deno.myPid(),
-//! Deno.exit(), Deno.metrics().
+//! Process APIs: the `Start` facts (Deno.args, Deno.pid, Deno.build, ...),
+//! Deno.myPid(), Deno.exit(), Deno.metrics(), the working directory, the
+//! environment (Deno.env) and host facts.
 import * as op from "../gen/ops.ts";
 
 export interface StartInfo {
   args: string[];
-  cwd: string;
   pid: number;
-  execPath: string;
   mainModule: string;
   noColor: boolean;
   version: { deno: string; v8: string; typescript: string };
+  build: { os: string; arch: string; target: string };
 }
 
 export function start(): StartInfo {
@@ -18,9 +18,7 @@ export function start(): StartInfo {
   for (let i = 0; i < res.argvLength(); i++) args.push(res.argv(i));
   return {
     args,
-    cwd: res.cwd()!,
     pid: res.pid(),
-    execPath: res.execPath()!,
     mainModule: res.mainModule() ?? "",
     noColor: res.noColor(),
     version: {
@@ -28,6 +26,7 @@ export function start(): StartInfo {
       v8: res.v8Version()!,
       typescript: res.typescriptVersion()!,
     },
+    build: { os: res.os()!, arch: res.arch()!, target: res.target()! },
   };
 }
 
@@ -83,3 +82,62 @@ export function metrics(): Metrics {
     ops,
   };
 }
+
+/** The current working directory (needs read access to it). */
+export function cwd(): string {
+  return op.cwdSync().path()!;
+}
+
+export function chdir(directory: string): void {
+  op.chdirSync(String(directory));
+}
+
+/** The path of the minideno binary (needs read access to it). */
+export function execPath(): string {
+  return op.execPathSync().path()!;
+}
+
+/** $HOME (needs env access to HOME). */
+export function homeDir(): string | null {
+  return op.homeDirSync().path() || null;
+}
+
+/** The host's name (needs env access to the whole environment). */
+export function hostname(): string {
+  return op.hostnameSync().hostname()!;
+}
+
+function envGet(key: string): string | undefined {
+  return op.envGetSync(String(key)).value() ?? undefined;
+}
+
+function envSet(key: string, value: string): void {
+  op.envSetSync(String(key), String(value));
+}
+
+function envToObject(): Record<string, string> {
+  const res = op.envToObjectSync();
+  const out: Record<string, string> = {};
+  for (let i = 0; i < res.keysLength(); i++) out[res.keys(i)] = res.values(i);
+  return out;
+}
+
+/** Early Deno's `Deno.env()`: the environment as an object; assigning a key sets it. */
+function envObject(): Record<string, string> {
+  return new Proxy(envToObject(), {
+    set(target, key, value) {
+      envSet(String(key), String(value));
+      target[String(key)] = String(value);
+      return true;
+    },
+  });
+}
+
+/** The process environment; each call checks env access in Rust. */
+export const env = Object.assign(envObject, {
+  get: envGet,
+  set: envSet,
+  has: (key: string) => envGet(key) !== undefined,
+  delete: (key: string) => op.envDeleteSync(String(key)),
+  toObject: envToObject,
+});

@@ -20,6 +20,12 @@ impl DenoError {
             msg: msg.into(),
         }
     }
+
+    /// Adds what failed, as Deno's messages name it: `..., stat '/nope'`.
+    pub fn context(mut self, what: impl fmt::Display) -> Self {
+        self.msg = format!("{}, {what}", self.msg);
+        self
+    }
 }
 
 impl fmt::Display for DenoError {

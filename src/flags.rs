@@ -1,6 +1,10 @@
-//! The command line: `minideno run [flags] FILE [args...]`, `minideno eval CODE`.
-use clap::{Parser, Subcommand};
+//! The command line: `minideno run [flags] FILE [args...]`, `minideno eval CODE`, and
+//! the `--allow-*` permission flags both take.
+use std::path::PathBuf;
 
+use clap::{Args, Parser, Subcommand};
+
+use crate::permissions::{Grant, Grants, NetScope};
 use crate::trace::TraceMode;
 
 #[derive(Parser, Debug)]
@@ -22,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a TypeScript or JavaScript module
     Run {
+        #[command(flatten)]
+        permissions: PermissionFlags,
         /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
         v8_flags: String,
@@ -37,7 +43,59 @@ pub enum Command {
     },
     /// Evaluate TypeScript code given on the command line
     Eval {
+        #[command(flatten)]
+        permissions: PermissionFlags,
         /// The code
         code: String,
     },
+}
+
+/// The grants, as Deno spells them: a flag alone grants everything of its kind, a
+/// comma-separated list only those scopes (`--allow-read=/tmp,./data`).
+#[derive(Args, Debug, Default)]
+pub struct PermissionFlags {
+    /// Allow everything below
+    #[arg(short = 'A', long)]
+    allow_all: bool,
+    /// Allow reading the file system (everywhere, or below the listed paths)
+    #[arg(long, value_name = "PATH", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    allow_read: Option<Vec<PathBuf>>,
+    /// Allow writing the file system (everywhere, or below the listed paths)
+    #[arg(long, value_name = "PATH", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    allow_write: Option<Vec<PathBuf>>,
+    /// Allow network access (any host, or the listed HOST[:PORT]s)
+    #[arg(long, value_name = "HOST", num_args = 0.., value_delimiter = ',', require_equals = true, value_parser = NetScope::parse)]
+    allow_net: Option<Vec<NetScope>>,
+    /// Allow reading and setting environment variables (all, or the listed names)
+    #[arg(long, value_name = "NAME", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    allow_env: Option<Vec<String>>,
+    /// Allow running subprocesses
+    #[arg(long)]
+    allow_run: bool,
+    /// Allow high-resolution time
+    #[arg(long)]
+    allow_hrtime: bool,
+}
+
+impl PermissionFlags {
+    pub fn grants(self) -> Grants {
+        if self.allow_all {
+            return Grants::all();
+        }
+        fn grant<T>(flag: Option<Vec<T>>) -> Grant<T> {
+            match flag {
+                None => Grant::None,
+                Some(list) if list.is_empty() => Grant::All,
+                Some(list) => Grant::Some(list),
+            }
+        }
+        Grants {
+            read: grant(self.allow_read),
+            write: grant(self.allow_write),
+            net: grant(self.allow_net),
+            env: grant(self.allow_env),
+            run: self.allow_run,
+            hrtime: self.allow_hrtime,
+        }
+    }
 }

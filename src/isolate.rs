@@ -129,6 +129,17 @@ impl ZeroCopyBuf {
     }
 }
 
+/// Tests keep a second reference to see what an op wrote into the buffer, as JS would.
+#[cfg(test)]
+impl Clone for ZeroCopyBuf {
+    fn clone(&self) -> Self {
+        ZeroCopyBuf {
+            store: self.store.clone(),
+            ..*self
+        }
+    }
+}
+
 impl std::ops::Deref for ZeroCopyBuf {
     type Target = [u8];
 

@@ -14,7 +14,9 @@
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
 //! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
-//! [`msg`] (the generated messages), [`trace`] (the op tracer), [`state`], [`errors`].
+//! [`permissions`] (the `--allow-*` grants every op checks before it acts),
+//! [`resources`] (rids: the userland's file descriptors), [`msg`] (the generated
+//! messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
 //! Embedding:
 //! ```no_run
@@ -31,6 +33,8 @@ pub mod isolate;
 pub mod modules;
 pub mod msg;
 pub mod ops;
+pub mod permissions;
+pub mod resources;
 pub mod source_maps;
 pub mod state;
 pub mod trace;

@@ -4,6 +4,7 @@ use std::process::exit;
 
 use clap::{CommandFactory, Parser};
 use minideno::flags::{Cli, Command};
+use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 use url::Url;
@@ -18,12 +19,27 @@ fn main() {
     }
     let result = match cli.command {
         Some(Command::Run {
+            permissions,
             v8_flags,
             trace_ops,
             script,
             args,
-        }) => run(&v8_flags, trace_ops, &script, None, args),
-        Some(Command::Eval { code }) => run("", None, "./$deno$eval.ts", Some(code), vec![]),
+        }) => run(
+            permissions.grants(),
+            &v8_flags,
+            trace_ops,
+            &script,
+            None,
+            args,
+        ),
+        Some(Command::Eval { permissions, code }) => run(
+            permissions.grants(),
+            "",
+            None,
+            "./$deno$eval.ts",
+            Some(code),
+            vec![],
+        ),
         None => {
             let _ = Cli::command().print_help();
             exit(2);
@@ -39,6 +55,7 @@ fn main() {
 }
 
 fn run(
+    grants: Grants,
     v8_flags: &str,
     trace_ops: Option<TraceMode>,
     script: &str,
@@ -51,7 +68,7 @@ fn run(
         .and_then(|base| base.join(script).map_err(|_| ()))
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
-    let mut state = State::new(args, Some(url.to_string()));
+    let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
     if let Some(mode) = trace_ops {
         state = state.with_tracing(mode, "main");
     }

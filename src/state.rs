@@ -1,13 +1,15 @@
 //! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! reused reply builder, the async cmd_ids in flight, the metrics counters (in total
-//! and per op), the op tracer if one is on, and the isolate's one timer.
+//! permissions and the resource table, the reused reply builder, the async cmd_ids in
+//! flight, the metrics counters (in total and per op), the op tracer if one is on, and
+//! the isolate's one timer.
 use std::cell::{Cell, RefCell};
-use std::path::PathBuf;
 
 use flatbuffers::FlatBufferBuilder;
 use rustc_hash::FxHashSet;
 
 use crate::msg::OpCode;
+use crate::permissions::{Grants, Permissions};
+use crate::resources::ResourceTable;
 use crate::trace::{TraceMode, Tracer};
 use tokio::sync::oneshot;
 
@@ -16,7 +18,10 @@ pub struct State {
     pub argv: Vec<String>,
     /// URL of the main module, if running one.
     pub main_module: Option<String>,
-    pub cwd: PathBuf,
+    /// What the userland may touch outside (nothing unless granted).
+    pub permissions: Permissions,
+    /// The isolate's rids.
+    pub resources: RefCell<ResourceTable>,
     /// The V8 release, for `Deno.version` (ops do not call into V8).
     pub v8_version: String,
     /// Replies are built here; it keeps its capacity across ops (up to a bound).
@@ -36,7 +41,8 @@ impl State {
         State {
             argv,
             main_module,
-            cwd: std::env::current_dir().unwrap_or_default(),
+            permissions: Permissions::new(Grants::default()),
+            resources: RefCell::default(),
             v8_version: crate::isolate::v8_version().to_string(),
             builder: RefCell::new(crate::ops::dispatch::new_builder()),
             in_flight: RefCell::default(),
@@ -44,6 +50,12 @@ impl State {
             tracer: None,
             timer: RefCell::new(None),
         }
+    }
+
+    /// Grants the userland `grants` (resolved against the current directory now).
+    pub fn with_permissions(mut self, grants: Grants) -> Self {
+        self.permissions = Permissions::new(grants);
+        self
     }
 
     /// Traces this isolate's ops, its lines and summary named `isolate`.

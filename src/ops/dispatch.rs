@@ -481,9 +481,14 @@ mod tests {
                 let hostname = Some(b.create_string("localhost"));
                 msg::Resolve::create(b, &msg::ResolveArgs { hostname })
             }),
-            request(true, msg::Any::Print, |b| {
-                let text = Some(b.create_string("hello"));
-                msg::Print::create(b, &msg::PrintArgs { text, is_err: true })
+            request(true, msg::Any::Open, |b| {
+                let path = Some(b.create_string("/tmp/x"));
+                let args = msg::OpenArgs {
+                    path,
+                    read: true,
+                    ..Default::default()
+                };
+                msg::Open::create(b, &args)
             }),
             request(false, msg::Any::GlobalTimer, |b| {
                 msg::GlobalTimer::create(b, &msg::GlobalTimerArgs { timeout_ms: 5.0 })

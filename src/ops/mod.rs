@@ -6,7 +6,8 @@
 //! enforced by the machinery in `dispatch.rs` before any handler runs.
 mod bench;
 pub mod dispatch;
-mod io;
+mod files;
+mod fs;
 mod os;
 pub mod reply;
 #[cfg(test)]
@@ -25,10 +26,42 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,
-        OpCode::Print => io::op_print,
         OpCode::GlobalTimer => timers::op_global_timer,
         OpCode::GlobalTimerStop => timers::op_global_timer_stop,
         OpCode::Noop => bench::op_noop,
         OpCode::Echo => bench::op_echo,
+        OpCode::Resources => files::op_resources,
+        OpCode::Close => files::op_close,
+        OpCode::Open => files::op_open,
+        OpCode::Read => files::op_read,
+        OpCode::Write => files::op_write,
+        OpCode::Seek => files::op_seek,
+        OpCode::Fstat => files::op_fstat,
+        OpCode::Stat => fs::op_stat,
+        OpCode::ReadDir => fs::op_read_dir,
+        OpCode::Mkdir => fs::op_mkdir,
+        OpCode::Remove => fs::op_remove,
+        OpCode::Rename => fs::op_rename,
+        OpCode::CopyFile => fs::op_copy_file,
+        OpCode::Chmod => fs::op_chmod,
+        OpCode::Chown => fs::op_chown,
+        OpCode::Symlink => fs::op_symlink,
+        OpCode::ReadLink => fs::op_read_link,
+        OpCode::Link => fs::op_link,
+        OpCode::Truncate => fs::op_truncate,
+        OpCode::MakeTemp => fs::op_make_temp,
+        OpCode::RealPath => fs::op_real_path,
+        OpCode::Utime => fs::op_utime,
+        OpCode::Cwd => os::op_cwd,
+        OpCode::Chdir => os::op_chdir,
+        OpCode::EnvGet => os::op_env_get,
+        OpCode::EnvSet => os::op_env_set,
+        OpCode::EnvDelete => os::op_env_delete,
+        OpCode::EnvToObject => os::op_env_to_object,
+        OpCode::HomeDir => os::op_home_dir,
+        OpCode::ExecPath => os::op_exec_path,
+        OpCode::Hostname => os::op_hostname,
+        OpCode::Permissions => os::op_permissions,
+        OpCode::RevokePermission => os::op_revoke_permission,
     }
 }

@@ -1,30 +1,33 @@
 //! Process ops: `Start` (the facts the userland boots with), `MyPid`, `Exit`,
-//! `Metrics`, and `Resolve` (DNS, a blocking syscall).
+//! `Metrics`, `Resolve` (DNS, a blocking syscall), the working directory, the
+//! environment, host facts, and the permission ops.
+use std::ffi::CStr;
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
-use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
+use crate::ops::fs::failed;
+use crate::ops::reply::{blocking, inner, reply, Op, Res, ZeroCopyBuf};
+use crate::permissions::{Follow, Grant, NAMES};
 use crate::state::State;
 
 pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let cwd = state.cwd.to_string_lossy();
-    let exec_path = std::env::current_exe().unwrap_or_default();
-    let exec_path = exec_path.to_string_lossy();
     Ok(Op::Sync(reply(state, |b| {
         let argv: Vec<_> = state.argv.iter().map(|a| b.create_string(a)).collect();
         let args = msg::StartResArgs {
             argv: Some(b.create_vector(&argv)),
-            cwd: Some(b.create_string(&cwd)),
             pid: std::process::id(),
-            exec_path: Some(b.create_string(&exec_path)),
             main_module: state.main_module.as_deref().map(|m| b.create_string(m)),
             deno_version: Some(b.create_string(crate::VERSION)),
             v8_version: Some(b.create_string(&state.v8_version)),
             typescript_version: Some(b.create_string(crate::TRANSPILER_VERSION)),
             no_color: std::env::var_os("NO_COLOR").is_some(),
+            os: Some(b.create_string(std::env::consts::OS)),
+            arch: Some(b.create_string(std::env::consts::ARCH)),
+            target: Some(b.create_string(env!("TARGET"))),
         };
         msg::StartRes::create(b, &args)
     })))
@@ -90,6 +93,7 @@ pub fn op_resolve(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     if hostname.is_empty() {
         return Err(DenoError::new(ErrorKind::InvalidInput, "hostname is empty"));
     }
+    state.permissions.check_net(&hostname, None)?;
     blocking(
         state,
         base,
@@ -123,6 +127,195 @@ fn first_ipv4(hostname: &str) -> OpResult<String> {
         .ok_or_else(|| not_found("no IPv4 address".into()))
 }
 
+fn path_reply(state: &State, path: &str) -> Res {
+    reply(state, |b| {
+        let path = Some(b.create_string(path));
+        msg::PathRes::create(b, &msg::PathResArgs { path })
+    })
+}
+
+pub fn op_cwd(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let cwd = std::env::current_dir()?;
+    state.permissions.check_read(&cwd, Follow::Yes)?;
+    Ok(Op::Sync(path_reply(state, &cwd.to_string_lossy())))
+}
+
+pub fn op_chdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let dir = PathBuf::from(
+        inner(base.inner_as_chdir(), "Chdir")?
+            .directory()
+            .unwrap_or_default(),
+    );
+    state.permissions.check_read(&dir, Follow::Yes)?;
+    std::env::set_current_dir(&dir).map_err(failed("chdir", &dir))?;
+    Ok(Op::Sync(None))
+}
+
+/// A variable name std::env accepts (it panics on the others).
+fn env_key(key: Option<&str>) -> OpResult<&str> {
+    match key.unwrap_or_default() {
+        k if k.is_empty() || k.contains(['=', '\0']) => Err(DenoError::new(
+            ErrorKind::InvalidInput,
+            format!("invalid environment variable name {k:?}"),
+        )),
+        k => Ok(k),
+    }
+}
+
+pub fn op_env_get(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let key = env_key(inner(base.inner_as_env_get(), "EnvGet")?.key())?;
+    state.permissions.check_env(Some(key))?;
+    let value = std::env::var_os(key);
+    Ok(Op::Sync(reply(state, |b| {
+        let value = value.map(|v| b.create_string(&v.to_string_lossy()));
+        msg::EnvGetRes::create(b, &msg::EnvGetResArgs { value })
+    })))
+}
+
+pub fn op_env_set(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let t = inner(base.inner_as_env_set(), "EnvSet")?;
+    let key = env_key(t.key())?;
+    let value = t.value().unwrap_or_default();
+    if value.contains('\0') {
+        return Err(DenoError::new(
+            ErrorKind::InvalidInput,
+            format!("the value of {key} contains NUL"),
+        ));
+    }
+    state.permissions.check_env(Some(key))?;
+    std::env::set_var(key, value);
+    Ok(Op::Sync(None))
+}
+
+pub fn op_env_delete(
+    state: &Rc<State>,
+    base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let key = env_key(inner(base.inner_as_env_delete(), "EnvDelete")?.key())?;
+    state.permissions.check_env(Some(key))?;
+    std::env::remove_var(key);
+    Ok(Op::Sync(None))
+}
+
+pub fn op_env_to_object(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    state.permissions.check_env(None)?;
+    Ok(Op::Sync(reply(state, |b| {
+        let (keys, values): (Vec<_>, Vec<_>) = std::env::vars_os()
+            .map(|(k, v)| {
+                let k = b.create_string(&k.to_string_lossy());
+                (k, b.create_string(&v.to_string_lossy()))
+            })
+            .unzip();
+        let args = msg::EnvToObjectResArgs {
+            keys: Some(b.create_vector(&keys)),
+            values: Some(b.create_vector(&values)),
+        };
+        msg::EnvToObjectRes::create(b, &args)
+    })))
+}
+
+pub fn op_home_dir(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    state.permissions.check_env(Some("HOME"))?;
+    let home = std::env::var("HOME").unwrap_or_default();
+    Ok(Op::Sync(path_reply(state, &home)))
+}
+
+pub fn op_exec_path(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let exe = std::env::current_exe()?;
+    state.permissions.check_read(&exe, Follow::Yes)?;
+    Ok(Op::Sync(path_reply(state, &exe.to_string_lossy())))
+}
+
+pub fn op_hostname(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    state.permissions.check_env(None)?;
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname(2) writes at most buf.len() bytes into buf.
+    if unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    // The name may fill the buffer without a NUL: then it is the whole buffer.
+    let name = CStr::from_bytes_until_nul(&buf).map_or(&buf[..], CStr::to_bytes);
+    let name = String::from_utf8_lossy(name);
+    Ok(Op::Sync(reply(state, |b| {
+        let hostname = Some(b.create_string(&name));
+        msg::HostnameRes::create(b, &msg::HostnameResArgs { hostname })
+    })))
+}
+
+pub fn op_permissions(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let g = state.permissions.grants();
+    fn scopes<T: std::fmt::Debug>(
+        grant: &Grant<T>,
+        show: impl Fn(&T) -> String,
+    ) -> (bool, Vec<String>) {
+        match grant {
+            Grant::None => (false, vec![]),
+            Grant::All => (true, vec![]),
+            Grant::Some(list) => (false, list.iter().map(show).collect()),
+        }
+    }
+    let all = |on: bool| (on, vec![]);
+    let grants = [
+        scopes(&g.read, |p| p.to_string_lossy().into_owned()),
+        scopes(&g.write, |p| p.to_string_lossy().into_owned()),
+        scopes(&g.net, |s| match s.port {
+            Some(port) => format!("{}:{port}", s.host),
+            None => s.host.clone(),
+        }),
+        scopes(&g.env, String::clone),
+        all(g.run),
+        all(g.hrtime),
+    ];
+    Ok(Op::Sync(reply(state, |b| {
+        let grants: Vec<_> = NAMES
+            .iter()
+            .zip(&grants)
+            .map(|(name, (all, scopes))| {
+                let scopes: Vec<_> = scopes.iter().map(|s| b.create_string(s)).collect();
+                let args = msg::PermissionGrantArgs {
+                    name: Some(b.create_string(name)),
+                    all: *all,
+                    scopes: Some(b.create_vector(&scopes)),
+                };
+                msg::PermissionGrant::create(b, &args)
+            })
+            .collect();
+        let grants = Some(b.create_vector(&grants));
+        msg::PermissionsRes::create(b, &msg::PermissionsResArgs { grants })
+    })))
+}
+
+pub fn op_revoke_permission(
+    state: &Rc<State>,
+    base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let name = inner(base.inner_as_revoke_permission(), "RevokePermission")?.name();
+    state.permissions.revoke(name.unwrap_or_default())?;
+    Ok(Op::Sync(None))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::msg::{self, ErrorKind};
@@ -147,7 +340,7 @@ mod tests {
 
     #[test]
     fn resolve_answers_in_both_modes() {
-        let d = dispatcher();
+        let d = privileged_dispatcher();
         let sync = run_sync(&d, &resolve_request(true, "localhost")).unwrap();
         let async_ = run_async(&d, &resolve_request(false, "localhost"));
         for reply in [&sync, &async_] {
@@ -158,13 +351,45 @@ mod tests {
 
     #[test]
     fn resolve_errors_carry_their_kind() {
-        let d = dispatcher();
+        let d = privileged_dispatcher();
         let reply = run_sync(&d, &resolve_request(true, "")).unwrap();
         assert_eq!(reply_base(&reply).error_kind(), ErrorKind::InvalidInput);
         let reply = run_async(&d, &resolve_request(false, "no-such-host.invalid"));
         let base = reply_base(&reply);
         assert_eq!(base.error_kind(), ErrorKind::NotFound);
         assert!(base.error().unwrap().contains("no-such-host.invalid"));
+    }
+
+    #[test]
+    fn resolve_needs_net_permission_for_the_host() {
+        let reply = run_sync(&dispatcher(), &resolve_request(true, "localhost")).unwrap();
+        let base = reply_base(&reply);
+        assert_eq!(base.error_kind(), ErrorKind::PermissionDenied);
+        assert!(
+            base.error().unwrap().contains("\"localhost\""),
+            "{:?}",
+            base.error()
+        );
+    }
+
+    #[test]
+    fn env_names_are_checked_before_std_sees_them() {
+        let d = privileged_dispatcher();
+        for key in ["", "A=B", "A\0B"] {
+            let req = request(true, msg::Any::EnvSet, |b| {
+                let args = msg::EnvSetArgs {
+                    key: Some(b.create_string(key)),
+                    value: Some(b.create_string("x")),
+                };
+                msg::EnvSet::create(b, &args)
+            });
+            let reply = run_sync(&d, &req).unwrap();
+            assert_eq!(
+                reply_base(&reply).error_kind(),
+                ErrorKind::InvalidInput,
+                "{key:?}"
+            );
+        }
     }
 
     #[test]

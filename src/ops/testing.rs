@@ -13,8 +13,14 @@ pub use crate::isolate::{AsyncReply, Dispatch};
 use crate::msg;
 use crate::state::State;
 
+/// A dispatcher with no permissions, as a run without flags has.
 pub fn dispatcher() -> Dispatcher {
     Dispatcher::new(State::new(vec![], None))
+}
+
+/// A dispatcher with every permission (`--allow-all`).
+pub fn privileged_dispatcher() -> Dispatcher {
+    Dispatcher::new(State::new(vec![], None).with_permissions(crate::permissions::Grants::all()))
 }
 
 /// A request `Base { cmd_id: 7, sync, inner: tag/build }`.

@@ -4,9 +4,9 @@
 const { core } = Deno;
 
 // Base { cmd_id, sync: false, inner: Noop {} } as Rust's FlatBuffers builder writes it;
-// the cmd_id is the uint32 at byte 28.
+// the union tag (msg.Any.Noop) is byte 27, the cmd_id the uint32 at byte 28.
 const rawNoop = new Uint8Array([
-  20, 0, 0, 0, 16, 0, 16, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 0, 9, 7, 0, 0, 0, 8, 0, 0, 0, 4, 0,
+  20, 0, 0, 0, 16, 0, 16, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 0, 8, 7, 0, 0, 0, 8, 0, 0, 0, 4, 0,
   4, 0, 4, 0, 0, 0,
 ]);
 new DataView(rawNoop.buffer).setUint32(28, 0x7fff0001, true);
@@ -25,7 +25,7 @@ console.log("raw again after its reply:", core.dispatch(rawNoop));
 // Base { cmd_id: 7, sync: true, inner: GlobalTimer { timeout_ms: 1 } }: GlobalTimer is
 // async-only, so a sync request is answered at once with an error reply.
 const timerSync = new Uint8Array([
-  20, 0, 0, 0, 16, 0, 18, 0, 8, 0, 6, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 1, 7, 7, 0, 0, 0, 12, 0, 0, 0, 0,
+  20, 0, 0, 0, 16, 0, 18, 0, 8, 0, 6, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 1, 6, 7, 0, 0, 0, 12, 0, 0, 0, 0,
   0, 6, 0, 12, 0, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 240, 63,
 ]);
 const reply = core.dispatch(timerSync);

@@ -1,0 +1,307 @@
+//! Resource ops: `Resources`, `Close`, and the file descriptor ops `Open`, `Read`,
+//! `Write`, `Seek`, `Fstat`. Data moves between the OS and the caller's zero-copy
+//! buffer in place, on the blocking pool for async requests. Writes to stdout and
+//! stderr happen at once on the isolate's thread, so they keep their order with each
+//! other and with console output (which is made of them).
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::errors::{DenoError, OpResult};
+use crate::msg::{self, ErrorKind};
+use crate::ops::fs::{failed, stat_reply};
+use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
+use crate::permissions::Follow;
+use crate::resources::{wrong_kind, Resource};
+use crate::state::State;
+
+pub fn op_resources(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let table = state.resources.borrow();
+    Ok(Op::Sync(reply(state, |b| {
+        let (rids, kinds): (Vec<_>, Vec<_>) = table
+            .list()
+            .map(|(rid, kind)| (rid, b.create_string(kind)))
+            .unzip();
+        let args = msg::ResourcesResArgs {
+            rids: Some(b.create_vector(&rids)),
+            kinds: Some(b.create_vector(&kinds)),
+        };
+        msg::ResourcesRes::create(b, &args)
+    })))
+}
+
+pub fn op_close(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let rid = inner(base.inner_as_close(), "Close")?.rid();
+    state.resources.borrow_mut().close(rid)?;
+    Ok(Op::Sync(None))
+}
+
+pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let t = inner(base.inner_as_open(), "Open")?;
+    let path = PathBuf::from(t.path().unwrap_or_default());
+    let writes = t.write() || t.append() || t.truncate() || t.create_if_missing() || t.create_new();
+    if t.read() || !writes {
+        state.permissions.check_read(&path, Follow::Yes)?;
+    }
+    if writes {
+        state.permissions.check_write(&path, Follow::Yes)?;
+    }
+    let mut options = OpenOptions::new();
+    options
+        .read(t.read())
+        .write(t.write())
+        .append(t.append())
+        .truncate(t.truncate())
+        .create(t.create_if_missing())
+        .create_new(t.create_new())
+        .mode(t.mode());
+    blocking(
+        state,
+        base,
+        move || options.open(&path).map_err(failed("open", &path)),
+        |state, file| {
+            let rid = state
+                .resources
+                .borrow_mut()
+                .add(Resource::FsFile(Arc::new(file)));
+            reply(state, |b| {
+                msg::OpenRes::create(b, &msg::OpenResArgs { rid })
+            })
+        },
+    )
+}
+
+/// The zero-copy buffer `op` needs.
+fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
+    data.ok_or_else(|| {
+        DenoError::new(
+            ErrorKind::InvalidInput,
+            format!("{op} needs a buffer (the zero-copy argument)"),
+        )
+    })
+}
+
+enum Source {
+    Stdin,
+    File(Arc<File>),
+}
+
+pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let rid = inner(base.inner_as_read(), "Read")?.rid();
+    let mut buf = buffer(data, "Read")?;
+    let source = match state.resources.borrow().get(rid)? {
+        Resource::Stdin => Source::Stdin,
+        Resource::FsFile(file) => Source::File(file.clone()),
+        other => return Err(wrong_kind(rid, other, "readable")),
+    };
+    blocking(
+        state,
+        base,
+        move || {
+            let n = match source {
+                Source::Stdin => std::io::stdin().read(&mut buf)?,
+                Source::File(file) => (&*file).read(&mut buf)?,
+            };
+            // read(2) returns at most 0x7ffff000 bytes.
+            Ok(n as u32)
+        },
+        |state, nread| {
+            reply(state, |b| {
+                msg::ReadRes::create(b, &msg::ReadResArgs { nread })
+            })
+        },
+    )
+}
+
+pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let rid = inner(base.inner_as_write(), "Write")?.rid();
+    let buf = buffer(data, "Write")?;
+    let written = |state: &State, n: usize| {
+        reply(state, |b| {
+            let nwritten = n as u32;
+            msg::WriteRes::create(b, &msg::WriteResArgs { nwritten })
+        })
+    };
+    let file = match state.resources.borrow().get(rid)? {
+        Resource::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buf)?;
+            out.flush()?;
+            return Ok(Op::Sync(written(state, buf.len())));
+        }
+        Resource::Stderr => {
+            std::io::stderr().lock().write_all(&buf)?;
+            return Ok(Op::Sync(written(state, buf.len())));
+        }
+        Resource::FsFile(file) => file.clone(),
+        other => return Err(wrong_kind(rid, other, "writable")),
+    };
+    // write(2) takes at most 0x7ffff000 bytes: the count fits the reply's u32.
+    blocking(state, base, move || Ok((&*file).write(&buf)?), written)
+}
+
+pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let t = inner(base.inner_as_seek(), "Seek")?;
+    let offset = t.offset();
+    let from = match t.whence() {
+        0 => SeekFrom::Start(u64::try_from(offset).map_err(|_| {
+            DenoError::new(
+                ErrorKind::InvalidInput,
+                "Seek: negative offset from the start",
+            )
+        })?),
+        1 => SeekFrom::Current(offset),
+        2 => SeekFrom::End(offset),
+        w => {
+            return Err(DenoError::new(
+                ErrorKind::InvalidInput,
+                format!("Seek: whence {w} is not 0 (start), 1 (current) or 2 (end)"),
+            ))
+        }
+    };
+    let file = state.resources.borrow().file(t.rid())?;
+    blocking(
+        state,
+        base,
+        move || Ok((&*file).seek(from)?),
+        |state, position| {
+            reply(state, |b| {
+                msg::SeekRes::create(b, &msg::SeekResArgs { position })
+            })
+        },
+    )
+}
+
+pub fn op_fstat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let file = state
+        .resources
+        .borrow()
+        .file(inner(base.inner_as_fstat(), "Fstat")?.rid())?;
+    blocking(state, base, move || Ok(file.metadata()?), stat_reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::msg::{self, ErrorKind};
+    use crate::ops::testing::*;
+
+    fn open_request(sync: bool, path: &str, write: bool) -> Vec<u8> {
+        request(sync, msg::Any::Open, |b| {
+            let path = Some(b.create_string(path));
+            let args = msg::OpenArgs {
+                path,
+                read: true,
+                write,
+                create_if_missing: write,
+                truncate: write,
+                ..Default::default()
+            };
+            msg::Open::create(b, &args)
+        })
+    }
+
+    fn rid_request(sync: bool, tag: msg::Any, rid: u32) -> Vec<u8> {
+        request(sync, tag, |b| match tag {
+            msg::Any::Read => msg::Read::create(b, &msg::ReadArgs { rid }).as_union_value(),
+            msg::Any::Write => msg::Write::create(b, &msg::WriteArgs { rid }).as_union_value(),
+            msg::Any::Close => msg::Close::create(b, &msg::CloseArgs { rid }).as_union_value(),
+            _ => unreachable!(),
+        })
+    }
+
+    fn reply_rid(reply: &[u8]) -> u32 {
+        reply_base(reply).res_as_open_res().unwrap().rid()
+    }
+
+    #[test]
+    fn write_then_read_back_in_place_sync_and_async() {
+        let d = privileged_dispatcher();
+        let path = std::env::temp_dir().join(format!("minideno-files-{}", std::process::id()));
+        let path = path.to_str().unwrap();
+        for sync in [true, false] {
+            let run = |req: &[u8], data| {
+                if sync {
+                    run_sync_with(&d, req, data).unwrap()
+                } else {
+                    run_async_with(&d, req, data)
+                }
+            };
+            let rid = reply_rid(&run(&open_request(sync, path, true), None));
+            let reply = run(
+                &rid_request(sync, msg::Any::Write, rid),
+                Some(zero_copy(b"hello")),
+            );
+            assert_eq!(reply_base(&reply).res_as_write_res().unwrap().nwritten(), 5);
+            run_sync(&d, &rid_request(true, msg::Any::Close, rid));
+
+            let rid = reply_rid(&run(&open_request(sync, path, false), None));
+            let buf = zero_copy(&[0; 8]);
+            let reply = run(&rid_request(sync, msg::Any::Read, rid), Some(buf.clone()));
+            assert_eq!(reply_base(&reply).res_as_read_res().unwrap().nread(), 5);
+            assert_eq!(&buf[..5], b"hello", "read into the caller's buffer");
+            let reply = run(&rid_request(sync, msg::Any::Read, rid), Some(buf.clone()));
+            assert_eq!(
+                reply_base(&reply).res_as_read_res().unwrap().nread(),
+                0,
+                "EOF"
+            );
+            run_sync(&d, &rid_request(true, msg::Any::Close, rid));
+        }
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn bad_rids_and_missing_buffers_are_errors() {
+        let d = privileged_dispatcher();
+        let error = |reply: Option<Vec<u8>>| {
+            let reply = reply.expect("an error reply");
+            let base = reply_base(&reply);
+            (base.error_kind(), base.error().unwrap().to_string())
+        };
+        let e = error(run_sync_with(
+            &d,
+            &rid_request(true, msg::Any::Read, 99),
+            Some(zero_copy(b"x")),
+        ));
+        assert_eq!(
+            e,
+            (
+                ErrorKind::BadResource,
+                "Bad resource ID 99: not open".into()
+            )
+        );
+        let e = error(run_sync_with(
+            &d,
+            &rid_request(true, msg::Any::Read, 1),
+            Some(zero_copy(b"x")),
+        ));
+        assert_eq!(e.0, ErrorKind::BadResource);
+        assert!(e.1.contains("stdout is not readable"), "{}", e.1);
+        let e = error(run_sync(&d, &rid_request(true, msg::Any::Write, 2)));
+        assert_eq!(e.0, ErrorKind::InvalidInput);
+        let e = error(run_sync(&d, &rid_request(true, msg::Any::Close, 42)));
+        assert_eq!(e.0, ErrorKind::BadResource);
+    }
+
+    #[test]
+    fn open_is_denied_without_a_grant_and_creates_nothing() {
+        let d = dispatcher();
+        let path = std::env::temp_dir().join(format!("minideno-denied-{}", std::process::id()));
+        let reply = run_sync(&d, &open_request(true, path.to_str().unwrap(), true)).unwrap();
+        let base = reply_base(&reply);
+        assert_eq!(base.error_kind(), ErrorKind::PermissionDenied);
+        assert!(
+            base.error().unwrap().contains("--allow-read"),
+            "{:?}",
+            base.error()
+        );
+        assert!(!path.exists());
+    }
+}
