@@ -317,6 +317,9 @@ declare namespace Deno {
     InvalidUri = 20,
     InvalidPath = 21,
     Other = 22,
+    IsADirectory = 23,
+    NotADirectory = 24,
+    DirectoryNotEmpty = 25,
   }
 
   export class DenoError<T extends ErrorKind> extends Error {

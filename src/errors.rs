@@ -57,6 +57,9 @@ impl From<io::Error> for DenoError {
             Io::Interrupted => ErrorKind::Interrupted,
             Io::WriteZero => ErrorKind::WriteZero,
             Io::UnexpectedEof => ErrorKind::UnexpectedEof,
+            Io::IsADirectory => ErrorKind::IsADirectory,
+            Io::NotADirectory => ErrorKind::NotADirectory,
+            Io::DirectoryNotEmpty => ErrorKind::DirectoryNotEmpty,
             _ => ErrorKind::Other,
         };
         DenoError::new(kind, e.to_string())

@@ -2,6 +2,7 @@
 //! output (stdout and stderr, interleaved) with NAME.out, where `[WILDCARD]` matches
 //! any text.
 use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -324,6 +325,125 @@ fn compile_cache_follows_content_and_deno_dir() {
     std::fs::write(&script, "const a: number = 2;\nconsole.log(a);\n").unwrap();
     assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "2\n".into()));
     assert_eq!(cached(), 4);
+}
+
+itest!(fs_files: ["-A"] "fs/files.ts"; exit = 0);
+itest!(fs_paths: ["-A"] "fs/paths.ts"; exit = 0);
+
+/// Every file and directory below `dir` with its content (a symlink as its target).
+fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        let what = if meta.is_symlink() {
+            format!("-> {}", std::fs::read_link(&p).unwrap().display())
+        } else if meta.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            format!("dir {:o}", meta.permissions().mode() & 0o777)
+        } else {
+            format!(
+                "{:o} {:?}",
+                meta.permissions().mode() & 0o777,
+                std::fs::read(&p).unwrap()
+            )
+        };
+        out.push((p, what));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn permission_matrix() {
+    let bin = Path::new(BIN).canonicalize().unwrap();
+    for (case, flags) in [
+        ("none", vec![]),
+        (
+            "wrong_scope",
+            vec![
+                "--allow-read=$DIR/other",
+                "--allow-write=$DIR/other",
+                "--allow-env=OTHER",
+                "--allow-net=example.com:80",
+            ],
+        ),
+        (
+            "right_scope",
+            vec![
+                "--allow-read=$DIR/granted,$BIN",
+                "--allow-write=$DIR/granted",
+                "--allow-env",
+                "--allow-net=localhost",
+            ],
+        ),
+    ] {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("perm-{case}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("granted/sub")).unwrap();
+        std::fs::create_dir_all(dir.join("outside")).unwrap();
+        std::fs::create_dir_all(dir.join("other")).unwrap();
+        std::fs::write(dir.join("granted/in.txt"), "hi\n").unwrap();
+        std::fs::write(dir.join("outside/secret.txt"), "secret\n").unwrap();
+        std::os::unix::fs::symlink("../outside", dir.join("granted/link")).unwrap();
+        let before = tree(&dir);
+        let dir_str = dir.to_str().unwrap();
+        let flags: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                f.replace("$DIR", dir_str)
+                    .replace("$BIN", bin.to_str().unwrap())
+            })
+            .collect();
+        let mut args = vec!["run"];
+        args.extend(flags.iter().map(String::as_str));
+        args.extend(["tests/testdata/fs/permissions.ts", dir_str]);
+        let out_file = format!("tests/testdata/fs/permissions.{case}.out");
+        check(&args, &out_file, 0);
+        if case != "right_scope" {
+            assert_eq!(tree(&dir), before, "a denied run changed {}", dir.display());
+        }
+        assert_eq!(
+            std::fs::read(dir.join("outside/secret.txt")).unwrap(),
+            b"secret\n"
+        );
+        assert!(!dir.join("outside/planted.txt").exists());
+    }
+}
+
+#[test]
+fn copy_256_mib_keeps_every_byte() {
+    use sha2::{Digest, Sha256};
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("copy-256");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (src, dst) = (dir.join("src"), dir.join("dst"));
+    // Pseudo-random content, so a misplaced chunk cannot go unnoticed.
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let data: Vec<u8> = (0..256 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    std::fs::write(&src, &data).unwrap();
+    let allow = format!("--allow-read={}", dir.display());
+    let allow_w = format!("--allow-write={}", dir.display());
+    let args = [
+        "run",
+        &allow,
+        &allow_w,
+        "tests/testdata/fs/copy.ts",
+        src.to_str().unwrap(),
+        dst.to_str().unwrap(),
+    ];
+    let (code, out) = minideno(&args, &test_deno_dir());
+    assert_eq!((code, out.as_str()), (0, "copied 268435456 bytes\n"));
+    let copied = std::fs::read(&dst).unwrap();
+    assert_eq!(Sha256::digest(&copied), Sha256::digest(&data));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
