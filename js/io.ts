@@ -25,14 +25,22 @@ export function writeAllSync(w: WriterSync, data: Uint8Array): void {
   for (let n = 0; n < data.length;) n += w.writeSync(n === 0 ? data : data.subarray(n));
 }
 
-/** Copies `src` to `dst` until `src` ends; resolves to the number of bytes copied. */
+/**
+ * Copies `src` to `dst` until `src` ends; resolves to the number of bytes copied. Two
+ * buffers take turns, so the next read runs while the last chunk is being written.
+ */
 export async function copy(dst: Writer, src: Reader, options?: { bufSize?: number }): Promise<number> {
-  const buf = new Uint8Array(options?.bufSize ?? CHUNK);
+  const size = options?.bufSize ?? CHUNK;
+  const bufs = [new Uint8Array(size), new Uint8Array(size)];
+  let writing: Promise<void> = Promise.resolve();
   let total = 0;
-  for (;;) {
-    const n = await src.read(buf);
+  for (let turn = 0;; turn ^= 1) {
+    const n = await src.read(bufs[turn]);
+    await writing;
     if (n === null) return total;
-    await writeAll(dst, buf.subarray(0, n));
+    writing = writeAll(dst, bufs[turn].subarray(0, n));
+    // Its failure is thrown by the `await` above, in the next turn.
+    writing.catch(() => {});
     total += n;
   }
 }

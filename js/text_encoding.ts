@@ -48,11 +48,28 @@ export class TextDecoder {
       : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     const units: number[] = [];
     let out = "";
+    const flush = () => {
+      out += String.fromCharCode.apply(null, units);
+      units.length = 0;
+    };
     for (let i = 0; i < bytes.length;) {
       const b = bytes[i];
+      if (b < 0x80) {
+        // An ASCII run becomes a string in one call.
+        let end = i + 1;
+        while (end < bytes.length && bytes[end] < 0x80 && end - i < 8192) end++;
+        if (units.length > 0) flush();
+        out += String.fromCharCode.apply(null, bytes.subarray(i, end) as unknown as number[]);
+        i = end;
+        continue;
+      }
       // Sequence length and the smallest code point it may encode (no overlongs).
-      const [len, min] = b < 0x80 ? [1, 0] : b >= 0xc2 && b < 0xe0 ? [2, 0x80] : b >= 0xe0 && b < 0xf0 ? [3, 0x800] : b >= 0xf0 && b < 0xf5 ? [4, 0x10000] : [0, 0];
-      let c = len === 1 ? b : len === 0 ? -1 : b & (0xff >> (len + 1));
+      let len = 0;
+      let min = 0;
+      if (b >= 0xc2 && b < 0xe0) [len, min] = [2, 0x80];
+      else if (b >= 0xe0 && b < 0xf0) [len, min] = [3, 0x800];
+      else if (b >= 0xf0 && b < 0xf5) [len, min] = [4, 0x10000];
+      let c = len === 0 ? -1 : b & (0xff >> (len + 1));
       let used = 1;
       for (; used < len; used++) {
         const next = bytes[i + used];
@@ -71,12 +88,10 @@ export class TextDecoder {
         }
         i += len;
       }
-      if (units.length > 8192) {
-        out += String.fromCharCode(...units);
-        units.length = 0;
-      }
+      if (units.length > 8192) flush();
     }
-    return out + String.fromCharCode(...units);
+    flush();
+    return out;
   }
 }
 
