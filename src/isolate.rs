@@ -435,11 +435,29 @@ fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bo
 /// The code frame of where `e` was made, if its source is known.
 fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<String> {
     let trace = v8::Exception::get_stack_trace(scope, e)?;
-    let top = trace.get_frame(scope, 0)?;
-    let url = top
-        .get_script_name_or_source_url(scope)?
-        .to_rust_string_lossy(scope);
-    let (line, col) = (top.get_line_number() as u32, top.get_column() as u32);
+    // The line to show is the user's: an op's DenoError is made inside the userland.
+    let mut shown = None;
+    for i in 0..trace.get_frame_count() {
+        let Some(frame) = trace.get_frame(scope, i) else {
+            continue;
+        };
+        let Some(url) = frame.get_script_name_or_source_url(scope) else {
+            continue;
+        };
+        let url = url.to_rust_string_lossy(scope);
+        let user = url != crate::transpile::USERLAND_URL;
+        if shown.is_none() || user {
+            shown = Some((
+                url,
+                frame.get_line_number() as u32,
+                frame.get_column() as u32,
+            ));
+        }
+        if user {
+            break;
+        }
+    }
+    let (url, line, col) = shown?;
     source_maps::map_location_with_text(scope, &url, line, col)?.code_frame()
 }
 

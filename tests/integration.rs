@@ -267,6 +267,20 @@ fn eval_typescript() {
 }
 
 #[test]
+fn eval_takes_permission_flags_and_a_denial_points_at_the_user_line() {
+    let code = r#"Deno.readFileSync("/etc/passwd")"#;
+    let (status, out) = minideno(&["eval", code], &test_deno_dir());
+    let expected = "error: Uncaught PermissionDenied: Requires read access to \"/etc/passwd\", \
+                    run again with the --allow-read flag\n\
+                    Deno.readFileSync(\"/etc/passwd\")\n     ^\n    at [WILDCARD]";
+    assert!(wildcard_match(expected, &out), "{out}");
+    assert_eq!(status, 1);
+    let code = r#"console.log(Deno.readTextFileSync("/etc/passwd").startsWith("root:"))"#;
+    let (status, out) = minideno(&["eval", "--allow-read=/etc", code], &test_deno_dir());
+    assert_eq!((status, out.as_str()), (0, "true\n"));
+}
+
+#[test]
 fn version_names_all_three() {
     let (code, out) = minideno(&["--version"], &test_deno_dir());
     assert_eq!(code, 0);
@@ -288,6 +302,22 @@ fn bad_command_lines_fail_cleanly() {
         assert_eq!(code, 2, "minideno {args:?}: {out}");
         assert!(!out.contains("panicked"), "minideno {args:?}: {out}");
         assert!(out.contains("Usage:"), "minideno {args:?}: {out}");
+    }
+    for (flag, says) in [
+        (
+            "--allow-net=host:port",
+            "invalid --allow-net scope \"host:port\"",
+        ),
+        ("--allow-net=:80", "invalid --allow-net scope"),
+        ("--allow-read=", "a value is required for '--allow-read"),
+        ("--allow-run=ls", "unexpected value 'ls' for '--allow-run'"),
+    ] {
+        let (code, out) = minideno(&["run", flag, "x.ts"], &test_deno_dir());
+        assert_eq!(code, 2, "{flag}: {out}");
+        assert!(
+            out.starts_with("error: ") && out.contains(says),
+            "{flag}: {out}"
+        );
     }
 }
 
