@@ -10,17 +10,10 @@ export enum SeekMode {
   End = 2,
 }
 
-export interface OpenOptions {
-  read?: boolean;
-  write?: boolean;
-  append?: boolean;
-  truncate?: boolean;
-  create?: boolean;
-  createNew?: boolean;
-  mode?: number;
-}
-
-export type OpenMode = "r" | "r+" | "w" | "w+" | "a" | "a+" | "x" | "x+";
+// The shapes are declared (and documented) once, in lib.deno.d.ts.
+type OpenOptions = Deno.OpenOptions;
+type OpenMode = Deno.OpenMode;
+export type FileInfo = Deno.FileInfo;
 
 /** What early Deno's mode strings mean, as fopen(3) has them ("x": create, fail if it exists). */
 const MODES: Record<OpenMode, OpenOptions> = {
@@ -113,23 +106,6 @@ export function resources(): Record<number, string> {
   const out: Record<number, string> = {};
   for (let i = 0; i < res.ridsLength(); i++) out[res.rids(i)!] = res.kinds(i);
   return out;
-}
-
-export interface FileInfo {
-  isFile: boolean;
-  isDirectory: boolean;
-  isSymlink: boolean;
-  size: number;
-  mtime: Date | null;
-  atime: Date | null;
-  birthtime: Date | null;
-  mode: number;
-  dev: number;
-  ino: number;
-  nlink: number;
-  uid: number;
-  gid: number;
-  blocks: number;
 }
 
 function date(ms: number): Date | null {

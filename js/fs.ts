@@ -62,14 +62,7 @@ export function readTextFileSync(path: PathLike): string {
   return decoder.decode(readFileSync(path));
 }
 
-export interface WriteFileOptions {
-  /** Add to the end instead of replacing the content. */
-  append?: boolean;
-  /** Create the file if it is missing (default true). */
-  create?: boolean;
-  /** Permissions of a file this call creates. */
-  mode?: number;
-}
+type WriteFileOptions = Deno.WriteFileOptions;
 
 function writeOptions(o: WriteFileOptions = {}) {
   const append = !!o.append;
@@ -119,12 +112,7 @@ export async function lstat(path: PathLike): Promise<FileInfo> {
   return fileInfo(await op.statAsync(pathString(path), true));
 }
 
-export interface DirEntry {
-  name: string;
-  isFile: boolean;
-  isDirectory: boolean;
-  isSymlink: boolean;
-}
+type DirEntry = Deno.DirEntry;
 
 function dirEntries(res: ReturnType<typeof op.readDirSync>): DirEntry[] {
   const out: DirEntry[] = [];
@@ -143,10 +131,7 @@ export async function* readDir(path: PathLike): AsyncIterableIterator<DirEntry> 
   yield* dirEntries(await op.readDirAsync(pathString(path)));
 }
 
-export interface MkdirOptions {
-  recursive?: boolean;
-  mode?: number;
-}
+type MkdirOptions = { recursive?: boolean; mode?: number };
 
 export function mkdirSync(path: PathLike, options: MkdirOptions = {}): void {
   op.mkdirSync(pathString(path), !!options.recursive, options.mode ?? 0o777);
@@ -247,12 +232,7 @@ export async function truncate(path: PathLike, len?: number): Promise<void> {
   await op.truncateAsync(pathString(path), length(len));
 }
 
-export interface MakeTempOptions {
-  /** Where to make it (default: the system's temporary directory). */
-  dir?: string;
-  prefix?: string;
-  suffix?: string;
-}
+type MakeTempOptions = Deno.MakeTempOptions;
 
 function tempArgs(o: MakeTempOptions, dir: boolean): [string, string, string, boolean] {
   return [o.dir ?? "", o.prefix ?? "", o.suffix ?? "", dir];

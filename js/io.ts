@@ -1,18 +1,11 @@
 //! Helpers over any reader or writer (files, stdio, Deno.Buffer, later sockets):
 //! Deno.copy, readAll, writeAll, iter, and Deno.Buffer. Pure TypeScript over the ops.
 
-export interface Reader {
-  read(p: Uint8Array): Promise<number | null>;
-}
-export interface ReaderSync {
-  readSync(p: Uint8Array): number | null;
-}
-export interface Writer {
-  write(p: Uint8Array): Promise<number>;
-}
-export interface WriterSync {
-  writeSync(p: Uint8Array): number;
-}
+// The interfaces are declared (and documented) once, in lib.deno.d.ts.
+type Reader = Deno.Reader;
+type ReaderSync = Deno.ReaderSync;
+type Writer = Deno.Writer;
+type WriterSync = Deno.WriterSync;
 
 /** Copies and reads go in chunks of this size unless told otherwise. */
 const CHUNK = 64 * 1024;

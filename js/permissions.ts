@@ -2,10 +2,9 @@
 //! as the Rust side holds it (the checks themselves are all in Rust).
 import * as op from "../gen/ops.ts";
 
-export type PermissionName = "read" | "write" | "net" | "env" | "run" | "hrtime";
-
+type PermissionName = Deno.PermissionName;
 /** Per permission: true (everything), false (nothing), or the granted scopes. */
-export type Permissions = Record<PermissionName, boolean | string[]>;
+type Permissions = Record<PermissionName, boolean | string[]>;
 
 export function permissions(): Permissions {
   const res = op.permissionsSync();

@@ -60,6 +60,24 @@ impl From<io::Error> for DenoError {
             Io::IsADirectory => ErrorKind::IsADirectory,
             Io::NotADirectory => ErrorKind::NotADirectory,
             Io::DirectoryNotEmpty => ErrorKind::DirectoryNotEmpty,
+            Io::HostUnreachable => ErrorKind::HostUnreachable,
+            Io::NetworkUnreachable => ErrorKind::NetworkUnreachable,
+            Io::NetworkDown => ErrorKind::NetworkDown,
+            Io::ReadOnlyFilesystem => ErrorKind::ReadOnlyFilesystem,
+            Io::StaleNetworkFileHandle => ErrorKind::StaleNetworkFileHandle,
+            Io::StorageFull => ErrorKind::StorageFull,
+            Io::NotSeekable => ErrorKind::NotSeekable,
+            Io::QuotaExceeded => ErrorKind::QuotaExceeded,
+            Io::FileTooLarge => ErrorKind::FileTooLarge,
+            Io::ResourceBusy => ErrorKind::ResourceBusy,
+            Io::ExecutableFileBusy => ErrorKind::ExecutableFileBusy,
+            Io::Deadlock => ErrorKind::Deadlock,
+            Io::CrossesDevices => ErrorKind::CrossesDevices,
+            Io::TooManyLinks => ErrorKind::TooManyLinks,
+            Io::InvalidFilename => ErrorKind::InvalidFilename,
+            Io::ArgumentListTooLong => ErrorKind::ArgumentListTooLong,
+            Io::Unsupported => ErrorKind::Unsupported,
+            Io::OutOfMemory => ErrorKind::OutOfMemory,
             _ => ErrorKind::Other,
         };
         DenoError::new(kind, e.to_string())
@@ -75,5 +93,27 @@ impl From<flatbuffers::InvalidFlatbuffer> for DenoError {
             ErrorKind::InvalidData,
             format!("malformed message: {first}"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_keep_their_kind_and_context_names_what_failed() {
+        for (errno, kind) in [
+            (libc::ENOENT, ErrorKind::NotFound),
+            (libc::EISDIR, ErrorKind::IsADirectory),
+            (libc::ENOTEMPTY, ErrorKind::DirectoryNotEmpty),
+            (libc::ESPIPE, ErrorKind::NotSeekable),
+            (libc::EXDEV, ErrorKind::CrossesDevices),
+            (libc::ENOSPC, ErrorKind::StorageFull),
+        ] {
+            let e = DenoError::from(io::Error::from_raw_os_error(errno));
+            assert_eq!(e.kind, kind, "errno {errno}");
+        }
+        let e = DenoError::from(io::Error::from_raw_os_error(libc::ENOENT)).context("stat '/x'");
+        assert_eq!(e.msg, "No such file or directory (os error 2), stat '/x'");
     }
 }

@@ -18,10 +18,16 @@
 //! [`resources`] (rids: the userland's file descriptors), [`msg`] (the generated
 //! messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
-//! Embedding:
+//! Embedding (the script may read below /tmp and nothing else):
 //! ```no_run
+//! use minideno::permissions::{Grant, Grants};
 //! let url = url::Url::parse("file:///tmp/hello.ts").unwrap();
-//! let ops = minideno::Dispatcher::new(minideno::State::new(vec![], Some(url.to_string())));
+//! let grants = Grants {
+//!     read: Grant::Some(vec!["/tmp".into()]),
+//!     ..Grants::default()
+//! };
+//! let state = minideno::State::new(vec![], Some(url.to_string())).with_permissions(grants);
+//! let ops = minideno::Dispatcher::new(state);
 //! let mut isolate = minideno::Isolate::new(ops).unwrap();
 //! isolate.run_module(&url, None).unwrap();
 //! ```

@@ -5,18 +5,11 @@
 # runtime. The file lives in target/ (the page cache holds it: this measures the
 # runtime, not the disk). Usage: tools/bench-fs.sh [RUNS]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
-peers="$root/target/peers"
-bash "$root/tools/setup.sh"
-mkdir -p "$peers"
-[ -x "$peers/node_modules/.bin/deno" ] || npm install --prefix "$peers" --no-save --silent deno@2 >/dev/null
-(cd "$root" && cargo build --release -q)
-export NO_COLOR=1 DENO_DIR="$peers/deno_dir"
+source "$(dirname "$0")/peers.sh"
 data="$root/target/bench-fs"
 mkdir -p "$data"
 [ -f "$data/64MiB" ] || head -c $((64 << 20)) /dev/urandom >"$data/64MiB"
-deno="$peers/node_modules/.bin/deno"
 run() {
   local name=$1
   shift
@@ -24,6 +17,6 @@ run() {
     printf '%-9s %-8s %6s MiB/s\n' "$what" "$name" "$mibs"
   done
 }
-run minideno "$root/target/release/minideno" run --allow-read="$data" --allow-write="$data" "$root/benches/fs.ts"
+run minideno "$minideno" run --allow-read="$data" --allow-write="$data" "$root/benches/fs.ts"
 run "deno $("$deno" --version | head -1 | cut -d' ' -f2)" "$deno" run --allow-read="$data" --allow-write="$data" "$root/benches/fs.ts"
 run "node $(node --version)" node "$root/benches/fs_node.mjs"

@@ -4,22 +4,14 @@
 # peer in target/peers, never a dependency). Prints the median wall time and median
 # peak RSS of each. Usage: tools/bench-startup.sh [RUNS]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
-peers="$root/target/peers"
+source "$(dirname "$0")/peers.sh"
 lib="$root/third_party/libnode/usr/lib/x86_64-linux-gnu"
 hello="$root/tests/testdata/hello.ts"
 
-bash "$root/tools/setup.sh"
-mkdir -p "$peers"
-[ -x "$peers/node_modules/.bin/deno" ] || npm install --prefix "$peers" --no-save --silent deno@2 >/dev/null
 printf 'int main(void) { return 0; }\n' >"$peers/floor.c"
 gcc -O2 -o "$peers/floor" "$peers/floor.c" -Wl,--no-as-needed -L"$lib" -l:libnode.so.108 -Wl,-rpath,"$lib"
-(cd "$root" && cargo build --release -q)
 
-minideno="$root/target/release/minideno"
-deno="$peers/node_modules/.bin/deno"
-export DENO_DIR="$peers/deno_dir" NO_COLOR=1
 # Warm both compile caches: startup is measured, not the first transpile.
 "$minideno" run "$hello" >/dev/null
 "$deno" run "$hello" >/dev/null

@@ -78,6 +78,9 @@ pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     )
 }
 
+/// The most Linux's read(2) and write(2) move in one call.
+const MAX_IO: usize = 0x7fff_f000;
+
 /// The zero-copy buffer `op` needs.
 fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
     data.ok_or_else(|| {
@@ -109,7 +112,7 @@ pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -
                 Source::Stdin => std::io::stdin().read(&mut buf)?,
                 Source::File(file) => (&*file).read(&mut buf)?,
             };
-            // read(2) returns at most 0x7ffff000 bytes.
+            // read(2) returns at most MAX_IO bytes.
             Ok(n as u32)
         },
         |state, nread| {
@@ -129,21 +132,22 @@ pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) 
             msg::WriteRes::create(b, &msg::WriteResArgs { nwritten })
         })
     };
+    // Like write(2), at most MAX_IO bytes at a time: the count fits the reply's u32.
+    let stdio = &buf[..buf.len().min(MAX_IO)];
     let file = match state.resources.borrow().get(rid)? {
         Resource::Stdout => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&buf)?;
+            out.write_all(stdio)?;
             out.flush()?;
-            return Ok(Op::Sync(written(state, buf.len())));
+            return Ok(Op::Sync(written(state, stdio.len())));
         }
         Resource::Stderr => {
-            std::io::stderr().lock().write_all(&buf)?;
-            return Ok(Op::Sync(written(state, buf.len())));
+            std::io::stderr().lock().write_all(stdio)?;
+            return Ok(Op::Sync(written(state, stdio.len())));
         }
         Resource::FsFile(file) => file.clone(),
         other => return Err(wrong_kind(rid, other, "writable")),
     };
-    // write(2) takes at most 0x7ffff000 bytes: the count fits the reply's u32.
     blocking(state, base, move || Ok((&*file).write(&buf)?), written)
 }
 

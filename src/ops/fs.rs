@@ -85,9 +85,10 @@ pub fn stat_reply(state: &State, m: Metadata) -> Res {
     })
 }
 
-fn path_reply(state: &State, path: PathBuf) -> Res {
+/// A `PathRes` reply.
+pub fn path_reply(state: &State, path: impl AsRef<Path>) -> Res {
     reply(state, |b| {
-        let path = Some(b.create_string(&path.to_string_lossy()));
+        let path = Some(b.create_string(&path.as_ref().to_string_lossy()));
         msg::PathRes::create(b, &msg::PathResArgs { path })
     })
 }

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
-use crate::ops::fs::failed;
-use crate::ops::reply::{blocking, inner, reply, Op, Res, ZeroCopyBuf};
+use crate::ops::fs::{failed, path_reply};
+use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
 use crate::permissions::{Follow, Grant, NAMES};
 use crate::state::State;
 
@@ -127,17 +127,10 @@ fn first_ipv4(hostname: &str) -> OpResult<String> {
         .ok_or_else(|| not_found("no IPv4 address".into()))
 }
 
-fn path_reply(state: &State, path: &str) -> Res {
-    reply(state, |b| {
-        let path = Some(b.create_string(path));
-        msg::PathRes::create(b, &msg::PathResArgs { path })
-    })
-}
-
 pub fn op_cwd(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let cwd = std::env::current_dir()?;
     state.permissions.check_read(&cwd, Follow::Yes)?;
-    Ok(Op::Sync(path_reply(state, &cwd.to_string_lossy())))
+    Ok(Op::Sync(path_reply(state, cwd)))
 }
 
 pub fn op_chdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
@@ -226,7 +219,7 @@ pub fn op_home_dir(
 ) -> OpResult<Op> {
     state.permissions.check_env(Some("HOME"))?;
     let home = std::env::var("HOME").unwrap_or_default();
-    Ok(Op::Sync(path_reply(state, &home)))
+    Ok(Op::Sync(path_reply(state, home)))
 }
 
 pub fn op_exec_path(
@@ -236,7 +229,7 @@ pub fn op_exec_path(
 ) -> OpResult<Op> {
     let exe = std::env::current_exe()?;
     state.permissions.check_read(&exe, Follow::Yes)?;
-    Ok(Op::Sync(path_reply(state, &exe.to_string_lossy())))
+    Ok(Op::Sync(path_reply(state, exe)))
 }
 
 pub fn op_hostname(
