@@ -1,6 +1,7 @@
 //! The command line: `minideno run [flags] FILE [args...]`, `minideno eval CODE`, and
 //! the `--allow-*` permission flags both take.
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -28,6 +29,8 @@ pub enum Command {
     Run {
         #[command(flatten)]
         permissions: PermissionFlags,
+        #[command(flatten)]
+        limits: LimitFlags,
         /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
         v8_flags: String,
@@ -97,5 +100,29 @@ impl PermissionFlags {
             run: self.allow_run,
             hrtime: self.allow_hrtime,
         }
+    }
+}
+
+/// Limits a run stops at, with the exit codes of `limits.rs`.
+#[derive(Args, Debug, Default)]
+pub struct LimitFlags {
+    /// Stop the script after SECONDS (exit code 124)
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub timeout: Option<Duration>,
+    /// Limit V8's heap to MIB mebibytes (exit code 125 when the script reaches it)
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1 << 20))]
+    pub max_heap_size: Option<u32>,
+}
+
+impl LimitFlags {
+    pub fn max_heap_bytes(&self) -> Option<usize> {
+        self.max_heap_size.map(|mib| (mib as usize) << 20)
+    }
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() && s < 1e9 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!("\"{text}\" is not a positive number of seconds")),
     }
 }

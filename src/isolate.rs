@@ -8,13 +8,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::FutureExt;
 use url::Url;
 
 use crate::errors::DenoError;
+use crate::limits::{Guard, Termination};
 use crate::modules::{self, ModuleMap};
 use crate::source_maps;
 
@@ -193,19 +194,36 @@ pub(crate) fn state(isolate: &mut v8::Isolate) -> &mut IsolateState {
 }
 
 pub struct Isolate {
-    // Field order matters: globals must drop before the isolate that owns them.
+    // Field order matters: globals must drop before the isolate that owns them, and
+    // the guard (which V8's heap callback reads) after it.
     context: v8::Global<v8::Context>,
     isolate: v8::OwnedIsolate,
     /// Drives async ops and timers; blocking work goes to its blocking pool.
     runtime: tokio::runtime::Runtime,
+    guard: Guard,
+    /// Time the event loop spent waiting for async ops and timers.
+    idle: Duration,
 }
 
 impl Isolate {
     /// A fresh isolate from the snapshot, running `dispatcher`'s ops, bootstrapped.
     pub fn new(dispatcher: impl Dispatch + 'static) -> Result<Self, ScriptError> {
+        Self::with_heap_limit(dispatcher, None)
+    }
+
+    /// As `new`, with V8's heap limited to `max_heap_bytes` (None: V8's default). A
+    /// script that reaches the limit is terminated, not the process.
+    pub fn with_heap_limit(
+        dispatcher: impl Dispatch + 'static,
+        max_heap_bytes: Option<usize>,
+    ) -> Result<Self, ScriptError> {
         init_v8("");
-        let params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
+        let mut params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
+        if let Some(max) = max_heap_bytes {
+            params = params.heap_limits(0, max);
+        }
         let mut isolate = v8::Isolate::new(params);
+        let guard = Guard::install(&mut isolate);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         // Errors remember where they were made, for the code frame of an uncaught one.
         isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 10);
@@ -273,7 +291,48 @@ impl Isolate {
             context,
             isolate,
             runtime,
+            guard,
+            idle: Duration::ZERO,
         })
+    }
+
+    /// Stops the next runs `timeout` from now (None: never): JS is terminated and the
+    /// event loop stops waiting. Arm it again before each run.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), ScriptError> {
+        self.guard
+            .arm(timeout)
+            .map_err(|e| ScriptError(format!("cannot start the watchdog thread: {e}")))
+    }
+
+    /// The limit that stopped this isolate, if one did; then it runs no more JS.
+    pub fn termination(&mut self) -> Option<Termination> {
+        self.guard.check()
+    }
+
+    /// Time the event loop has spent waiting for async ops and timers, in total.
+    pub fn idle_time(&self) -> Duration {
+        self.idle
+    }
+
+    /// V8's heap statistics now.
+    pub fn heap_statistics(&mut self) -> v8::HeapStatistics {
+        let mut stats = v8::HeapStatistics::default();
+        self.isolate.get_heap_statistics(&mut stats);
+        stats
+    }
+
+    /// Runs `f` in a scope of the isolate's context (for embedders converting values).
+    pub fn with_scope<R>(&mut self, f: impl FnOnce(&mut v8::HandleScope) -> R) -> R {
+        let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+        f(scope)
+    }
+
+    /// Replaces a failure caused by a limit with the limit's own error.
+    fn limited<T>(&mut self, result: Result<T, ScriptError>) -> Result<T, ScriptError> {
+        match self.guard.check() {
+            Some(t) => Err(ScriptError(t.to_string())),
+            None => result,
+        }
     }
 
     /// Adds a native function `name` to the global object: for embedders (the
@@ -293,10 +352,21 @@ impl Isolate {
     /// Loads module `url` with its imports (`source` stands in for the file, for eval),
     /// evaluates it and runs the event loop until nothing is pending.
     pub fn run_module(&mut self, url: &Url, source: Option<String>) -> Result<(), ScriptError> {
+        let result = self.evaluate_module(url, source).map(drop);
+        self.limited(result)
+    }
+
+    /// Loads, evaluates and runs module `url` to the end of the event loop; returns it.
+    fn evaluate_module(
+        &mut self,
+        url: &Url,
+        source: Option<String>,
+    ) -> Result<v8::Global<v8::Module>, ScriptError> {
+        self.check_alive()?;
         // Handlers may use Tokio (spawn a blocking task, make a timer) from inside JS.
         let runtime = self.runtime.handle().clone();
         let _entered = runtime.enter();
-        let promise = {
+        let (module, promise) = {
             let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
             let module = modules::load(scope, url, source, true).map_err(ScriptError)?;
             let tc = &mut v8::TryCatch::new(scope);
@@ -314,21 +384,97 @@ impl Isolate {
             let promise: v8::Local<v8::Promise> = result
                 .try_into()
                 .expect("module evaluation gives a promise");
-            v8::Global::new(tc, promise)
+            (v8::Global::new(tc, module), v8::Global::new(tc, promise))
         };
         self.run_event_loop(&promise)?;
+        self.settled(&promise, "Top-level await promise never resolved")?;
+        Ok(module)
+    }
+
+    /// The value `promise` settled with, once the event loop has run dry.
+    fn settled(
+        &mut self,
+        promise: &v8::Global<v8::Promise>,
+        pending: &str,
+    ) -> Result<v8::Global<v8::Value>, ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
         let promise = v8::Local::new(scope, promise);
         match promise.state() {
-            v8::PromiseState::Fulfilled => Ok(()),
+            v8::PromiseState::Fulfilled => {
+                let value = promise.result(scope);
+                Ok(v8::Global::new(scope, value))
+            }
             v8::PromiseState::Rejected => {
                 let e = promise.result(scope);
                 Err(uncaught(scope, e, false))
             }
-            v8::PromiseState::Pending => {
-                Err(ScriptError("Top-level await promise never resolved".into()))
-            }
+            v8::PromiseState::Pending => Err(ScriptError(pending.into())),
         }
+    }
+
+    /// Fails at once if a limit has stopped this isolate.
+    fn check_alive(&mut self) -> Result<(), ScriptError> {
+        self.limited(Ok(()))
+    }
+
+    /// Runs `code`, a classic script named `name`, and the event loop until nothing is
+    /// pending; returns its completion value (what a promise settled with).
+    pub fn execute_script(
+        &mut self,
+        name: &str,
+        code: &str,
+    ) -> Result<v8::Global<v8::Value>, ScriptError> {
+        let result = self.execute(name, code);
+        self.limited(result)
+    }
+
+    fn execute(&mut self, name: &str, code: &str) -> Result<v8::Global<v8::Value>, ScriptError> {
+        self.check_alive()?;
+        let runtime = self.runtime.handle().clone();
+        let _entered = runtime.enter();
+        let promise = {
+            let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+            let code = v8::String::new(scope, code)
+                .ok_or_else(|| ScriptError(format!("script too large: \"{name}\"")))?;
+            let origin = script_origin(scope, name, false);
+            let tc = &mut v8::TryCatch::new(scope);
+            let value = v8::Script::compile(tc, code, Some(&origin)).and_then(|s| s.run(tc));
+            let Some(value) = value else {
+                let e = tc.exception().unwrap_or_else(|| v8::undefined(tc).into());
+                return Err(uncaught(tc, e, false));
+            };
+            promise_of(tc, value)
+        };
+        self.run_event_loop(&promise)?;
+        self.settled(&promise, "the script's promise never settled")
+    }
+
+    /// Runs module `url` (with its imports) and the event loop until nothing is
+    /// pending; returns its default export (what a promise settled with).
+    pub fn execute_module(&mut self, url: &Url) -> Result<v8::Global<v8::Value>, ScriptError> {
+        let result = self.module_default(url);
+        self.limited(result)
+    }
+
+    fn module_default(&mut self, url: &Url) -> Result<v8::Global<v8::Value>, ScriptError> {
+        let module = self.evaluate_module(url, None)?;
+        let runtime = self.runtime.handle().clone();
+        let _entered = runtime.enter();
+        let promise = {
+            let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+            let module = v8::Local::new(scope, module);
+            let namespace: v8::Local<v8::Object> = module
+                .get_module_namespace()
+                .try_into()
+                .expect("a module namespace is an object");
+            let key = v8::String::new(scope, "default").unwrap();
+            let value = namespace
+                .get(scope, key.into())
+                .unwrap_or_else(|| v8::undefined(scope).into());
+            promise_of(scope, value)
+        };
+        self.run_event_loop(&promise)?;
+        self.settled(&promise, "the module's default export never settled")
     }
 
     /// Runs the event loop until no op, no timer and no V8 background task (such as
@@ -349,31 +495,44 @@ impl Isolate {
                     return Err(uncaught(scope, e, true));
                 }
             }
+            if self.guard.check().is_some() {
+                // The caller reports the limit (see `limited`).
+                return Err(ScriptError("terminated".into()));
+            }
             let background = self.isolate.has_pending_background_tasks();
+            let deadline = self.guard.deadline();
             let pending = &mut state(&mut self.isolate).pending;
-            let first = if background {
-                // V8 posts a task to this thread when its work is done: wait for an op
-                // at most a millisecond, then look again.
-                let tick = Duration::from_millis(1);
-                let next = self.runtime.block_on(async {
+            let waited = Instant::now();
+            let next = self.runtime.block_on(async {
+                let wait = async {
+                    if !background {
+                        return pending.next().await.map_or(Wait::Done, Wait::Reply);
+                    }
+                    // V8 posts a task to this thread when its work is done: wait for
+                    // an op at most a millisecond, then look again.
+                    let tick = Duration::from_millis(1);
                     match tokio::time::timeout(tick, pending.next()).await {
-                        Ok(Some(reply)) => Some(reply),
+                        Ok(Some(reply)) => Wait::Reply(reply),
                         Ok(None) => {
                             tokio::time::sleep(tick).await;
-                            None
+                            Wait::Again
                         }
-                        Err(_) => None,
+                        Err(_) => Wait::Again,
                     }
-                });
-                match next {
-                    Some(reply) => reply,
-                    None => continue,
+                };
+                match deadline {
+                    Some(at) => tokio::time::timeout_at(at.into(), wait)
+                        .await
+                        .unwrap_or(Wait::Deadline),
+                    None => wait.await,
                 }
-            } else {
-                match self.runtime.block_on(pending.next()) {
-                    Some(reply) => reply,
-                    None => return Ok(()),
-                }
+            });
+            self.idle += waited.elapsed();
+            let first = match next {
+                Wait::Reply(reply) => reply,
+                Wait::Again => continue,
+                Wait::Done => return Ok(()),
+                Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
             };
             // The batch's buffer becomes the ArrayBuffer JS receives: no further copy.
             let mut batch = first;
@@ -407,6 +566,16 @@ impl Isolate {
     }
 }
 
+/// What the event loop's wait ended with.
+enum Wait {
+    Reply(Vec<u8>),
+    /// Only V8 background work is pending: look again.
+    Again,
+    /// Nothing is pending: the loop is over.
+    Done,
+    Deadline,
+}
+
 /// `Uncaught <error, formatted by the userland>`, with a code frame (the source line
 /// and a caret) between an Error's message and its stack, as Deno prints it.
 fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bool) -> ScriptError {
@@ -430,6 +599,36 @@ fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bo
         "Uncaught"
     };
     ScriptError(format!("{prefix} {text}"))
+}
+
+/// A promise resolved with `value`: the same for a value and a promise of one.
+fn promise_of(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> v8::Global<v8::Promise> {
+    let resolver = v8::PromiseResolver::new(scope).expect("a promise resolver");
+    resolver.resolve(scope, value);
+    let promise = resolver.get_promise(scope);
+    v8::Global::new(scope, promise)
+}
+
+/// The origin of a script or module named `name` (its URL).
+pub(crate) fn script_origin<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    name: &str,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
+    let name = v8::String::new(scope, name).unwrap();
+    let undefined = v8::undefined(scope);
+    v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        0,
+        undefined.into(),
+        false,
+        false,
+        is_module,
+    )
 }
 
 /// The code frame of where `e` was made, if its source is known.

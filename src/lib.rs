@@ -36,6 +36,7 @@ pub mod compiler;
 pub mod errors;
 pub mod flags;
 pub mod isolate;
+pub mod limits;
 pub mod modules;
 pub mod msg;
 pub mod ops;

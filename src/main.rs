@@ -3,7 +3,7 @@ use std::io::Write;
 use std::process::exit;
 
 use clap::{CommandFactory, Parser};
-use minideno::flags::{Cli, Command};
+use minideno::flags::{Cli, Command, LimitFlags};
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
@@ -20,12 +20,14 @@ fn main() {
     let result = match cli.command {
         Some(Command::Run {
             permissions,
+            limits,
             v8_flags,
             trace_ops,
             script,
             args,
         }) => run(
             permissions.grants(),
+            &limits,
             &v8_flags,
             trace_ops,
             &script,
@@ -34,6 +36,7 @@ fn main() {
         ),
         Some(Command::Eval { permissions, code }) => run(
             permissions.grants(),
+            &LimitFlags::default(),
             "",
             None,
             "./$deno$eval.ts",
@@ -56,6 +59,7 @@ fn main() {
 
 fn run(
     grants: Grants,
+    limits: &LimitFlags,
     v8_flags: &str,
     trace_ops: Option<TraceMode>,
     script: &str,
@@ -74,10 +78,16 @@ fn run(
     }
     let ops = Dispatcher::new(state);
     let state = ops.state().clone();
-    let mut isolate = Isolate::new(ops)?;
+    let mut isolate = Isolate::with_heap_limit(ops, limits.max_heap_bytes())?;
+    isolate.set_timeout(limits.timeout)?;
     let result = isolate.run_module(&url, source);
     if let Some(tracer) = &state.tracer {
         tracer.finish(&state.metrics);
+    }
+    if let (Err(e), Some(limit)) = (&result, isolate.termination()) {
+        let _ = std::io::stdout().flush();
+        eprintln!("error: {e}");
+        exit(limit.exit_code());
     }
     // The process exits next: tearing the isolate down would only cost time.
     std::mem::forget(isolate);

@@ -146,20 +146,7 @@ fn compile_module<'s>(
 ) -> Result<v8::Local<'s, v8::Module>, String> {
     let code =
         v8::String::new(scope, code).ok_or_else(|| format!("Module too large: \"{url}\""))?;
-    let name = v8::String::new(scope, url).unwrap();
-    let undefined = v8::undefined(scope);
-    let origin = v8::ScriptOrigin::new(
-        scope,
-        name.into(),
-        0,
-        0,
-        false,
-        0,
-        undefined.into(),
-        false,
-        false,
-        true,
-    );
+    let origin = crate::isolate::script_origin(scope, url, true);
     let source = v8::script_compiler::Source::new(code, Some(&origin));
     let tc = &mut v8::TryCatch::new(scope);
     if let Some(module) = v8::script_compiler::compile_module(tc, source) {

@@ -281,6 +281,43 @@ fn eval_takes_permission_flags_and_a_denial_points_at_the_user_line() {
 }
 
 #[test]
+fn limits_end_a_run_with_a_clear_line_and_their_exit_code() {
+    let run = |args: &[&str]| {
+        let start = std::time::Instant::now();
+        let (code, out) = minideno(args, &test_deno_dir());
+        (code, out, start.elapsed())
+    };
+    let (code, out, took) = run(&["run", "--timeout=1", "tests/testdata/limits/loop.ts"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (124, "started\nerror: Script timed out after 1.0s\n")
+    );
+    assert!(took < std::time::Duration::from_millis(1500), "{took:?}");
+    let bomb = "tests/testdata/limits/heap_bomb.ts";
+    let (code, out, _) = run(&["run", "--max-heap-size=10", bomb]);
+    assert_eq!(
+        (code, out.as_str()),
+        (125, "error: Script exceeded its 10 MiB heap limit\n")
+    );
+    // V8's own limit (about 1.4 GiB here) ends it the same way, not with an abort.
+    let (code, out, _) = run(&["run", bomb]);
+    assert_eq!(code, 125, "{out}");
+    assert!(
+        out.starts_with("error: Script exceeded its ") && out.ends_with(" MiB heap limit\n"),
+        "{out}"
+    );
+    for bad in [
+        "--timeout=0",
+        "--timeout=-1",
+        "--timeout=soon",
+        "--max-heap-size=0",
+    ] {
+        let (code, out, _) = run(&["run", bad, bomb]);
+        assert!(code == 2 && out.starts_with("error: "), "{bad}: {out}");
+    }
+}
+
+#[test]
 fn version_names_all_three() {
     let (code, out) = minideno(&["--version"], &test_deno_dir());
     assert_eq!(code, 0);

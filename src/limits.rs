@@ -1,0 +1,230 @@
+//! How an isolate is stopped when it passes a limit. A deadline: a watchdog thread
+//! calls V8's TerminateExecution when it passes (so `while (true) {}` and an endless
+//! microtask chain stop) and the event loop stops waiting at it (so an endless timer
+//! stops). The heap: V8's near-heap-limit callback raises the limit just enough for
+//! the script to unwind and terminates it, where V8 would otherwise abort the whole
+//! process. Either way the isolate is spent: it runs no more JS.
+use std::ffi::c_void;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Why an isolate's execution was stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Termination {
+    /// It ran past its deadline.
+    Timeout { after: Duration },
+    /// Its heap reached `limit` bytes.
+    HeapLimit { limit: usize },
+}
+
+impl fmt::Display for Termination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Termination::Timeout { after } => {
+                write!(f, "Script timed out after {:.1}s", after.as_secs_f64())
+            }
+            Termination::HeapLimit { limit } => {
+                write!(
+                    f,
+                    "Script exceeded its {} MiB heap limit",
+                    limit.div_ceil(1 << 20)
+                )
+            }
+        }
+    }
+}
+
+impl Termination {
+    /// The CLI's exit code for it.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Termination::Timeout { .. } => EXIT_TIMEOUT,
+            Termination::HeapLimit { .. } => EXIT_HEAP_LIMIT,
+        }
+    }
+}
+
+/// Read by V8's near-heap-limit callback, on the isolate's thread.
+struct Heap {
+    handle: v8::IsolateHandle,
+    limit: usize,
+    hit: AtomicBool,
+}
+
+/// Extra heap V8 gets once the limit is reached, so that the allocation in progress
+/// succeeds and the script can unwind. A single allocation bigger than this (one JS
+/// array of tens of millions of elements) still exhausts it: then V8 cannot fail it
+/// softly, and `out_of_memory` ends the process with a clear line.
+const UNWIND_ROOM: usize = 256 << 20;
+
+extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
+    // SAFETY: `data` is the Guard's boxed Heap, which outlives the isolate.
+    let heap = unsafe { &*(data as *const Heap) };
+    heap.hit.store(true, Ordering::SeqCst);
+    heap.handle.terminate_execution();
+    current + UNWIND_ROOM.max(current / 2)
+}
+
+/// V8's last resort, when even the raised heap cannot be had: a clear line and a
+/// distinct exit code instead of "Fatal javascript OOM" and SIGTRAP.
+extern "C" fn out_of_memory(location: *const std::os::raw::c_char, _is_heap: bool) {
+    let location = if location.is_null() {
+        String::new()
+    } else {
+        // SAFETY: V8 passes a NUL-terminated string.
+        unsafe { std::ffi::CStr::from_ptr(location) }
+            .to_string_lossy()
+            .into_owned()
+    };
+    eprintln!("error: Script ran out of memory ({location})");
+    std::process::exit(EXIT_HEAP_LIMIT);
+}
+
+/// Exit codes of the CLI for a script stopped by a limit.
+pub const EXIT_TIMEOUT: i32 = 124;
+pub const EXIT_HEAP_LIMIT: i32 = 125;
+
+/// The deadline, shared with the watchdog thread.
+#[derive(Default)]
+struct Deadline {
+    at: Option<Instant>,
+    fired: bool,
+    quit: bool,
+}
+
+struct Watchdog {
+    shared: Arc<(Mutex<Deadline>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn spawn(handle: v8::IsolateHandle) -> std::io::Result<Self> {
+        let shared = Arc::new((Mutex::new(Deadline::default()), Condvar::new()));
+        let theirs = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("minideno-watchdog".into())
+            .spawn(move || {
+                let (lock, wake) = &*theirs;
+                let mut d = lock.lock().unwrap_or_else(|e| e.into_inner());
+                while !d.quit {
+                    d = match d.at {
+                        None => wake.wait(d).unwrap_or_else(|e| e.into_inner()),
+                        Some(at) if Instant::now() >= at => {
+                            d.at = None;
+                            d.fired = true;
+                            handle.terminate_execution();
+                            d
+                        }
+                        Some(at) => {
+                            let left = at.saturating_duration_since(Instant::now());
+                            wake.wait_timeout(d, left)
+                                .unwrap_or_else(|e| e.into_inner())
+                                .0
+                        }
+                    };
+                }
+            })?;
+        Ok(Watchdog {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    fn update(&self, f: impl FnOnce(&mut Deadline)) {
+        let (lock, wake) = &*self.shared;
+        f(&mut lock.lock().unwrap_or_else(|e| e.into_inner()));
+        wake.notify_one();
+    }
+
+    fn fired(&self) -> bool {
+        self.shared
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .fired
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.update(|d| d.quit = true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// An isolate's limits and whether one stopped it.
+pub struct Guard {
+    heap: Box<Heap>,
+    /// Made on the first deadline: an isolate without one has no extra thread.
+    watchdog: Option<Watchdog>,
+    /// The deadline of the current run and the timeout it came from.
+    deadline: Option<(Instant, Duration)>,
+    termination: Option<Termination>,
+}
+
+impl Guard {
+    /// Watches `isolate`'s heap: its limit is the one V8 was given (`CreateParams`).
+    pub fn install(isolate: &mut v8::OwnedIsolate) -> Self {
+        let mut stats = v8::HeapStatistics::default();
+        isolate.get_heap_statistics(&mut stats);
+        let heap = Box::new(Heap {
+            handle: isolate.thread_safe_handle(),
+            limit: stats.heap_size_limit(),
+            hit: AtomicBool::new(false),
+        });
+        let data = &*heap as *const Heap as *mut c_void;
+        isolate.add_near_heap_limit_callback(near_heap_limit, data);
+        isolate.set_oom_error_handler(out_of_memory);
+        Guard {
+            heap,
+            watchdog: None,
+            deadline: None,
+            termination: None,
+        }
+    }
+
+    /// Stops the isolate `timeout` from now (None: no deadline).
+    pub fn arm(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
+        self.deadline = timeout.map(|t| (Instant::now() + t, t));
+        let at = self.deadline.map(|(at, _)| at);
+        if at.is_some() && self.watchdog.is_none() {
+            self.watchdog = Some(Watchdog::spawn(self.heap.handle.clone())?);
+        }
+        if let Some(w) = &self.watchdog {
+            w.update(|d| d.at = at);
+        }
+        Ok(())
+    }
+
+    /// When the event loop must stop waiting.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.map(|(at, _)| at)
+    }
+
+    /// Records that the deadline passed (the event loop saw it first).
+    pub fn timed_out(&mut self) -> Termination {
+        let after = self.deadline.map_or(Duration::ZERO, |(_, t)| t);
+        *self
+            .termination
+            .get_or_insert(Termination::Timeout { after })
+    }
+
+    /// Whether a limit stopped the isolate (for good).
+    pub fn check(&mut self) -> Option<Termination> {
+        if self.termination.is_none() {
+            if self.heap.hit.load(Ordering::SeqCst) {
+                self.termination = Some(Termination::HeapLimit {
+                    limit: self.heap.limit,
+                });
+            } else if self.watchdog.as_ref().is_some_and(Watchdog::fired) {
+                self.timed_out();
+            }
+        }
+        self.termination
+    }
+}
