@@ -17,6 +17,7 @@ lint: setup
 
 bench: setup
 	$(CARGO) bench --bench dispatch
+	$(CARGO) bench --bench embed
 	bash tools/bench-timers.sh
 
 build: setup

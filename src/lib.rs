@@ -42,6 +42,7 @@ pub mod msg;
 pub mod ops;
 pub mod permissions;
 pub mod resources;
+pub mod runtime;
 pub mod source_maps;
 pub mod state;
 pub mod trace;

@@ -3,6 +3,8 @@
 //! flight, the metrics counters (in total and per op), the op tracer if one is on, and
 //! the isolate's one timer.
 use std::cell::{Cell, RefCell};
+use std::io::Write;
+use std::time::Duration;
 
 use flatbuffers::FlatBufferBuilder;
 use rustc_hash::FxHashSet;
@@ -30,8 +32,12 @@ pub struct State {
     /// than the rest of an async op's bookkeeping).
     pub in_flight: RefCell<FxHashSet<u32>>,
     pub metrics: Metrics,
-    /// `--trace-ops`: None when off (then no op is timed).
+    /// `--trace-ops`: None when off.
     pub tracer: Option<Tracer>,
+    /// Whether the time spent in ops is measured (`Metrics::op_time`).
+    pub time_ops: bool,
+    /// Where rids 1 and 2 (stdout, stderr; console.*) write.
+    pub output: Output,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
 }
@@ -48,6 +54,8 @@ impl State {
             in_flight: RefCell::default(),
             metrics: Metrics::default(),
             tracer: None,
+            time_ops: false,
+            output: Output::Inherit,
             timer: RefCell::new(None),
         }
     }
@@ -61,7 +69,53 @@ impl State {
     /// Traces this isolate's ops, its lines and summary named `isolate`.
     pub fn with_tracing(mut self, mode: TraceMode, isolate: &str) -> Self {
         self.tracer = Some(Tracer::new(mode, isolate));
+        self.time_ops = true;
         self
+    }
+
+    /// Measures the time spent in ops (an embedder's execution stats).
+    pub fn with_op_timing(mut self) -> Self {
+        self.time_ops = true;
+        self
+    }
+
+    /// Keeps what the userland writes to stdout and stderr, for `Output::take`.
+    pub fn with_captured_output(mut self) -> Self {
+        self.output = Output::Capture(RefCell::default());
+        self
+    }
+}
+
+/// Where the userland's stdout and stderr go.
+pub enum Output {
+    /// The process's own.
+    Inherit,
+    /// Kept in memory: (stdout, stderr).
+    Capture(RefCell<(Vec<u8>, Vec<u8>)>),
+}
+
+impl Output {
+    /// Writes all of `bytes` to stdout, or stderr if `err`.
+    pub fn write(&self, err: bool, bytes: &[u8]) -> std::io::Result<()> {
+        match (self, err) {
+            (Output::Capture(kept), false) => kept.borrow_mut().0.extend_from_slice(bytes),
+            (Output::Capture(kept), true) => kept.borrow_mut().1.extend_from_slice(bytes),
+            (Output::Inherit, false) => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)?;
+                out.flush()?;
+            }
+            (Output::Inherit, true) => std::io::stderr().lock().write_all(bytes)?,
+        }
+        Ok(())
+    }
+
+    /// What was captured since the last call: (stdout, stderr); empty when inherited.
+    pub fn take(&self) -> (Vec<u8>, Vec<u8>) {
+        match self {
+            Output::Capture(kept) => std::mem::take(&mut *kept.borrow_mut()),
+            Output::Inherit => Default::default(),
+        }
     }
 }
 
@@ -73,6 +127,9 @@ pub struct Metrics {
     pub bytes_sent_control: Cell<u64>,
     pub bytes_sent_data: Cell<u64>,
     pub bytes_received: Cell<u64>,
+    /// Time the isolate's thread spent inside ops (dispatching them and running their
+    /// sync part), when `State::time_ops` is on.
+    pub op_time: Cell<Duration>,
     /// Indexed by `OpCode as usize`.
     pub per_op: [OpCounters; OpCode::ALL.len()],
 }
@@ -96,6 +153,7 @@ impl Default for Metrics {
             bytes_sent_control: Cell::default(),
             bytes_sent_data: Cell::default(),
             bytes_received: Cell::default(),
+            op_time: Cell::default(),
             per_op: std::array::from_fn(|_| OpCounters::default()),
         }
     }

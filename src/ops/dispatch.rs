@@ -73,6 +73,25 @@ impl Dispatch for Dispatcher {
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(&[u8]),
     ) -> Result<Option<AsyncReply>, DenoError> {
+        if !self.state.time_ops {
+            return self.route(control, zero_copy, sync_reply);
+        }
+        let start = Instant::now();
+        let result = self.route(control, zero_copy, sync_reply);
+        let m = &self.state.metrics;
+        m.op_time.set(m.op_time.get() + start.elapsed());
+        result
+    }
+}
+
+impl Dispatcher {
+    /// Verifies `control`, runs its handler and replies: all of `dispatch` but timing.
+    fn route(
+        &self,
+        control: &[u8],
+        zero_copy: Option<ZeroCopyBuf>,
+        sync_reply: &mut dyn FnMut(&[u8]),
+    ) -> Result<Option<AsyncReply>, DenoError> {
         let (base, op) = decode(control)?;
         let state = &self.state;
         let (cmd_id, sync) = (base.cmd_id(), base.sync());

@@ -135,14 +135,10 @@ pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) 
     // Like write(2), at most MAX_IO bytes at a time: the count fits the reply's u32.
     let stdio = &buf[..buf.len().min(MAX_IO)];
     let file = match state.resources.borrow().get(rid)? {
-        Resource::Stdout => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(stdio)?;
-            out.flush()?;
-            return Ok(Op::Sync(written(state, stdio.len())));
-        }
-        Resource::Stderr => {
-            std::io::stderr().lock().write_all(stdio)?;
+        stream @ (Resource::Stdout | Resource::Stderr) => {
+            state
+                .output
+                .write(matches!(stream, Resource::Stderr), stdio)?;
             return Ok(Op::Sync(written(state, stdio.len())));
         }
         Resource::FsFile(file) => file.clone(),

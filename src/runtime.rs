@@ -1,0 +1,394 @@
+//! Embedding: run scripts you did not write (webhooks, user extensions) from Rust,
+//! under a time limit, a heap limit and permissions, and see what each run cost.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use minideno::runtime::{Runtime, RuntimeOptions};
+//!
+//! let mut rt = Runtime::new(RuntimeOptions {
+//!     timeout: Some(Duration::from_secs(30)),
+//!     max_heap_bytes: Some(10 << 20),
+//!     ..Default::default()
+//! })?;
+//! let sum: u32 = rt.execute_script("sum.js", "param.a + param.b", serde_json::json!({"a": 1, "b": 2}))?.value;
+//! assert_eq!(sum, 3);
+//! # Ok::<(), minideno::runtime::Error>(())
+//! ```
+//!
+//! Values cross as JSON: params are serialized with serde_json and parsed by V8's
+//! `JSON.parse`; the result goes through V8's `JSON.stringify` and serde_json. (serde_v8
+//! 0.47-0.49 do pair with our v8 0.43, but they are an old line of Deno's internal
+//! crate; JSON's rules for what crosses are the ones script authors know, and its cost
+//! is one string per direction, measured in `benches/embed.rs`.)
+//!
+//! A run stopped by a limit leaves the `Runtime` spent: later calls fail with
+//! `Error::Spent`, and dropping it frees its isolate, its event loop and its watchdog
+//! thread. A run that fails otherwise (an exception, a denied op) leaves it usable.
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::isolate::{Isolate, ScriptError};
+use crate::limits::Termination;
+use crate::msg::OpCode;
+use crate::permissions::Grants;
+use crate::state::State;
+use crate::trace::TraceMode;
+use crate::Dispatcher;
+
+/// How a `Runtime` runs its scripts.
+#[derive(Clone, Debug, Default)]
+pub struct RuntimeOptions {
+    /// What scripts may touch outside (default: nothing).
+    pub permissions: Grants,
+    /// Each call is stopped this long after it starts.
+    pub timeout: Option<Duration>,
+    /// V8's heap limit; a script that reaches it is stopped, not the process.
+    pub max_heap_bytes: Option<usize>,
+    /// Whether `execute_module` may load modules from disk (default: off).
+    pub module_loading: bool,
+    /// Keep stdout and stderr (console.*) for `take_output` instead of writing them to
+    /// the process's own.
+    pub capture_output: bool,
+    /// Trace ops to stderr as `--trace-ops` does, under this isolate name.
+    pub trace: Option<(TraceMode, String)>,
+}
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The call ran past `RuntimeOptions::timeout` and was stopped.
+    Timeout { after: Duration },
+    /// The script's heap reached `RuntimeOptions::max_heap_bytes` and it was stopped.
+    HeapLimit { limit: usize },
+    /// The script threw (or its promise rejected) and nothing caught it.
+    Uncaught { message: String, stack: String },
+    /// The script tried something its permissions do not grant, and did not catch it.
+    Permission { message: String },
+    /// The params could not be serialized.
+    Serialize(String),
+    /// The result could not be made into the requested type.
+    Deserialize(String),
+    /// A module could not be loaded, or module loading is off.
+    Module(String),
+    /// A limit stopped an earlier call: this runtime runs no more scripts.
+    Spent,
+    /// The runtime could not be made.
+    Startup(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Timeout { after } => Termination::Timeout { after: *after }.fmt(f),
+            Error::HeapLimit { limit } => Termination::HeapLimit { limit: *limit }.fmt(f),
+            Error::Uncaught { message, .. } => write!(f, "Uncaught {message}"),
+            Error::Permission { message } => f.write_str(message),
+            Error::Serialize(e) => write!(f, "cannot serialize the params: {e}"),
+            Error::Deserialize(e) => write!(f, "cannot deserialize the result: {e}"),
+            Error::Module(e) => f.write_str(e),
+            Error::Spent => f.write_str("a limit stopped this runtime earlier; make a new one"),
+            Error::Startup(e) => write!(f, "cannot start the runtime: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A successful call: its value and what it cost.
+#[derive(Debug)]
+pub struct Execution<R> {
+    pub value: R,
+    pub stats: ExecutionStats,
+}
+
+/// What one call cost. `wall = js + ops + idle`, as measured on the isolate's thread.
+#[derive(Clone, Debug, Default)]
+pub struct ExecutionStats {
+    pub wall: Duration,
+    /// Running JavaScript (wall time not spent in ops or waiting).
+    pub js: Duration,
+    /// Inside ops on the isolate's thread (dispatch, and each op's sync part).
+    pub ops: Duration,
+    /// Waiting for async ops (the blocking pool) and timers.
+    pub idle: Duration,
+    /// V8 heap in use at the end.
+    pub heap_used: usize,
+    /// The largest heap V8 had committed, sampled at the end (V8 commits memory as the
+    /// heap grows and gives it back lazily, so this follows the call's peak).
+    pub heap_peak: usize,
+    /// Ops dispatched during the call, by schema name.
+    pub ops_by_kind: BTreeMap<&'static str, OpStats>,
+    /// Bytes through the door: control and zero-copy bytes in, reply bytes out.
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+/// One op's share of a call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpStats {
+    pub count: u64,
+    pub errors: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+/// An isolate with minideno's ops, for running untrusted scripts one call at a time.
+/// Not `Send`: make one per thread (several on several threads run independently).
+pub struct Runtime {
+    isolate: Isolate,
+    state: Rc<State>,
+    timeout: Option<Duration>,
+    module_loading: bool,
+    spent: bool,
+    last_stats: ExecutionStats,
+}
+
+impl Runtime {
+    pub fn new(options: RuntimeOptions) -> Result<Self, Error> {
+        let mut state = State::new(vec![], None)
+            .with_permissions(options.permissions)
+            .with_op_timing();
+        if options.capture_output {
+            state = state.with_captured_output();
+        }
+        if let Some((mode, name)) = &options.trace {
+            state = state.with_tracing(*mode, name);
+        }
+        let ops = Dispatcher::new(state);
+        let state = ops.state().clone();
+        let isolate = Isolate::with_heap_limit(ops, options.max_heap_bytes)
+            .map_err(|e| Error::Startup(e.0))?;
+        Ok(Runtime {
+            isolate,
+            state,
+            timeout: options.timeout,
+            module_loading: options.module_loading,
+            spent: false,
+            last_stats: ExecutionStats::default(),
+        })
+    }
+
+    /// Runs `code`, a classic script named `name`, with `params` at `globalThis.param`
+    /// (frozen), its async ops and timers to the end; returns its completion value
+    /// (awaited if a promise) as `R`.
+    pub fn execute_script<P: Serialize, R: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        code: &str,
+        params: P,
+    ) -> Result<Execution<R>, Error> {
+        self.call(params, |isolate| isolate.execute_script(name, code))
+    }
+
+    /// Runs the ES module at `path` (with its imports), `params` at `globalThis.param`;
+    /// returns its default export (awaited if a promise) as `R`. Needs
+    /// `RuntimeOptions::module_loading`.
+    pub fn execute_module<P: Serialize, R: DeserializeOwned>(
+        &mut self,
+        path: &std::path::Path,
+        params: P,
+    ) -> Result<Execution<R>, Error> {
+        if !self.module_loading {
+            return Err(Error::Module(
+                "module loading is off (RuntimeOptions::module_loading)".into(),
+            ));
+        }
+        let path = std::path::absolute(path).map_err(|e| Error::Module(e.to_string()))?;
+        let url = Url::from_file_path(&path)
+            .map_err(|()| Error::Module(format!("invalid module path {}", path.display())))?;
+        self.call(params, |isolate| isolate.execute_module(&url))
+    }
+
+    /// The stats of the last call, whether it succeeded or not.
+    pub fn last_stats(&self) -> &ExecutionStats {
+        &self.last_stats
+    }
+
+    /// What scripts wrote to stdout and stderr since the last take (with
+    /// `capture_output`; else empty).
+    pub fn take_output(&mut self) -> (Vec<u8>, Vec<u8>) {
+        self.state.output.take()
+    }
+
+    fn call<P: Serialize, R: DeserializeOwned>(
+        &mut self,
+        params: P,
+        run: impl FnOnce(&mut Isolate) -> Result<v8::Global<v8::Value>, ScriptError>,
+    ) -> Result<Execution<R>, Error> {
+        if self.spent {
+            return Err(Error::Spent);
+        }
+        let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
+        self.isolate.with_scope(|scope| set_param(scope, &params))?;
+        let before = Counters::read(&self.state);
+        let (start, idle) = (Instant::now(), self.isolate.idle_time());
+        self.isolate
+            .set_timeout(self.timeout)
+            .map_err(|e| Error::Startup(e.0))?;
+        let result = run(&mut self.isolate);
+        let _ = self.isolate.set_timeout(None);
+        let wall = start.elapsed();
+        let heap = self.isolate.heap_statistics();
+        let after = Counters::read(&self.state);
+        self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
+        if let Some(limit) = self.isolate.termination() {
+            self.spent = true;
+            return Err(match limit {
+                Termination::Timeout { after } => Error::Timeout { after },
+                Termination::HeapLimit { limit } => Error::HeapLimit { limit },
+            });
+        }
+        let value = result.map_err(uncaught)?;
+        let json = self.isolate.with_scope(|scope| to_json(scope, &value))?;
+        let value = serde_json::from_str(&json).map_err(|e| Error::Deserialize(e.to_string()))?;
+        Ok(Execution {
+            value,
+            stats: self.last_stats.clone(),
+        })
+    }
+}
+
+/// `globalThis.param = JSON.parse(params)`, frozen all the way down and read-only.
+fn set_param(scope: &mut v8::HandleScope, params: &str) -> Result<(), Error> {
+    let text = v8::String::new(scope, params)
+        .ok_or_else(|| Error::Serialize("params too large".into()))?;
+    let value = v8::json::parse(scope, text)
+        .ok_or_else(|| Error::Serialize("V8 could not parse the params".into()))?;
+    // An explicit stack: the nesting depth is the embedder's, not ours to recurse on.
+    let mut todo = vec![value];
+    while let Some(v) = todo.pop() {
+        let Ok(object) = v8::Local::<v8::Object>::try_from(v) else {
+            continue;
+        };
+        object.set_integrity_level(scope, v8::IntegrityLevel::Frozen);
+        let names = object
+            .get_own_property_names(scope)
+            .unwrap_or_else(|| v8::Array::new(scope, 0));
+        for i in 0..names.length() {
+            let key = names.get_index(scope, i).unwrap();
+            if let Some(child) = object.get(scope, key).filter(|c| c.is_object()) {
+                todo.push(child);
+            }
+        }
+    }
+    let global = scope.get_current_context().global(scope);
+    let key = v8::String::new(scope, "param").unwrap();
+    global.define_own_property(scope, key.into(), value, v8::READ_ONLY);
+    Ok(())
+}
+
+/// The value as JSON text; undefined becomes `null`.
+fn to_json(scope: &mut v8::HandleScope, value: &v8::Global<v8::Value>) -> Result<String, Error> {
+    let value = v8::Local::new(scope, value);
+    if value.is_undefined() {
+        return Ok("null".into());
+    }
+    if value.is_function() || value.is_symbol() {
+        let what = if value.is_function() {
+            "a function"
+        } else {
+            "a symbol"
+        };
+        return Err(Error::Deserialize(format!(
+            "the result is {what}, which JSON cannot carry"
+        )));
+    }
+    let tc = &mut v8::TryCatch::new(scope);
+    match v8::json::stringify(tc, value) {
+        Some(json) => Ok(json.to_rust_string_lossy(tc)),
+        None => {
+            let why = tc
+                .exception()
+                .map(|e| e.to_rust_string_lossy(tc))
+                .unwrap_or_default();
+            Err(Error::Deserialize(format!("the result is not JSON: {why}")))
+        }
+    }
+}
+
+/// A failed call as `Error::Uncaught` (or `Permission` for a denied op); a failure
+/// that is no exception is a module's that could not be loaded.
+fn uncaught(e: ScriptError) -> Error {
+    let text = e.0;
+    let Some(text) = text
+        .strip_prefix("Uncaught (in promise) ")
+        .or_else(|| text.strip_prefix("Uncaught "))
+    else {
+        return Error::Module(text);
+    };
+    let (message, stack) = text.split_once('\n').unwrap_or((text, ""));
+    match message.strip_prefix("PermissionDenied: ") {
+        Some(m) => Error::Permission {
+            message: m.to_string(),
+        },
+        None => Error::Uncaught {
+            message: message.to_string(),
+            stack: stack.to_string(),
+        },
+    }
+}
+
+/// The state's cumulative counters at one moment.
+struct Counters {
+    per_op: Vec<OpStats>,
+    op_time: Duration,
+}
+
+impl Counters {
+    fn read(state: &State) -> Self {
+        let m = &state.metrics;
+        let per_op = m
+            .per_op
+            .iter()
+            .map(|c| OpStats {
+                count: c.count.get(),
+                errors: c.errors.get(),
+                bytes_in: c.bytes_in.get(),
+                bytes_out: c.bytes_out.get(),
+            })
+            .collect();
+        Counters {
+            per_op,
+            op_time: m.op_time.get(),
+        }
+    }
+
+    /// The stats of the call between `before` and these counters.
+    fn since(
+        &self,
+        before: &Counters,
+        wall: Duration,
+        idle: Duration,
+        heap: &v8::HeapStatistics,
+    ) -> ExecutionStats {
+        let mut stats = ExecutionStats {
+            wall,
+            ops: self.op_time - before.op_time,
+            idle,
+            heap_used: heap.used_heap_size(),
+            heap_peak: heap.total_heap_size(),
+            ..Default::default()
+        };
+        stats.js = wall.saturating_sub(stats.ops + stats.idle);
+        for ((op, now), then) in OpCode::ALL.iter().zip(&self.per_op).zip(&before.per_op) {
+            let used = OpStats {
+                count: now.count - then.count,
+                errors: now.errors - then.errors,
+                bytes_in: now.bytes_in - then.bytes_in,
+                bytes_out: now.bytes_out - then.bytes_out,
+            };
+            if used.count > 0 {
+                stats.bytes_in += used.bytes_in;
+                stats.bytes_out += used.bytes_out;
+                stats.ops_by_kind.insert(op.name(), used);
+            }
+        }
+        stats
+    }
+}

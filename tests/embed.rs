@@ -1,0 +1,302 @@
+//! The embedding API: limits (time, heap), permissions, params and results through
+//! serde, captured output, stats, several runtimes on several threads.
+use std::time::{Duration, Instant};
+
+use minideno::permissions::{Grant, Grants};
+use minideno::runtime::{Error, Runtime, RuntimeOptions};
+use serde_json::{json, Value};
+
+fn runtime(options: RuntimeOptions) -> Runtime {
+    Runtime::new(options).expect("a runtime")
+}
+
+fn timeout(secs: f64) -> RuntimeOptions {
+    RuntimeOptions {
+        timeout: Some(Duration::from_secs_f64(secs)),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn endless_loops_timers_and_microtasks_stop_at_the_deadline() {
+    for code in [
+        "while (true) {}",
+        "function again() { setTimeout(again, 5); } again();",
+        "function f() { return Promise.resolve().then(f); } f();",
+        "(async () => { for (;;) await null; })()",
+    ] {
+        let mut rt = runtime(timeout(1.0));
+        let start = Instant::now();
+        let e = rt
+            .execute_script::<_, Value>("loop.js", code, ())
+            .unwrap_err();
+        let took = start.elapsed();
+        assert_eq!(
+            e,
+            Error::Timeout {
+                after: Duration::from_secs(1)
+            },
+            "{code}"
+        );
+        assert!(took < Duration::from_millis(1100), "{code}: {took:?}");
+        // Spent, not stuck: the next call fails at once.
+        let e = rt
+            .execute_script::<_, Value>("next.js", "1", ())
+            .unwrap_err();
+        assert_eq!(e, Error::Spent);
+    }
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_heap_bomb_is_stopped_at_its_limit_and_the_host_keeps_its_memory() {
+    let bomb = "const keep = []; while (true) keep.push(new Array(10000).fill(1.5));";
+    let run = || {
+        let mut rt = runtime(RuntimeOptions {
+            max_heap_bytes: Some(10 << 20),
+            ..Default::default()
+        });
+        let e = rt
+            .execute_script::<_, Value>("bomb.js", bomb, ())
+            .unwrap_err();
+        assert_eq!(e, Error::HeapLimit { limit: 10 << 20 });
+    };
+    for _ in 0..10 {
+        run();
+    }
+    let before = rss_kib();
+    for _ in 0..100 {
+        run();
+    }
+    let after = rss_kib();
+    eprintln!("RSS after 10 heap bombs {before} KiB, after 100 more {after} KiB");
+    assert!(
+        after < before + 64 * 1024,
+        "RSS grew from {before} to {after} KiB"
+    );
+}
+
+#[test]
+fn params_of_every_json_type_round_trip_frozen() {
+    let mut rt = runtime(RuntimeOptions::default());
+    let params = json!({
+        "null": null, "bool": true, "int": -42, "float": 1.5, "big": 9007199254740991u64,
+        "text": "héllo \"quoted\" \n", "empty": {}, "list": [1, "two", [3, {"four": 4}]],
+        "nested": {"a": {"b": {"c": [null, false]}}},
+    });
+    let back: Value = rt
+        .execute_script("echo.js", "param", &params)
+        .unwrap()
+        .value;
+    assert_eq!(back, params);
+    let frozen: Value = rt
+        .execute_script(
+            "frozen.js",
+            r#""use strict";
+            const writes = [() => { param.int = 1; }, () => { param.nested.a.b.c.push(1); },
+                            () => { globalThis.param = 2; }];
+            writes.map((w) => { try { w(); return "written"; } catch (e) { return e.name; } })"#,
+            &params,
+        )
+        .unwrap()
+        .value;
+    assert_eq!(frozen, json!(["TypeError", "TypeError", "TypeError"]));
+    // Scalars and typed results; a promise is awaited.
+    let n: f64 = rt.execute_script("n.js", "param * 2", 21.5).unwrap().value;
+    assert_eq!(n, 43.0);
+    let s: String = rt
+        .execute_script("p.js", "Promise.resolve(param.toUpperCase())", "abc")
+        .unwrap()
+        .value;
+    assert_eq!(s, "ABC");
+    let unit: () = rt.execute_script("u.js", "undefined", ()).unwrap().value;
+    assert_eq!(unit, ());
+}
+
+#[test]
+fn results_json_cannot_carry_are_clear_errors() {
+    let mut rt = runtime(RuntimeOptions::default());
+    for (code, says) in [
+        ("(function f() {})", "the result is a function"),
+        ("Symbol('s')", "the result is a symbol"),
+        ("const o = {}; o.self = o; o", "circular"),
+        ("10n", "BigInt"),
+    ] {
+        match rt.execute_script::<_, Value>("bad.js", code, ()) {
+            Err(Error::Deserialize(e)) => assert!(e.contains(says), "{code}: {e}"),
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    match rt.execute_script::<_, u8>("type.js", "'text'", ()) {
+        Err(Error::Deserialize(e)) => assert!(e.contains("invalid type"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    // The runtime is still usable after all that.
+    assert_eq!(
+        rt.execute_script::<_, u8>("ok.js", "7", ()).unwrap().value,
+        7
+    );
+}
+
+#[test]
+fn exceptions_are_uncaught_errors_with_their_stack() {
+    let mut rt = runtime(RuntimeOptions::default());
+    let code = "function handler() { throw new RangeError('bad input'); }\nhandler();";
+    match rt.execute_script::<_, Value>("webhook.js", code, ()) {
+        Err(Error::Uncaught { message, stack }) => {
+            assert_eq!(message, "RangeError: bad input");
+            assert!(stack.contains("at handler (webhook.js:1:"), "{stack}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match rt.execute_script::<_, Value>("rejects.js", "Promise.reject(new Error('later'))", ()) {
+        Err(Error::Uncaught { message, .. }) => assert_eq!(message, "Error: later"),
+        other => panic!("{other:?}"),
+    }
+    match rt.execute_script::<_, Value>("syntax.js", "let = ;", ()) {
+        Err(Error::Uncaught { message, .. }) => {
+            assert!(message.starts_with("SyntaxError"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn without_permissions_nothing_outside_is_reachable_and_a_scope_opens_it() {
+    let mut rt = runtime(RuntimeOptions::default());
+    for code in [
+        "Deno.readTextFileSync('Cargo.toml')",
+        "Deno.env.get('HOME')",
+        "Deno.resolve('localhost')",
+        "Deno.writeTextFileSync('/tmp/minideno-embed-denied', 'x')",
+    ] {
+        match rt.execute_script::<_, Value>("denied.js", code, ()) {
+            Err(Error::Permission { message }) => {
+                assert!(message.starts_with("Requires "), "{code}: {message}")
+            }
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    assert!(!std::path::Path::new("/tmp/minideno-embed-denied").exists());
+    let here = std::env::current_dir().unwrap();
+    let mut rt = runtime(RuntimeOptions {
+        permissions: Grants {
+            read: Grant::Some(vec![here.join("Cargo.toml")]),
+            ..Grants::default()
+        },
+        ..Default::default()
+    });
+    let text: String = rt
+        .execute_script(
+            "ok.js",
+            "Deno.readTextFileSync('Cargo.toml').slice(0, 9)",
+            (),
+        )
+        .unwrap()
+        .value;
+    assert_eq!(text, "[package]");
+    assert!(matches!(
+        rt.execute_script::<_, Value>("no.js", "Deno.readTextFileSync('README.md')", ()),
+        Err(Error::Permission { .. })
+    ));
+}
+
+#[test]
+fn eight_runtimes_on_eight_threads_and_one_loops_forever() {
+    let start = Instant::now();
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let mut rt = runtime(timeout(if i == 0 { 3.0 } else { 2.0 }));
+                let code = if i == 0 {
+                    "while (true) {}"
+                } else {
+                    "let s = 0; for (let k = 0; k < 1e6; k++) s += k % param; s"
+                };
+                let result = rt.execute_script::<_, f64>("job.js", code, 7);
+                (i, result, start.elapsed())
+            })
+        })
+        .collect();
+    for t in threads {
+        let (i, result, took) = t.join().unwrap();
+        if i == 0 {
+            assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+        } else {
+            assert_eq!(result.unwrap().value, 2999997.0);
+            assert!(took < Duration::from_secs(2), "runtime {i} took {took:?}");
+        }
+    }
+}
+
+#[test]
+fn output_is_captured_and_stats_count_the_call() {
+    let mut rt = runtime(RuntimeOptions {
+        capture_output: true,
+        ..Default::default()
+    });
+    let code = r#"console.log("to stdout"); console.error("to stderr");
+        Deno.myPid(); Deno.myPid(); Deno.myPid();
+        new Promise((resolve) => setTimeout(() => resolve(param + 1), 20))"#;
+    let run = rt.execute_script::<_, u32>("stats.js", code, 41).unwrap();
+    assert_eq!(run.value, 42);
+    assert_eq!(
+        rt.take_output(),
+        (b"to stdout\n".to_vec(), b"to stderr\n".to_vec())
+    );
+    let s = &run.stats;
+    assert_eq!(s.ops_by_kind["MyPid"].count, 3);
+    assert_eq!(s.ops_by_kind["Write"].count, 2);
+    assert_eq!(s.ops_by_kind["GlobalTimer"].count, 1);
+    let total: u64 = s.ops_by_kind.values().map(|o| o.bytes_in).sum();
+    assert_eq!(s.bytes_in, total);
+    assert!(s.bytes_out > 0);
+    assert!(s.idle >= Duration::from_millis(15), "{s:?}");
+    assert_eq!(s.wall, s.js + s.ops + s.idle, "{s:?}");
+    assert!(s.heap_used > 0 && s.heap_peak >= s.heap_used, "{s:?}");
+    // The next call's stats are its own.
+    let run = rt
+        .execute_script::<_, u32>("again.js", "Deno.myPid(), 1", ())
+        .unwrap();
+    assert_eq!(run.stats.ops_by_kind["MyPid"].count, 1);
+    assert_eq!(rt.last_stats().ops_by_kind["MyPid"].count, 1);
+}
+
+#[test]
+fn a_module_entry_point_gives_its_default_export() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("embed-module");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("dep.ts"),
+        "export const twice = (n: number): number => 2 * n;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.ts"),
+        "import { twice } from './dep.ts';\nexport default Promise.resolve(twice(param.n));\n",
+    )
+    .unwrap();
+    let mut rt = runtime(RuntimeOptions {
+        module_loading: true,
+        ..Default::default()
+    });
+    let n: u32 = rt
+        .execute_module(&dir.join("main.ts"), json!({"n": 21}))
+        .unwrap()
+        .value;
+    assert_eq!(n, 42);
+    match rt.execute_module::<_, Value>(&dir.join("missing.ts"), ()) {
+        Err(Error::Module(e)) => assert!(e.contains("Module not found"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    let mut off = runtime(RuntimeOptions::default());
+    assert!(matches!(
+        off.execute_module::<_, Value>(&dir.join("main.ts"), ()),
+        Err(Error::Module(_))
+    ));
+}
