@@ -70,12 +70,13 @@ impl Grants {
         }
     }
 
-    /// Resolves path grants as checks resolve paths (relative ones against `cwd`).
-    fn resolved(mut self, cwd: &Path) -> Self {
+    /// Resolves path grants as checks resolve paths (relative ones against the
+    /// current directory).
+    fn resolved(mut self) -> Self {
         for grant in [&mut self.read, &mut self.write] {
             if let Grant::Some(paths) = grant {
                 for p in paths.iter_mut() {
-                    *p = resolve(&absolute(cwd, p), true);
+                    *p = resolve(&absolute(p), true);
                 }
             }
         }
@@ -123,9 +124,8 @@ pub enum Follow {
 
 impl Permissions {
     pub fn new(grants: Grants) -> Self {
-        let cwd = std::env::current_dir().unwrap_or_default();
         Permissions {
-            grants: RefCell::new(grants.resolved(&cwd)),
+            grants: RefCell::new(grants.resolved()),
         }
     }
 
@@ -210,9 +210,9 @@ fn check_path(grant: &Grant<PathBuf>, name: &str, path: &Path, follow: Follow) -
         Grant::Some(scopes) => scopes,
         Grant::None => &Vec::new(),
     };
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let path = absolute(&cwd, path);
-    // A denial without scopes to compare against costs no syscall.
+    let path = absolute(path);
+    // A denial without scopes to compare against costs no syscall (but getcwd for a
+    // relative path).
     if !scopes.is_empty() {
         let real = resolve(&path, follow == Follow::Yes);
         if scopes.iter().any(|scope| real.starts_with(scope)) {
@@ -229,12 +229,9 @@ fn denied(name: &str, what: &str) -> DenoError {
     )
 }
 
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    }
+/// `path` against the current directory, `..` kept (it is resolved later).
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// `path` (absolute) without `.` and `..` components, lexically.
