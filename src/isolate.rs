@@ -5,6 +5,7 @@
 //! other op sets. Ops see bytes, never V8 handles.
 use std::fmt;
 use std::future::Future;
+use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -198,8 +199,10 @@ pub struct Isolate {
     // the guard (which V8's heap callback reads) after it.
     context: v8::Global<v8::Context>,
     isolate: v8::OwnedIsolate,
-    /// Drives async ops and timers; blocking work goes to its blocking pool.
-    runtime: tokio::runtime::Runtime,
+    /// Drives async ops and timers; blocking work goes to its blocking pool. Shut
+    /// down in the background on drop: a blocking op stuck in a syscall (a read of
+    /// stdin, an open of a FIFO) must not hold the thread that drops the isolate.
+    runtime: ManuallyDrop<tokio::runtime::Runtime>,
     guard: Guard,
     /// Time the event loop spent waiting for async ops and timers.
     idle: Duration,
@@ -290,7 +293,7 @@ impl Isolate {
         Ok(Isolate {
             context,
             isolate,
-            runtime,
+            runtime: ManuallyDrop::new(runtime),
             guard,
             idle: Duration::ZERO,
         })
@@ -566,6 +569,13 @@ impl Isolate {
     }
 }
 
+impl Drop for Isolate {
+    fn drop(&mut self) {
+        // SAFETY: the field is not used again: the isolate is being dropped.
+        unsafe { ManuallyDrop::take(&mut self.runtime) }.shutdown_background();
+    }
+}
+
 /// What the event loop's wait ended with.
 enum Wait {
     Reply(Vec<u8>),
@@ -634,7 +644,8 @@ pub(crate) fn script_origin<'s>(
 /// The code frame of where `e` was made, if its source is known.
 fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<String> {
     let trace = v8::Exception::get_stack_trace(scope, e)?;
-    // The line to show is the user's: an op's DenoError is made inside the userland.
+    // The line to show is the user's: an op's DenoError is made inside the userland,
+    // and one delivered by the event loop has no user frame at all (then none is shown).
     let mut shown = None;
     for i in 0..trace.get_frame_count() {
         let Some(frame) = trace.get_frame(scope, i) else {
@@ -644,15 +655,12 @@ fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Opt
             continue;
         };
         let url = url.to_rust_string_lossy(scope);
-        let user = url != crate::transpile::USERLAND_URL;
-        if shown.is_none() || user {
+        if url != crate::transpile::USERLAND_URL {
             shown = Some((
                 url,
                 frame.get_line_number() as u32,
                 frame.get_column() as u32,
             ));
-        }
-        if user {
             break;
         }
     }

@@ -300,3 +300,32 @@ fn a_module_entry_point_gives_its_default_export() {
         Err(Error::Module(_))
     ));
 }
+
+#[test]
+fn dropping_a_runtime_does_not_wait_for_a_stuck_blocking_op() {
+    // Opening a FIFO blocks (on the blocking pool) until a writer comes: none will.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("embed-fifo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let mut rt = runtime(RuntimeOptions {
+        permissions: Grants::all(),
+        timeout: Some(Duration::from_millis(300)),
+        ..Default::default()
+    });
+    let code = format!("Deno.open({:?})", fifo.to_str().unwrap());
+    let e = rt
+        .execute_script::<_, Value>("fifo.js", &code, ())
+        .unwrap_err();
+    assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
+    let start = Instant::now();
+    drop(rt);
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -418,6 +418,41 @@ mod tests {
     }
 
     #[test]
+    fn every_op_with_every_field_left_default_answers_without_panicking() {
+        // An empty table is valid for every table type: each field is its default
+        // (empty strings, zero rids, no buffer). With no permissions nothing outside
+        // is touched; the answer may be an error, never a panic.
+        let d = dispatcher();
+        let runtime = runtime();
+        let _entered = runtime.enter();
+        for op in OpCode::ALL.into_iter().filter(|op| *op != OpCode::Exit) {
+            let tag = msg::Any::ENUM_VALUES[op as usize + 1];
+            assert_eq!(tag.variant_name(), Some(op.name()));
+            for sync in [true, false] {
+                let req = request(sync, tag, |b| {
+                    let start = b.start_table();
+                    b.end_table(start)
+                });
+                let reply = match d.dispatch(&req, None, &mut |bytes| {
+                    let base = reply_base(bytes);
+                    assert_ne!(
+                        base.error().map(|e| e.starts_with("op panicked")),
+                        Some(true)
+                    );
+                }) {
+                    Ok(Some(pending)) => Some(runtime.block_on(pending)),
+                    Ok(None) => None,
+                    Err(e) => panic!("{} ({sync}): refused at the door: {e:?}", op.name()),
+                };
+                if let Some(reply) = reply {
+                    let error = reply_base(&reply).error().unwrap_or_default().to_string();
+                    assert!(!error.starts_with("op panicked"), "{}: {error}", op.name());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_panicking_async_op_becomes_an_error_reply() {
         let d = dispatcher();
         let future: OpFuture = Box::pin(async { panic!("boom") });
