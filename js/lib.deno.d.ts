@@ -267,7 +267,7 @@ declare namespace Deno {
   export function myPid(): number;
   /** The first IPv4 address of `hostname`, from an async op on the blocking pool. Needs net access to the host. */
   export function resolve(hostname: string): Promise<string>;
-  /** Ends the process with `code` (a 32-bit integer, default 0). */
+  /** Ends the process with `code` (a 32-bit integer, default 0); in an embedder's runtime, only the script. */
   export function exit(code?: number): never;
   /**
    * Traffic through the one door since start (this call included, but not its reply's

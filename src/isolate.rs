@@ -307,6 +307,12 @@ impl Isolate {
             .map_err(|e| ScriptError(format!("cannot start the watchdog thread: {e}")))
     }
 
+    /// A `Deno.exit` for `State::exit_hook`: it ends this isolate's script (as
+    /// `Termination::Exit`), not the process.
+    pub fn exit_hook(&self) -> crate::state::ExitHook {
+        self.guard.exit_hook()
+    }
+
     /// The limit that stopped this isolate, if one did; then it runs no more JS.
     pub fn termination(&mut self) -> Option<Termination> {
         self.guard.check()

@@ -3,9 +3,12 @@
 //! microtask chain stop) and the event loop stops waiting at it (so an endless timer
 //! stops). The heap: V8's near-heap-limit callback raises the limit just enough for
 //! the script to unwind and terminates it, where V8 would otherwise abort the whole
-//! process. Either way the isolate is spent: it runs no more JS.
+//! process. In an embedder's isolate, `Deno.exit` ends the script, not the process.
+//! Whatever stopped it, the isolate is spent: it runs no more JS.
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::fmt;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -18,6 +21,9 @@ pub enum Termination {
     Timeout { after: Duration },
     /// Its heap reached `limit` bytes.
     HeapLimit { limit: usize },
+    /// It called `Deno.exit(code)` in an isolate that must not end the process (an
+    /// embedder's).
+    Exit { code: i32 },
 }
 
 impl fmt::Display for Termination {
@@ -33,6 +39,7 @@ impl fmt::Display for Termination {
                     limit.div_ceil(1 << 20)
                 )
             }
+            Termination::Exit { code } => write!(f, "Script called Deno.exit({code})"),
         }
     }
 }
@@ -43,6 +50,7 @@ impl Termination {
         match self {
             Termination::Timeout { .. } => EXIT_TIMEOUT,
             Termination::HeapLimit { .. } => EXIT_HEAP_LIMIT,
+            Termination::Exit { code } => code,
         }
     }
 }
@@ -164,6 +172,8 @@ pub struct Guard {
     watchdog: Option<Watchdog>,
     /// The deadline of the current run and the timeout it came from.
     deadline: Option<(Instant, Duration)>,
+    /// The code of a `Deno.exit` that ended only the script.
+    exit: Rc<Cell<Option<i32>>>,
     termination: Option<Termination>,
 }
 
@@ -184,8 +194,19 @@ impl Guard {
             heap,
             watchdog: None,
             deadline: None,
+            exit: Rc::default(),
             termination: None,
         }
+    }
+
+    /// What `Deno.exit(code)` does when it must not end the process: records the code
+    /// and terminates the script.
+    pub fn exit_hook(&self) -> crate::state::ExitHook {
+        let (exit, handle) = (self.exit.clone(), self.heap.handle.clone());
+        Box::new(move |code| {
+            exit.set(Some(code));
+            handle.terminate_execution();
+        })
     }
 
     /// Stops the isolate `timeout` from now (None: no deadline).
@@ -217,7 +238,9 @@ impl Guard {
     /// Whether a limit stopped the isolate (for good).
     pub fn check(&mut self) -> Option<Termination> {
         if self.termination.is_none() {
-            if self.heap.hit.load(Ordering::SeqCst) {
+            if let Some(code) = self.exit.get() {
+                self.termination = Some(Termination::Exit { code });
+            } else if self.heap.hit.load(Ordering::SeqCst) {
                 self.termination = Some(Termination::HeapLimit {
                     limit: self.heap.limit,
                 });

@@ -21,7 +21,8 @@
 //! crate; JSON's rules for what crosses are the ones script authors know, and its cost
 //! is one string per direction, measured in `benches/embed.rs`.)
 //!
-//! A run stopped by a limit leaves the `Runtime` spent: later calls fail with
+//! `Deno.exit(code)` ends the script with `Error::Exit { code }`, never the host.
+//! A run stopped by a limit (or by `Deno.exit`) leaves the `Runtime` spent: later calls fail with
 //! `Error::Spent`, and dropping it frees its isolate, its event loop and its watchdog
 //! thread. A run that fails otherwise (an exception, a denied op) leaves it usable.
 use std::collections::BTreeMap;
@@ -76,7 +77,10 @@ pub enum Error {
     Deserialize(String),
     /// A module could not be loaded, or module loading is off.
     Module(String),
-    /// A limit stopped an earlier call: this runtime runs no more scripts.
+    /// The script called `Deno.exit(code)`: it ended the script, not the host.
+    Exit { code: i32 },
+    /// A limit (or `Deno.exit`) stopped an earlier call: this runtime runs no more
+    /// scripts.
     Spent,
     /// The runtime could not be made.
     Startup(String),
@@ -92,6 +96,7 @@ impl fmt::Display for Error {
             Error::Serialize(e) => write!(f, "cannot serialize the params: {e}"),
             Error::Deserialize(e) => write!(f, "cannot deserialize the result: {e}"),
             Error::Module(e) => f.write_str(e),
+            Error::Exit { code } => Termination::Exit { code: *code }.fmt(f),
             Error::Spent => f.write_str("a limit stopped this runtime earlier; make a new one"),
             Error::Startup(e) => write!(f, "cannot start the runtime: {e}"),
         }
@@ -164,6 +169,7 @@ impl Runtime {
         let state = ops.state().clone();
         let isolate = Isolate::with_heap_limit(ops, options.max_heap_bytes)
             .map_err(|e| Error::Startup(e.0))?;
+        *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,
             state,
@@ -242,6 +248,7 @@ impl Runtime {
             return Err(match limit {
                 Termination::Timeout { after } => Error::Timeout { after },
                 Termination::HeapLimit { limit } => Error::HeapLimit { limit },
+                Termination::Exit { code } => Error::Exit { code },
             });
         }
         let value = result.map_err(uncaught)?;

@@ -38,6 +38,9 @@ pub struct State {
     pub time_ops: bool,
     /// Where rids 1 and 2 (stdout, stderr; console.*) write.
     pub output: Output,
+    /// How `Deno.exit` ends the run: None, the process exits (the CLI); an embedder
+    /// sets `Isolate::exit_hook`, which ends only the script.
+    pub exit_hook: RefCell<Option<ExitHook>>,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
 }
@@ -56,6 +59,7 @@ impl State {
             tracer: None,
             time_ops: false,
             output: Output::Inherit,
+            exit_hook: RefCell::new(None),
             timer: RefCell::new(None),
         }
     }
@@ -85,6 +89,9 @@ impl State {
         self
     }
 }
+
+/// Ends a script that called `Deno.exit(code)`.
+pub type ExitHook = Box<dyn Fn(i32)>;
 
 /// Where the userland's stdout and stderr go.
 pub enum Output {

@@ -329,3 +329,26 @@ fn dropping_a_runtime_does_not_wait_for_a_stuck_blocking_op() {
         start.elapsed()
     );
 }
+
+#[test]
+fn deno_exit_ends_the_script_not_the_host() {
+    let mut rt = runtime(RuntimeOptions::default());
+    let e = rt
+        .execute_script::<_, Value>("exit.js", "Deno.exit(3)", ())
+        .unwrap_err();
+    assert_eq!(e, Error::Exit { code: 3 });
+    assert_eq!(
+        rt.execute_script::<_, Value>("after.js", "1", ())
+            .unwrap_err(),
+        Error::Spent
+    );
+    // Catching what follows the exit does not keep the script going.
+    let mut rt = runtime(timeout(5.0));
+    let code = "try { Deno.exit(0); } catch {} while (true) {}";
+    let start = Instant::now();
+    let e = rt
+        .execute_script::<_, Value>("sly.js", code, ())
+        .unwrap_err();
+    assert_eq!(e, Error::Exit { code: 0 });
+    assert!(start.elapsed() < Duration::from_secs(1));
+}

@@ -42,6 +42,10 @@ pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf
 
 pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let code = inner(base.inner_as_exit(), "Exit")?.code();
+    if let Some(end_script) = &*state.exit_hook.borrow() {
+        end_script(code);
+        return Ok(Op::Sync(None));
+    }
     let _ = std::io::stdout().flush();
     if let Some(tracer) = &state.tracer {
         tracer.finish(&state.metrics);
