@@ -214,8 +214,10 @@ impl Isolate {
         Self::with_heap_limit(dispatcher, None)
     }
 
-    /// As `new`, with V8's heap limited to `max_heap_bytes` (None: V8's default). A
-    /// script that reaches the limit is terminated, not the process.
+    /// As `new`, with V8's heap limited to `max_heap_bytes` (None: V8's default), and
+    /// ArrayBuffer memory (outside the heap) to as much again. A script that reaches
+    /// the heap limit is terminated, not the process; an ArrayBuffer over its budget
+    /// is a RangeError.
     pub fn with_heap_limit(
         dispatcher: impl Dispatch + 'static,
         max_heap_bytes: Option<usize>,
@@ -223,7 +225,9 @@ impl Isolate {
         init_v8("");
         let mut params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
         if let Some(max) = max_heap_bytes {
-            params = params.heap_limits(0, max);
+            params = params
+                .heap_limits(0, max)
+                .array_buffer_allocator(crate::limits::array_buffer_allocator(max));
         }
         let mut isolate = v8::Isolate::new(params);
         let guard = Guard::install(&mut isolate);

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::ffi::c_void;
 use std::fmt;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -89,6 +89,96 @@ extern "C" fn out_of_memory(location: *const std::os::raw::c_char, _is_heap: boo
     };
     eprintln!("error: Script ran out of memory ({location})");
     std::process::exit(EXIT_HEAP_LIMIT);
+}
+
+/// ArrayBuffer memory lives outside V8's heap: this budget holds it to the heap limit
+/// too, so a script cannot grow it without end. Over budget an allocation fails, and
+/// V8 throws a RangeError ("Array buffer allocation failed"), which the script sees.
+struct Budget {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl Budget {
+    fn take(&self, len: usize) -> bool {
+        let fits = |used: usize| used.checked_add(len).filter(|n| *n <= self.limit);
+        self.used
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, fits)
+            .is_ok()
+    }
+
+    fn give(&self, len: usize) {
+        self.used.fetch_sub(len, Ordering::SeqCst);
+    }
+}
+
+// SAFETY (all five): V8 calls these with the Budget it was given, and passes back only
+// pointers they returned, with the lengths they were allocated for.
+unsafe extern "C" fn budget_allocate(b: &Budget, len: usize) -> *mut c_void {
+    if !b.take(len) {
+        return std::ptr::null_mut();
+    }
+    let data = libc::calloc(len.max(1), 1);
+    if data.is_null() {
+        b.give(len);
+    }
+    data
+}
+
+unsafe extern "C" fn budget_allocate_uninitialized(b: &Budget, len: usize) -> *mut c_void {
+    if !b.take(len) {
+        return std::ptr::null_mut();
+    }
+    let data = libc::malloc(len.max(1));
+    if data.is_null() {
+        b.give(len);
+    }
+    data
+}
+
+unsafe extern "C" fn budget_free(b: &Budget, data: *mut c_void, len: usize) {
+    libc::free(data);
+    b.give(len);
+}
+
+unsafe extern "C" fn budget_reallocate(
+    b: &Budget,
+    data: *mut c_void,
+    old: usize,
+    new: usize,
+) -> *mut c_void {
+    if new > old && !b.take(new - old) {
+        return std::ptr::null_mut();
+    }
+    let moved = libc::realloc(data, new.max(1));
+    match (moved.is_null(), new > old) {
+        (true, true) => b.give(new - old),
+        (false, false) => b.give(old - new),
+        _ => {}
+    }
+    moved
+}
+
+unsafe extern "C" fn budget_drop(b: *const Budget) {
+    drop(Arc::from_raw(b));
+}
+
+static BUDGET_VTABLE: v8::RustAllocatorVtable<Budget> = v8::RustAllocatorVtable {
+    allocate: budget_allocate,
+    allocate_uninitialized: budget_allocate_uninitialized,
+    free: budget_free,
+    reallocate: budget_reallocate,
+    drop: budget_drop,
+};
+
+/// An ArrayBuffer allocator that gives out at most `limit` bytes at a time.
+pub fn array_buffer_allocator(limit: usize) -> v8::SharedRef<v8::Allocator> {
+    let budget = Arc::new(Budget {
+        used: AtomicUsize::new(0),
+        limit,
+    });
+    // SAFETY: the vtable's functions keep the contract above; V8 drops the Arc once.
+    unsafe { v8::new_rust_allocator(Arc::into_raw(budget), &BUDGET_VTABLE) }.make_shared()
 }
 
 /// Exit codes of the CLI for a script stopped by a limit.

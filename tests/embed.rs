@@ -352,3 +352,32 @@ fn deno_exit_ends_the_script_not_the_host() {
     assert_eq!(e, Error::Exit { code: 0 });
     assert!(start.elapsed() < Duration::from_secs(1));
 }
+
+#[test]
+fn array_buffers_outside_the_heap_are_held_to_the_limit_too() {
+    let mut rt = runtime(RuntimeOptions {
+        max_heap_bytes: Some(10 << 20),
+        ..Default::default()
+    });
+    let code = "const keep = []; while (true) keep.push(new Uint8Array(1 << 20).fill(1));";
+    match rt.execute_script::<_, Value>("buffers.js", code, ()) {
+        Err(Error::Uncaught { message, .. }) => {
+            assert_eq!(message, "RangeError: Array buffer allocation failed")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Buffers that became garbage are collected to make room (the `keep` above lives
+    // on in that runtime's global scope, so a fresh one).
+    let mut rt = runtime(RuntimeOptions {
+        max_heap_bytes: Some(10 << 20),
+        ..Default::default()
+    });
+    let code = "let n = 0; for (let i = 0; i < 100; i++) n += new Uint8Array(4 << 20).length; n";
+    let n: u64 = rt.execute_script("churn.js", code, ()).unwrap().value;
+    assert_eq!(n, 100 * (4 << 20));
+    let too_big = rt.execute_script::<_, Value>("big.js", "new ArrayBuffer(64 << 20)", ());
+    assert!(
+        matches!(too_big, Err(Error::Uncaught { .. })),
+        "{too_big:?}"
+    );
+}
