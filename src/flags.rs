@@ -57,7 +57,7 @@ pub enum Command {
 /// comma-separated list only those scopes (`--allow-read=/tmp,./data`).
 #[derive(Args, Debug, Default)]
 pub struct PermissionFlags {
-    /// Allow everything below
+    /// Allow everything (every permission below)
     #[arg(short = 'A', long)]
     allow_all: bool,
     /// Allow reading the file system (everywhere, or below the listed paths)
