@@ -262,10 +262,7 @@ pub fn op_permissions(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let g = state.permissions.grants();
-    fn scopes<T: std::fmt::Debug>(
-        grant: &Grant<T>,
-        show: impl Fn(&T) -> String,
-    ) -> (bool, Vec<String>) {
+    fn scopes<T>(grant: &Grant<T>, show: impl Fn(&T) -> String) -> (bool, Vec<String>) {
         match grant {
             Grant::None => (false, vec![]),
             Grant::All => (true, vec![]),
