@@ -110,30 +110,28 @@ impl Budget {
     fn give(&self, len: usize) {
         self.used.fetch_sub(len, Ordering::SeqCst);
     }
+
+    /// `alloc(len)` if `len` more bytes fit the budget; null if not or if it fails.
+    fn allocate(&self, len: usize, alloc: impl FnOnce(usize) -> *mut c_void) -> *mut c_void {
+        if !self.take(len) {
+            return std::ptr::null_mut();
+        }
+        let data = alloc(len.max(1));
+        if data.is_null() {
+            self.give(len);
+        }
+        data
+    }
 }
 
 // SAFETY (all five): V8 calls these with the Budget it was given, and passes back only
 // pointers they returned, with the lengths they were allocated for.
 unsafe extern "C" fn budget_allocate(b: &Budget, len: usize) -> *mut c_void {
-    if !b.take(len) {
-        return std::ptr::null_mut();
-    }
-    let data = libc::calloc(len.max(1), 1);
-    if data.is_null() {
-        b.give(len);
-    }
-    data
+    b.allocate(len, |n| libc::calloc(n, 1))
 }
 
 unsafe extern "C" fn budget_allocate_uninitialized(b: &Budget, len: usize) -> *mut c_void {
-    if !b.take(len) {
-        return std::ptr::null_mut();
-    }
-    let data = libc::malloc(len.max(1));
-    if data.is_null() {
-        b.give(len);
-    }
-    data
+    b.allocate(len, |n| libc::malloc(n))
 }
 
 unsafe extern "C" fn budget_free(b: &Budget, data: *mut c_void, len: usize) {
