@@ -8,6 +8,8 @@ import * as fs from "./fs.ts";
 import * as io from "./io.ts";
 import { permissions, revokePermission } from "./permissions.ts";
 import { resolve } from "./resolve.ts";
+import * as net from "./net.ts";
+import * as process from "./process.ts";
 import { echo, echoAsync, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
 
@@ -106,6 +108,15 @@ export function createDeno(core: Core, info: StartInfo): typeof Deno {
     realPathSync: fs.realPathSync,
     utime: fs.utime,
     utimeSync: fs.utimeSync,
+    listen: net.listen,
+    connect: net.connect,
+    dial: net.dial,
+    shutdown: net.shutdown,
+    ShutdownMode: net.ShutdownMode as unknown as typeof Deno.ShutdownMode,
+    run: process.run,
+    kill: process.kill,
+    Signal: process.Signal,
+    Process: process.Process as unknown as typeof Deno.Process,
     myNumber,
     myPid,
     resolve,

@@ -2,7 +2,8 @@
 //! wrapped in a `Base` and sent through `Deno.core.dispatch`. Sync replies come back
 //! at once; async ones arrive in batches through `Deno.core.recv` and settle the
 //! promise parked under their cmd_id. Error replies throw / reject a DenoError.
-//! The per-op stubs that call sendSync / sendAsync are generated (gen/ops.ts).
+//! The per-op stubs that call sendSync / sendAsync are generated (gen/ops.ts). Read and
+//! write may instead travel as minimal records (src/ops/minimal.rs): sendMinimal*.
 import * as flatbuffers from "flatbuffers";
 import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
@@ -40,9 +41,19 @@ let nextCmdId = 1;
 const syncBase = new msg.Base();
 const asyncBase = new msg.Base();
 
+/** A minimal record: [MINIMAL_TOKEN, promise id (0: sync), op, rid]. */
+const MINIMAL_TOKEN = 0xcafe;
+const record = new Int32Array([MINIMAL_TOKEN, 0, 0, 0]);
+const recordBytes = new Uint8Array(record.buffer);
+/** A minimal reply, size prefix included: [16, MINIMAL_TOKEN, promise id, op, result]. */
+const MINIMAL_REPLY_BYTES = 20;
+/** core.shared as int32s, to read a sync minimal reply in place. */
+let shared32: Int32Array;
+
 export function setCore(c: Core): void {
   core = c;
   sharedBB = new flatbuffers.ByteBuffer(new Uint8Array(core.shared));
+  shared32 = new Int32Array(core.shared);
   core.recv(handleAsyncReplies);
 }
 
@@ -100,13 +111,44 @@ export function sendSync<T extends ResTable>(
 ): T | void {
   const reply = send(0, true, innerType, inner, zeroCopy);
   if (reply == null) return;
+  const base = syncReply(reply);
+  if (res !== null) return base.res(res) as T;
+}
+
+/** A sync reply `Base`, read in place; throws the DenoError of an error reply. */
+function syncReply(reply: Uint8Array): msg.Base {
   let bb = sharedBB;
   if (reply.buffer === core.shared) bb.setPosition(0);
   else bb = new flatbuffers.ByteBuffer(reply); // too big for the shared buffer
   const base = msg.Base.getSizePrefixedRootAsBase(bb, syncBase);
   const err = errorOf(base);
   if (err) throw err;
-  if (res !== null) return base.res(res) as T;
+  return base;
+}
+
+/** Sends `op` (Read or Write) on `rid` as a sync minimal record; its byte count. */
+export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView): number {
+  record[1] = 0;
+  record[2] = op;
+  record[3] = rid;
+  const reply = core.dispatch(recordBytes, data)!;
+  if (reply.buffer === core.shared && reply.length === MINIMAL_REPLY_BYTES && shared32[1] === MINIMAL_TOKEN) {
+    return shared32[4];
+  }
+  syncReply(reply); // a failure comes back as a FlatBuffers error Base
+  throw new TypeError("a minimal request got a reply that is neither a count nor an error");
+}
+
+/** Sends `op` (Read or Write) on `rid` as an async minimal record; a promise of its byte count. */
+export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const cmdId = takeCmdId();
+    record[1] = cmdId;
+    record[2] = op;
+    record[3] = rid;
+    core.dispatch(recordBytes, data);
+    promiseTable.set(cmdId, { res: null, resolve, reject });
+  });
 }
 
 /** Sends an async op; the promise settles with its result read into `res` when the event loop delivers its reply. */
@@ -146,10 +188,18 @@ export function sendWithCallbacks<T>(
   promiseTable.set(cmdId, resolvers);
 }
 
-/** A batch of replies: size-prefixed `Base` messages, back to back. */
+/** A batch of replies: size-prefixed `Base` messages and minimal replies, back to back. */
 function handleAsyncReplies(replies: Uint8Array): void {
   const bb = new flatbuffers.ByteBuffer(replies);
   for (let pos = 0; pos < replies.length; pos += 4 + bb.readUint32(pos)) {
+    if (bb.readUint32(pos) === MINIMAL_REPLY_BYTES - 4 && bb.readInt32(pos + 4) === MINIMAL_TOKEN) {
+      const cmdId = bb.readUint32(pos + 8);
+      const resolvers = promiseTable.get(cmdId);
+      if (resolvers === undefined) continue;
+      promiseTable.delete(cmdId);
+      resolvers.resolve(bb.readInt32(pos + 16));
+      continue;
+    }
     bb.setPosition(pos);
     const base = msg.Base.getSizePrefixedRootAsBase(bb, asyncBase);
     const cmdId = base.cmdId();

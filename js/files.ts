@@ -2,7 +2,8 @@
 //! Deno.stdin/stdout/stderr, Deno.resources/close. Data travels in the zero-copy
 //! buffer; the reply carries only counts.
 import * as op from "../gen/ops.ts";
-import type { StatRes } from "../gen/msg.ts";
+import { Any, type StatRes } from "../gen/msg.ts";
+import { sendMinimalAsync, sendMinimalSync } from "./dispatch.ts";
 
 export enum SeekMode {
   Start = 0,
@@ -48,7 +49,7 @@ export function pathString(path: string): string {
   return path;
 }
 
-function checkRid(rid: number): number {
+export function checkRid(rid: number): number {
   if (!Number.isInteger(rid) || rid < 0 || rid > 0xffffffff) throw new TypeError(`Invalid rid ${String(rid)}`);
   return rid;
 }
@@ -58,26 +59,39 @@ function checkBuffer(p: Uint8Array): Uint8Array {
   return p;
 }
 
+/** Whether read and write travel as minimal records (else as FlatBuffers), from Start. */
+let minimal = true;
+
+export function useMinimalIo(on: boolean): void {
+  minimal = on;
+}
+
 /** Reads into `p`; the number of bytes read, or null at end of file. */
 export function readSync(rid: number, p: Uint8Array): number | null {
   if (checkBuffer(p).length === 0) return 0;
-  const n = op.readSync(checkRid(rid), p).nread();
+  checkRid(rid);
+  const n = minimal ? sendMinimalSync(Any.Read, rid, p) : op.readSync(rid, p).nread();
   return n === 0 ? null : n;
 }
 
 export async function read(rid: number, p: Uint8Array): Promise<number | null> {
   if (checkBuffer(p).length === 0) return 0;
-  const n = (await op.readAsync(checkRid(rid), p)).nread();
+  checkRid(rid);
+  const n = minimal ? await sendMinimalAsync(Any.Read, rid, p) : (await op.readAsync(rid, p)).nread();
   return n === 0 ? null : n;
 }
 
 /** Writes (some of) `p`; the number of bytes written. */
 export function writeSync(rid: number, p: Uint8Array): number {
-  return op.writeSync(checkRid(rid), checkBuffer(p)).nwritten();
+  checkRid(rid);
+  checkBuffer(p);
+  return minimal ? sendMinimalSync(Any.Write, rid, p) : op.writeSync(rid, p).nwritten();
 }
 
 export async function write(rid: number, p: Uint8Array): Promise<number> {
-  return (await op.writeAsync(checkRid(rid), checkBuffer(p))).nwritten();
+  checkRid(rid);
+  checkBuffer(p);
+  return minimal ? await sendMinimalAsync(Any.Write, rid, p) : (await op.writeAsync(rid, p)).nwritten();
 }
 
 function seekArgs(rid: number, offset: number | bigint, whence: SeekMode): [number, bigint, number] {

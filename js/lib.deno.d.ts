@@ -48,7 +48,10 @@ declare namespace Deno {
 
   // ---- Resources and files. A rid is the userland's file descriptor. ----
 
-  /** Every open rid and its kind: "stdin", "stdout", "stderr", "fsFile". */
+  /**
+   * Every open rid and its kind: "stdin", "stdout", "stderr", "fsFile", "tcpListener",
+   * "tcpStream", "child", "childStdin", "childStdout", "childStderr".
+   */
   export function resources(): Record<number, string>;
   /** Closes a rid; its OS handle is released. BadResource if it is not open. */
   export function close(rid: number): void;
@@ -260,6 +263,137 @@ declare namespace Deno {
   /** Sets access and modification times (seconds since the epoch, or Dates). */
   export function utime(path: string, atime: number | Date, mtime: number | Date): Promise<void>;
   export function utimeSync(path: string, atime: number | Date, mtime: number | Date): void;
+
+  // ---- Networking: TCP. Sockets are rids; their reads and writes are async only.
+  // ---- Listening and connecting need net access to the host and port (--allow-net).
+
+  export interface NetAddr {
+    transport: "tcp";
+    hostname: string;
+    port: number;
+  }
+  export interface ListenOptions {
+    /** Default "0.0.0.0". */
+    hostname?: string;
+    /** 0 picks a free port (read it from `Listener.addr`). */
+    port: number;
+    transport?: "tcp";
+  }
+  export interface ConnectOptions {
+    /** Default "127.0.0.1". */
+    hostname?: string;
+    port: number;
+    transport?: "tcp";
+  }
+  /** A TCP connection. Errors keep their kind: ConnectionRefused, ConnectionReset, BrokenPipe, ... */
+  export interface Conn extends Reader, Writer, Closer {
+    readonly rid: number;
+    readonly localAddr: NetAddr;
+    readonly remoteAddr: NetAddr;
+    /** Shuts the sending side down: the peer reads end of stream, this side can still read. */
+    closeWrite(): void;
+  }
+  /** A listening socket. Iterating it yields connections until it is closed. */
+  export interface Listener extends AsyncIterable<Conn>, Closer {
+    readonly rid: number;
+    readonly addr: NetAddr;
+    /** The next connection; rejects with BadResource once the listener is closed. */
+    accept(): Promise<Conn>;
+  }
+  /** Listens on a TCP port: `Deno.listen({ port: 8000 })`, or early Deno's `Deno.listen("tcp", "127.0.0.1:8000")`. AddrInUse if the port is taken. */
+  export function listen(options: ListenOptions): Listener;
+  export function listen(transport: "tcp", address: string): Listener;
+  /** Connects to a TCP server; ConnectionRefused if nothing listens there. */
+  export function connect(options: ConnectOptions): Promise<Conn>;
+  /** Early Deno's name: `Deno.dial("tcp", "127.0.0.1:8000")`. */
+  export function dial(transport: "tcp", address: string): Promise<Conn>;
+  export enum ShutdownMode {
+    Read = 0,
+    Write = 1,
+    ReadWrite = 2,
+  }
+  /** shutdown(2) on a connection's rid. */
+  export function shutdown(rid: number, how: ShutdownMode): void;
+
+  // ---- Processes. Each call needs --allow-run. ----
+
+  /** "inherit" (the default) shares this process's stream, "piped" makes a pipe, "null" is /dev/null. */
+  export type ProcessStdio = "inherit" | "piped" | "null";
+  export interface RunOptions {
+    /** The program and its arguments; the program is looked up in PATH. */
+    cmd?: string[];
+    /** Early Deno's name of `cmd`. */
+    args?: string[];
+    cwd?: string;
+    /** Variables to add to the inherited environment. */
+    env?: Record<string, string>;
+    /** A mode, or the rid of a file or standard stream to use. */
+    stdin?: ProcessStdio | number;
+    stdout?: ProcessStdio | number;
+    stderr?: ProcessStdio | number;
+  }
+  /** How a child ended. Killed by a signal: `signal` is its number and `code` 128 + it. */
+  export interface ProcessStatus {
+    success: boolean;
+    code: number;
+    signal: number | null;
+  }
+  export class Process {
+    readonly rid: number;
+    readonly pid: number;
+    /** The piped streams (null unless "piped"). */
+    readonly stdin: File | null;
+    readonly stdout: File | null;
+    readonly stderr: File | null;
+    /** Waits for the child to end. A child never waited for does not keep the program alive. */
+    status(): Promise<ProcessStatus>;
+    /** Reads the piped stdout to its end, then closes it. */
+    output(): Promise<Uint8Array>;
+    /** Reads the piped stderr to its end, then closes it. */
+    stderrOutput(): Promise<Uint8Array>;
+    /** Sends a signal (default SIGTERM). */
+    kill(signo?: number | keyof typeof Signal): void;
+    /** Closes the child's rid (not its streams'). */
+    close(): void;
+  }
+  /** Starts a child process. NotFound, naming the program, if there is no such program. */
+  export function run(options: RunOptions): Process;
+  /** Sends a signal (a number, or a name like "SIGTERM", the default) to a process. */
+  export function kill(pid: number, signo?: number | keyof typeof Signal): void;
+  /** Linux's signal numbers by name: `Deno.Signal.SIGTERM` is 15. */
+  export const Signal: {
+    readonly SIGHUP: 1;
+    readonly SIGINT: 2;
+    readonly SIGQUIT: 3;
+    readonly SIGILL: 4;
+    readonly SIGTRAP: 5;
+    readonly SIGABRT: 6;
+    readonly SIGBUS: 7;
+    readonly SIGFPE: 8;
+    readonly SIGKILL: 9;
+    readonly SIGUSR1: 10;
+    readonly SIGSEGV: 11;
+    readonly SIGUSR2: 12;
+    readonly SIGPIPE: 13;
+    readonly SIGALRM: 14;
+    readonly SIGTERM: 15;
+    readonly SIGSTKFLT: 16;
+    readonly SIGCHLD: 17;
+    readonly SIGCONT: 18;
+    readonly SIGSTOP: 19;
+    readonly SIGTSTP: 20;
+    readonly SIGTTIN: 21;
+    readonly SIGTTOU: 22;
+    readonly SIGURG: 23;
+    readonly SIGXCPU: 24;
+    readonly SIGXFSZ: 25;
+    readonly SIGVTALRM: 26;
+    readonly SIGPROF: 27;
+    readonly SIGWINCH: 28;
+    readonly SIGIO: 29;
+    readonly SIGPWR: 30;
+    readonly SIGSYS: 31;
+  };
 
   /** The tutorial's API: resolves to 42, computed in TypeScript without an op. */
   export function myNumber(): Promise<number>;

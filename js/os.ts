@@ -2,6 +2,7 @@
 //! Deno.myPid(), Deno.exit(), Deno.metrics(), the working directory, the
 //! environment (Deno.env) and host facts.
 import * as op from "../gen/ops.ts";
+import { useMinimalIo } from "./files.ts";
 
 export interface StartInfo {
   args: string[];
@@ -14,6 +15,7 @@ export interface StartInfo {
 
 export function start(): StartInfo {
   const res = op.startSync();
+  useMinimalIo(res.minimalIo());
   const args: string[] = [];
   for (let i = 0; i < res.argvLength(); i++) args.push(res.argv(i));
   return {

@@ -1,10 +1,21 @@
 //! The resource table: rids are the userland's file descriptors. Each isolate owns one;
 //! rids 0, 1 and 2 are stdin, stdout and stderr. An op asks for the kind it needs and
 //! gets `BadResource` for a rid that is missing, closed or of another kind. Closing
-//! removes the entry; the OS handle goes with it (once no op in flight still uses it).
+//! removes the entry; the OS handle goes with it (once no op in flight still uses it),
+//! and an op still waiting on a socket or pipe fails with `BadResource` at once.
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::future::Future;
+use std::io;
+use std::rc::Rc;
 use std::sync::Arc;
+
+use futures_util::future::{select, Either};
+use tokio::net::unix::pipe;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::process::Child;
+use tokio::sync::Notify;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::ErrorKind;
@@ -18,6 +29,13 @@ pub enum Resource {
     /// Shared with the blocking pool while an async op uses it (`&File` reads,
     /// writes and seeks).
     FsFile(Arc<File>),
+    TcpListener(Rc<Closable<TcpListener>>),
+    TcpStream(Rc<Closable<TcpStream>>),
+    ChildStdin(Rc<Closable<pipe::Sender>>),
+    ChildStdout(Rc<Closable<pipe::Receiver>>),
+    ChildStderr(Rc<Closable<pipe::Receiver>>),
+    /// A child process; `RunStatus` waits for it. Dropped unwaited, Tokio reaps it.
+    Child(Rc<tokio::sync::Mutex<Child>>),
 }
 
 impl Resource {
@@ -28,6 +46,126 @@ impl Resource {
             Resource::Stdout => "stdout",
             Resource::Stderr => "stderr",
             Resource::FsFile(_) => "fsFile",
+            Resource::TcpListener(_) => "tcpListener",
+            Resource::TcpStream(_) => "tcpStream",
+            Resource::ChildStdin(_) => "childStdin",
+            Resource::ChildStdout(_) => "childStdout",
+            Resource::ChildStderr(_) => "childStderr",
+            Resource::Child(_) => "child",
+        }
+    }
+
+    /// Tells ops waiting on it that it is closed.
+    fn closed(&self) {
+        match self {
+            Resource::TcpListener(r) => r.close(),
+            Resource::TcpStream(r) => r.close(),
+            Resource::ChildStdin(r) => r.close(),
+            Resource::ChildStdout(r) | Resource::ChildStderr(r) => r.close(),
+            _ => {}
+        }
+    }
+}
+
+/// A socket or pipe that ops wait on (through `&self`, so a read and a write can wait
+/// at once), and that can be closed under them.
+pub struct Closable<T> {
+    pub io: T,
+    closed: Cell<bool>,
+    on_close: Notify,
+}
+
+impl<T> Closable<T> {
+    pub fn new(io: T) -> Rc<Self> {
+        Rc::new(Closable {
+            io,
+            closed: Cell::new(false),
+            on_close: Notify::new(),
+        })
+    }
+
+    fn close(&self) {
+        self.closed.set(true);
+        self.on_close.notify_waiters();
+    }
+
+    /// `op`'s result, or BadResource if `rid` is closed before it completes.
+    pub async fn unless_closed<R>(
+        &self,
+        rid: Rid,
+        op: impl Future<Output = io::Result<R>>,
+    ) -> OpResult<R> {
+        let closed = std::pin::pin!(self.on_close.notified());
+        if self.closed.get() {
+            return Err(bad_resource(rid, "closed"));
+        }
+        match select(std::pin::pin!(op), closed).await {
+            Either::Left((result, _)) => Ok(result?),
+            Either::Right(_) => Err(bad_resource(rid, "closed while in use")),
+        }
+    }
+}
+
+/// Tokio's sockets and pipes that can be read through `&self`.
+pub trait NonblockingRead {
+    fn readable(&self) -> impl Future<Output = io::Result<()>>;
+    fn try_read(&self, buf: &mut [u8]) -> io::Result<usize>;
+}
+
+/// Tokio's sockets and pipes that can be written through `&self`.
+pub trait NonblockingWrite {
+    fn writable(&self) -> impl Future<Output = io::Result<()>>;
+    fn try_write(&self, buf: &[u8]) -> io::Result<usize>;
+}
+
+/// Implements the traits by delegating to the type's own methods of the same names.
+macro_rules! delegate {
+    ($($t:ty: $trait:ident($ready:ident, $try:ident, $buf:ty);)*) => {$(
+        impl $trait for $t {
+            fn $ready(&self) -> impl Future<Output = io::Result<()>> {
+                <$t>::$ready(self)
+            }
+            fn $try(&self, buf: $buf) -> io::Result<usize> {
+                <$t>::$try(self, buf)
+            }
+        }
+    )*};
+}
+
+delegate! {
+    TcpStream: NonblockingRead(readable, try_read, &mut [u8]);
+    TcpStream: NonblockingWrite(writable, try_write, &[u8]);
+    pipe::Receiver: NonblockingRead(readable, try_read, &mut [u8]);
+    pipe::Sender: NonblockingWrite(writable, try_write, &[u8]);
+}
+
+impl<T: NonblockingRead> Closable<T> {
+    /// Reads into `buf` once data is there: the count, 0 at end of stream.
+    pub async fn read(&self, rid: Rid, buf: &mut [u8]) -> OpResult<usize> {
+        let io = &self.io;
+        let read = retry(|| io.readable(), || io.try_read(buf));
+        self.unless_closed(rid, read).await
+    }
+}
+
+impl<T: NonblockingWrite> Closable<T> {
+    /// Writes (some of) `buf` once there is room: the count.
+    pub async fn write(&self, rid: Rid, buf: &[u8]) -> OpResult<usize> {
+        let io = &self.io;
+        let write = retry(|| io.writable(), || io.try_write(buf));
+        self.unless_closed(rid, write).await
+    }
+}
+
+/// `attempt`, and again each time `ready` says it may no longer block.
+async fn retry<F: Future<Output = io::Result<()>>>(
+    ready: impl Fn() -> F,
+    mut attempt: impl FnMut() -> io::Result<usize>,
+) -> io::Result<usize> {
+    loop {
+        match attempt() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => ready().await?,
+            result => return result,
         }
     }
 }
@@ -74,7 +212,7 @@ impl ResourceTable {
     pub fn close(&mut self, rid: Rid) -> OpResult<()> {
         self.entries
             .remove(&rid)
-            .map(drop)
+            .map(|r| r.closed())
             .ok_or_else(|| bad_resource(rid, "not open"))
     }
 

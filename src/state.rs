@@ -43,6 +43,9 @@ pub struct State {
     pub exit_hook: RefCell<Option<ExitHook>>,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
+    /// Whether the userland sends read and write in the minimal encoding (else as
+    /// FlatBuffers, like every other op).
+    pub minimal_io: bool,
 }
 
 impl State {
@@ -61,6 +64,7 @@ impl State {
             output: Output::Inherit,
             exit_hook: RefCell::new(None),
             timer: RefCell::new(None),
+            minimal_io: true,
         }
     }
 

@@ -172,10 +172,10 @@ fn trace_ops_summary_counts_calls_errors_and_bytes() {
         ("Echo", (1, 0, 50, 72)),
         ("MyPid", (1, 0, 40, 56)),
         ("Noop", (1, 0, 44, 24)),
-        ("Write", (1, 0, 73, 56)),
+        ("Write", (1, 0, 45, 20)),
         ("Resolve", (1, 1, 60, 60)),
         ("Start", (1, 0, 40, start_out)),
-        ("total", (6, 1, 307, 268 + start_out)),
+        ("total", (6, 1, 279, 232 + start_out)),
     ];
     for (op, counts) in expected {
         assert_eq!(rows.get(op), Some(&counts), "{op} in\n{out}");

@@ -1,8 +1,9 @@
-//! The dispatch machinery behind the op table: verifies a request, refuses what the
-//! schema's routing mode forbids and an async cmd_id already in flight, runs the
-//! handler (failures and panics become error replies), and wraps every result in a
-//! size-prefixed reply `Base` carrying the request's cmd_id. Every async request gets
-//! exactly one reply, even from an op with no result.
+//! The dispatch machinery behind the op table: tells the two encodings apart (a
+//! FlatBuffers `Base`, or the minimal record of `minimal.rs`), verifies a request,
+//! refuses what the schema's routing mode forbids and an async cmd_id already in
+//! flight, runs the handler (failures and panics become error replies), and encodes
+//! every result as a size-prefixed reply carrying the request's cmd_id. Every async
+//! request gets exactly one reply, even from an op with no result.
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -12,6 +13,7 @@ use std::time::Instant;
 
 use flatbuffers::FlatBufferBuilder;
 
+use super::minimal;
 use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
 use crate::isolate::{AsyncReply, Dispatch};
@@ -56,14 +58,55 @@ fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode)> {
     }
 }
 
-fn not_available(text: String) -> DenoError {
+pub(crate) fn not_available(text: String) -> DenoError {
     DenoError::new(ErrorKind::OpNotAvailable, text)
 }
 
 /// A handler's outcome: the result now, or a future of it.
-enum Outcome {
-    Now(OpResult<Res>),
-    Later(OpFuture),
+enum Outcome<T> {
+    Now(OpResult<T>),
+    Later(OpFuture<T>),
+}
+
+/// Runs a handler; its failure or panic becomes the error result.
+fn run<T>(handler: impl FnOnce() -> OpResult<Op<T>>) -> Outcome<T> {
+    match catch_unwind(AssertUnwindSafe(handler)) {
+        Ok(Ok(Op::Sync(value))) => Outcome::Now(Ok(value)),
+        Ok(Ok(Op::Async(future))) => Outcome::Later(future),
+        Ok(Err(e)) => Outcome::Now(Err(e)),
+        Err(panic) => Outcome::Now(Err(panicked(panic))),
+    }
+}
+
+/// A result, as its encoding writes it into a reply.
+pub(crate) trait Reply: Sized + 'static {
+    /// A sync result that needs no reply at all.
+    fn is_nothing(&self) -> bool {
+        false
+    }
+
+    /// Writes the size-prefixed reply to `call` and hands its bytes to `out`.
+    fn encode<R>(
+        state: &State,
+        call: &Call,
+        result: OpResult<Self>,
+        out: impl FnOnce(&[u8]) -> R,
+    ) -> R;
+}
+
+impl Reply for Res {
+    fn is_nothing(&self) -> bool {
+        self.is_none()
+    }
+
+    fn encode<R>(
+        state: &State,
+        call: &Call,
+        result: OpResult<Self>,
+        out: impl FnOnce(&[u8]) -> R,
+    ) -> R {
+        encode(state, call.cmd_id, result, out)
+    }
 }
 
 impl Dispatch for Dispatcher {
@@ -85,16 +128,48 @@ impl Dispatch for Dispatcher {
 }
 
 impl Dispatcher {
-    /// Verifies `control`, runs its handler and replies: all of `dispatch` but timing.
+    /// Decodes `control` in its encoding, runs its handler and replies: all of
+    /// `dispatch` but timing.
     fn route(
         &self,
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(&[u8]),
     ) -> Result<Option<AsyncReply>, DenoError> {
-        let (base, op) = decode(control)?;
         let state = &self.state;
-        let (cmd_id, sync) = (base.cmd_id(), base.sync());
+        if let Some(record) = minimal::Record::parse(control) {
+            let op = record.op()?;
+            let call = self.begin(op, record.promise_id(), record.sync(), control, &zero_copy)?;
+            let outcome = run(|| minimal::run(state, op, record.rid(), zero_copy, call.sync));
+            return Ok(self.finish(call, outcome, sync_reply));
+        }
+        let (base, op) = decode(control)?;
+        let call = self.begin(op, base.cmd_id(), base.sync(), control, &zero_copy)?;
+        let outcome = match (op.mode(), call.sync) {
+            (Mode::Sync, false) => Outcome::Now(Err(not_available(format!(
+                "{} is a sync op: send it with Base.sync = true",
+                op.name()
+            )))),
+            (Mode::Async, true) => Outcome::Now(Err(not_available(format!(
+                "{} is an async op: send it with Base.sync = false",
+                op.name()
+            )))),
+            _ => run(|| super::handler(op)(state, &base, zero_copy)),
+        };
+        Ok(self.finish::<Res>(call, outcome, sync_reply))
+    }
+
+    /// Refuses an async cmd_id already in flight, counts the request, and starts the
+    /// record of its call.
+    fn begin(
+        &self,
+        op: OpCode,
+        cmd_id: u32,
+        sync: bool,
+        control: &[u8],
+        zero_copy: &Option<ZeroCopyBuf>,
+    ) -> Result<Call, DenoError> {
+        let state = &self.state;
         if !sync && state.in_flight.borrow().contains(&cmd_id) {
             return Err(DenoError::new(
                 ErrorKind::InvalidInput,
@@ -112,70 +187,62 @@ impl Dispatcher {
         state
             .metrics
             .count_dispatched(op, call.control, call.zero_copy);
-        let outcome = match (op.mode(), sync) {
-            (Mode::Sync, false) => Outcome::Now(Err(not_available(format!(
-                "{} is a sync op: send it with Base.sync = true",
-                op.name()
-            )))),
-            (Mode::Async, true) => Outcome::Now(Err(not_available(format!(
-                "{} is an async op: send it with Base.sync = false",
-                op.name()
-            )))),
-            _ => {
-                let handler = super::handler(op);
-                match catch_unwind(AssertUnwindSafe(|| handler(state, &base, zero_copy))) {
-                    Ok(Ok(Op::Sync(res))) => Outcome::Now(Ok(res)),
-                    Ok(Ok(Op::Async(future))) => Outcome::Later(future),
-                    Ok(Err(e)) => Outcome::Now(Err(e)),
-                    Err(panic) => Outcome::Now(Err(panicked(panic))),
-                }
-            }
-        };
-        let result = match (outcome, sync) {
-            (Outcome::Now(Ok(None)), true) => {
-                // A sync op with no result: no reply at all.
+        Ok(call)
+    }
+
+    /// Replies to a sync call at once (through `sync_reply`), or returns the future
+    /// of an async call's reply.
+    fn finish<T: Reply>(
+        &self,
+        call: Call,
+        outcome: Outcome<T>,
+        sync_reply: &mut dyn FnMut(&[u8]),
+    ) -> Option<AsyncReply> {
+        let state = &self.state;
+        let result = match (outcome, call.sync) {
+            (Outcome::Now(Ok(value)), true) if value.is_nothing() => {
                 call.done(state, 0, None);
-                return Ok(None);
+                return None;
             }
             (Outcome::Now(result), true) => result,
             (Outcome::Later(_), true) => Err(DenoError::new(
                 ErrorKind::Other,
-                format!("{} answered a sync request asynchronously", op.name()),
+                format!("{} answered a sync request asynchronously", call.op.name()),
             )),
             (outcome, false) => {
-                state.in_flight.borrow_mut().insert(cmd_id);
+                state.in_flight.borrow_mut().insert(call.cmd_id);
                 let pending = match outcome {
                     Outcome::Now(result) => {
                         let error = error_kind(&result);
-                        Pending::Ready(encode(state, cmd_id, result, <[u8]>::to_vec), error)
+                        Pending::Ready(T::encode(state, &call, result, <[u8]>::to_vec), error)
                     }
                     Outcome::Later(future) => Pending::Running(future),
                 };
-                return Ok(Some(Box::pin(PendingOp {
+                return Some(Box::pin(PendingOp {
                     state: state.clone(),
                     call,
                     pending,
-                })));
+                }));
             }
         };
         let error = error_kind(&result);
-        let len = encode(state, cmd_id, result, |bytes| {
+        let len = T::encode(state, &call, result, |bytes| {
             sync_reply(bytes);
             bytes.len()
         });
         call.done(state, len, error);
-        Ok(None)
+        None
     }
 }
 
-fn error_kind(result: &OpResult<Res>) -> Option<ErrorKind> {
+fn error_kind<T>(result: &OpResult<T>) -> Option<ErrorKind> {
     result.as_ref().err().map(|e| e.kind)
 }
 
 /// One request on its way: what the metrics and the tracer need at its end.
-struct Call {
-    op: OpCode,
-    cmd_id: u32,
+pub(crate) struct Call {
+    pub op: OpCode,
+    pub cmd_id: u32,
     sync: bool,
     control: usize,
     zero_copy: usize,
@@ -256,21 +323,21 @@ pub(crate) fn new_builder() -> FlatBufferBuilder<'static> {
     FlatBufferBuilder::with_capacity(BUILDER_START_BYTES)
 }
 
-enum Pending {
+enum Pending<T> {
     /// Answered at dispatch: the reply and its error kind, if any.
     Ready(Vec<u8>, Option<ErrorKind>),
-    Running(OpFuture),
+    Running(OpFuture<T>),
 }
 
 /// An async op in flight: completes with its reply's bytes (errors and panics turned
 /// into error replies) and frees its cmd_id.
-struct PendingOp {
+struct PendingOp<T> {
     state: Rc<State>,
     call: Call,
-    pending: Pending,
+    pending: Pending<T>,
 }
 
-impl Future for PendingOp {
+impl<T: Reply> Future for PendingOp<T> {
     type Output = Vec<u8>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<u8>> {
@@ -284,8 +351,10 @@ impl Future for PendingOp {
                     Err(panic) => Err(panicked(panic)),
                 };
                 let error = error_kind(&result);
-                let cmd_id = this.call.cmd_id;
-                (encode(&this.state, cmd_id, result, <[u8]>::to_vec), error)
+                (
+                    T::encode(&this.state, &this.call, result, <[u8]>::to_vec),
+                    error,
+                )
             }
         };
         this.state.in_flight.borrow_mut().remove(&this.call.cmd_id);

@@ -3,7 +3,8 @@
 //! buffer in place, on the blocking pool for async requests. Writes to stdout and
 //! stderr happen at once on the isolate's thread, so they keep their order with each
 //! other and with console output (which is made of them).
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
+use std::future::Future;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
@@ -13,9 +14,9 @@ use std::sync::Arc;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
 use crate::ops::fs::{failed, stat_reply};
-use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, inner, on_pool, reply, Op, ZeroCopyBuf};
 use crate::permissions::Follow;
-use crate::resources::{wrong_kind, Resource};
+use crate::resources::{wrong_kind, Resource, Rid};
 use crate::state::State;
 
 pub fn op_resources(
@@ -91,60 +92,114 @@ fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
     })
 }
 
-enum Source {
-    Stdin,
-    File(Arc<File>),
-}
-
 pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_read(), "Read")?.rid();
-    let mut buf = buffer(data, "Read")?;
-    let source = match state.resources.borrow().get(rid)? {
-        Resource::Stdin => Source::Stdin,
-        Resource::FsFile(file) => Source::File(file.clone()),
-        other => return Err(wrong_kind(rid, other, "readable")),
-    };
-    blocking(
-        state,
-        base,
-        move || {
-            let n = match source {
-                Source::Stdin => std::io::stdin().read(&mut buf)?,
-                Source::File(file) => (&*file).read(&mut buf)?,
-            };
+    Ok(
+        read(state, rid, data, base.sync())?.reply(state, |state, n| {
             // read(2) returns at most MAX_IO bytes.
-            Ok(n as u32)
-        },
-        |state, nread| {
+            let nread = n as u32;
             reply(state, |b| {
                 msg::ReadRes::create(b, &msg::ReadResArgs { nread })
             })
-        },
+        }),
     )
 }
 
 pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_write(), "Write")?.rid();
-    let buf = buffer(data, "Write")?;
-    let written = |state: &State, n: usize| {
-        reply(state, |b| {
+    Ok(
+        write(state, rid, data, base.sync())?.reply(state, |state, n| {
             let nwritten = n as u32;
-            msg::WriteRes::create(b, &msg::WriteResArgs { nwritten })
-        })
-    };
-    // Like write(2), at most MAX_IO bytes at a time: the count fits the reply's u32.
-    let stdio = &buf[..buf.len().min(MAX_IO)];
-    let file = match state.resources.borrow().get(rid)? {
-        stream @ (Resource::Stdout | Resource::Stderr) => {
-            state
-                .output
-                .write(matches!(stream, Resource::Stderr), stdio)?;
-            return Ok(Op::Sync(written(state, stdio.len())));
+            reply(state, |b| {
+                msg::WriteRes::create(b, &msg::WriteResArgs { nwritten })
+            })
+        }),
+    )
+}
+
+/// Reads from `rid` into the zero-copy buffer: the count, 0 at end of file. Shared by
+/// `Read` and the minimal encoding's read.
+pub fn read(
+    state: &Rc<State>,
+    rid: Rid,
+    data: Option<ZeroCopyBuf>,
+    sync: bool,
+) -> OpResult<Op<usize>> {
+    let mut buf = buffer(data, "Read")?;
+    match state.resources.borrow().get(rid)? {
+        Resource::Stdin => on_pool(sync, move || Ok(std::io::stdin().read(&mut buf)?)),
+        Resource::FsFile(file) => {
+            let file = file.clone();
+            on_pool(sync, move || Ok((&*file).read(&mut buf)?))
         }
-        Resource::FsFile(file) => file.clone(),
-        other => return Err(wrong_kind(rid, other, "writable")),
-    };
-    blocking(state, base, move || Ok((&*file).write(&buf)?), written)
+        Resource::TcpStream(s) => {
+            on_loop(sync, rid, s, |s| async move { s.read(rid, &mut buf).await })
+        }
+        Resource::ChildStdout(s) | Resource::ChildStderr(s) => {
+            on_loop(sync, rid, s, |s| async move { s.read(rid, &mut buf).await })
+        }
+        other => Err(wrong_kind(rid, other, "readable")),
+    }
+}
+
+/// Writes (some of) the zero-copy buffer to `rid`: the count. Shared by `Write` and
+/// the minimal encoding's write.
+pub fn write(
+    state: &Rc<State>,
+    rid: Rid,
+    data: Option<ZeroCopyBuf>,
+    sync: bool,
+) -> OpResult<Op<usize>> {
+    let buf = buffer(data, "Write")?;
+    // Like write(2), at most MAX_IO bytes at a time: the count fits a u32.
+    let max = buf.len().min(MAX_IO);
+    match state.resources.borrow().get(rid)? {
+        stream @ (Resource::Stdout | Resource::Stderr) => {
+            let err = matches!(stream, Resource::Stderr);
+            state.output.write(err, &buf[..max])?;
+            Ok(Op::Sync(max))
+        }
+        Resource::FsFile(file) => {
+            let file = file.clone();
+            on_pool(sync, move || Ok((&*file).write(&buf[..max])?))
+        }
+        Resource::TcpStream(s) => {
+            on_loop(
+                sync,
+                rid,
+                s,
+                |s| async move { s.write(rid, &buf[..max]).await },
+            )
+        }
+        Resource::ChildStdin(s) => {
+            on_loop(
+                sync,
+                rid,
+                s,
+                |s| async move { s.write(rid, &buf[..max]).await },
+            )
+        }
+        other => Err(wrong_kind(rid, other, "writable")),
+    }
+}
+
+/// An op on a socket or pipe: it waits on the event loop, so it cannot be sync.
+fn on_loop<S, F>(
+    sync: bool,
+    rid: Rid,
+    stream: &Rc<S>,
+    op: impl FnOnce(Rc<S>) -> F,
+) -> OpResult<Op<usize>>
+where
+    F: Future<Output = OpResult<usize>> + 'static,
+{
+    if sync {
+        return Err(DenoError::new(
+            ErrorKind::OpNotAvailable,
+            format!("rid {rid} is a socket or pipe: read and write it asynchronously"),
+        ));
+    }
+    Ok(Op::Async(Box::pin(op(stream.clone()))))
 }
 
 pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {

@@ -8,7 +8,10 @@ mod bench;
 pub mod dispatch;
 mod files;
 mod fs;
+mod minimal;
+mod net;
 mod os;
+mod process;
 pub mod reply;
 #[cfg(test)]
 mod testing;
@@ -63,5 +66,12 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Hostname => os::op_hostname,
         OpCode::Permissions => os::op_permissions,
         OpCode::RevokePermission => os::op_revoke_permission,
+        OpCode::Listen => net::op_listen,
+        OpCode::Accept => net::op_accept,
+        OpCode::Connect => net::op_connect,
+        OpCode::Shutdown => net::op_shutdown,
+        OpCode::Run => process::op_run,
+        OpCode::RunStatus => process::op_run_status,
+        OpCode::Kill => process::op_kill,
     }
 }

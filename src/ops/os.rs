@@ -25,6 +25,7 @@ pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>
             v8_version: Some(b.create_string(&state.v8_version)),
             typescript_version: Some(b.create_string(crate::TRANSPILER_VERSION)),
             no_color: std::env::var_os("NO_COLOR").is_some(),
+            minimal_io: state.minimal_io,
             os: Some(b.create_string(std::env::consts::OS)),
             arch: Some(b.create_string(std::env::consts::ARCH)),
             target: Some(b.create_string(env!("TARGET"))),

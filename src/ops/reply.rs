@@ -18,14 +18,28 @@ pub use crate::isolate::ZeroCopyBuf;
 /// None for an op with no result (an async request still gets a reply `Base`).
 pub type Res = Option<(msg::AnyRes, WIPOffset<UnionWIPOffset>)>;
 
-pub type OpFuture = Pin<Box<dyn Future<Output = OpResult<Res>>>>;
+pub type OpFuture<T = Res> = Pin<Box<dyn Future<Output = OpResult<T>>>>;
 
-/// What a handler returns.
-pub enum Op {
+/// What a handler returns: its reply table (`Res`), or, from the io functions that
+/// both encodings share (`files::read`, `files::write`), a byte count.
+pub enum Op<T = Res> {
     /// The result, available at once.
-    Sync(Res),
+    Sync(T),
     /// The result comes later, from the event loop.
-    Async(OpFuture),
+    Async(OpFuture<T>),
+}
+
+impl<T: 'static> Op<T> {
+    /// The op whose reply is `res(result)`, written on the isolate's thread.
+    pub fn reply(self, state: &Rc<State>, res: impl FnOnce(&State, T) -> Res + 'static) -> Op {
+        match self {
+            Op::Sync(value) => Op::Sync(res(state, value)),
+            Op::Async(future) => {
+                let state = state.clone();
+                Op::Async(Box::pin(async move { Ok(res(&state, future.await?)) }))
+            }
+        }
+    }
 }
 
 /// Every handler has this signature: the state, the verified request, and the
@@ -51,15 +65,22 @@ where
     W: FnOnce() -> OpResult<T> + Send + 'static,
     R: FnOnce(&State, T) -> Res + 'static,
 {
-    if base.sync() {
-        return Ok(Op::Sync(res(state, work()?)));
+    Ok(on_pool(base.sync(), work)?.reply(state, res))
+}
+
+/// `work`'s result: computed inline if `sync`, else on Tokio's blocking pool.
+pub fn on_pool<T, W>(sync: bool, work: W) -> OpResult<Op<T>>
+where
+    T: Send + 'static,
+    W: FnOnce() -> OpResult<T> + Send + 'static,
+{
+    if sync {
+        return Ok(Op::Sync(work()?));
     }
-    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
-        let value = tokio::task::spawn_blocking(work).await.map_err(|e| {
-            DenoError::new(ErrorKind::Other, format!("blocking task failed: {e}"))
-        })??;
-        Ok(res(&state, value))
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| DenoError::new(ErrorKind::Other, format!("blocking task failed: {e}")))?
     })))
 }
 

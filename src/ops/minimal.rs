@@ -1,0 +1,109 @@
+//! The minimal encoding, early Deno v0.10's `dispatch_minimal`: the hot io ops (Read,
+//! Write) as four little-endian int32s instead of a FlatBuffers `Base`, through the
+//! same `Deno.core.dispatch` door.
+//!
+//! Request: `[0xCAFE, promise_id, op, rid]` (16 bytes), the data in the zero-copy
+//! buffer; `op` is the op's `msg::Any` tag, promise_id 0 asks for a sync call.
+//! Reply (size-prefixed, as every reply is): `[16, 0xCAFE, promise_id, op, result]`,
+//! the byte count; a failure replies with a FlatBuffers error `Base` instead, so its
+//! kind and message survive.
+//!
+//! The rule that tells the encodings apart from the control buffer alone: a control
+//! buffer of exactly 16 bytes whose first int32 is 0xCAFE is a minimal record. It can
+//! never be a FlatBuffers message: a FlatBuffer's first four bytes are the offset of
+//! its root table, which must lie inside the buffer, and 0xCAFE is past the end of 16.
+use std::rc::Rc;
+
+use super::dispatch::{encode, not_available, Call, Reply};
+use super::reply::{Op, ZeroCopyBuf};
+use crate::errors::{DenoError, OpResult};
+use crate::msg::{self, OpCode};
+use crate::resources::Rid;
+use crate::state::State;
+
+/// The first int32 of every minimal record.
+pub const TOKEN: i32 = 0xCAFE;
+const RECORD_BYTES: usize = 16;
+
+/// A verified minimal request.
+pub struct Record([i32; 4]);
+
+impl Record {
+    /// The record `control` holds, or None if it is not one (then it is FlatBuffers).
+    pub fn parse(control: &[u8]) -> Option<Record> {
+        let words: &[u8; RECORD_BYTES] = control.try_into().ok()?;
+        let word = |i: usize| i32::from_le_bytes(words[i * 4..i * 4 + 4].try_into().unwrap());
+        (word(0) == TOKEN).then(|| Record([TOKEN, word(1), word(2), word(3)]))
+    }
+
+    pub fn promise_id(&self) -> u32 {
+        self.0[1] as u32
+    }
+
+    pub fn sync(&self) -> bool {
+        self.0[1] == 0
+    }
+
+    /// The op it names; only Read and Write have this encoding.
+    pub fn op(&self) -> Result<OpCode, DenoError> {
+        match u8::try_from(self.0[2]).ok().map(msg::Any).and_then(OpCode::from_any) {
+            Some(op @ (OpCode::Read | OpCode::Write)) => Ok(op),
+            _ => Err(not_available(format!(
+                "minimal record names op {}: only Read ({}) and Write ({}) have the minimal encoding",
+                self.0[2],
+                msg::Any::Read.0,
+                msg::Any::Write.0
+            ))),
+        }
+    }
+
+    pub fn rid(&self) -> Rid {
+        self.0[3] as Rid
+    }
+}
+
+/// Runs a minimal request: the byte count, as `Read` and `Write` compute it.
+pub fn run(
+    state: &Rc<State>,
+    op: OpCode,
+    rid: Rid,
+    data: Option<ZeroCopyBuf>,
+    sync: bool,
+) -> OpResult<Op<usize>> {
+    match op {
+        OpCode::Write => super::files::write(state, rid, data, sync),
+        _ => super::files::read(state, rid, data, sync),
+    }
+}
+
+impl Reply for usize {
+    fn encode<R>(
+        state: &State,
+        call: &Call,
+        result: OpResult<usize>,
+        out: impl FnOnce(&[u8]) -> R,
+    ) -> R {
+        let count = match result {
+            // A count is at most MAX_IO (files.rs), below 2^31.
+            Ok(n) => n as i32,
+            Err(e) => return encode(state, call.cmd_id, Err(e), out),
+        };
+        let op = if call.op == OpCode::Write {
+            msg::Any::Write
+        } else {
+            msg::Any::Read
+        };
+        let words = [
+            RECORD_BYTES as i32,
+            TOKEN,
+            call.cmd_id as i32,
+            op.0 as i32,
+            count,
+        ];
+        let mut bytes = [0u8; 4 + RECORD_BYTES];
+        for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        out(&bytes)
+    }
+}
