@@ -126,3 +126,18 @@ fn seconds(text: &str) -> Result<Duration, String> {
         _ => Err(format!("\"{text}\" is not a positive number of seconds")),
     }
 }
+
+/// The environment switch for the encoding of read and write.
+pub const IO_ENCODING_VAR: &str = "MINIDENO_IO_ENCODING";
+
+/// Whether read and write use the minimal encoding: `MINIDENO_IO_ENCODING` unset or
+/// "minimal" (the default), or "flatbuffers" to send them as every other op is sent.
+pub fn minimal_io() -> Result<bool, String> {
+    match std::env::var(IO_ENCODING_VAR).as_deref() {
+        Err(std::env::VarError::NotPresent) | Ok("minimal") => Ok(true),
+        Ok("flatbuffers") => Ok(false),
+        _ => Err(format!(
+            "{IO_ENCODING_VAR} must be \"minimal\" or \"flatbuffers\""
+        )),
+    }
+}

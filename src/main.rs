@@ -11,6 +11,7 @@ use url::Url;
 
 fn main() {
     let cli = Cli::parse();
+    raise_fd_limit();
     if cli.version {
         println!("minideno {}", minideno::VERSION);
         println!("v8 {}", v8::V8::get_version());
@@ -57,6 +58,23 @@ fn main() {
     exit(0);
 }
 
+/// Lets a server hold as many sockets as the hard limit allows (the soft limit is
+/// often 1024), as Go and Node do at start.
+fn raise_fd_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain syscalls on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 fn run(
     grants: Grants,
     limits: &LimitFlags,
@@ -73,6 +91,7 @@ fn run(
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
     let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
+    state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;
     if let Some(mode) = trace_ops {
         state = state.with_tracing(mode, "main");
     }

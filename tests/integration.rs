@@ -10,9 +10,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_minideno");
 
 /// Runs minideno with `args` from the crate root; returns (exit code, combined output).
 fn minideno(args: &[&str], deno_dir: &Path) -> (i32, String) {
+    minideno_env(args, deno_dir, &[])
+}
+
+/// As `minideno`, with environment variables `env` added.
+fn minideno_env(args: &[&str], deno_dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
     let (mut reader, writer) = std::io::pipe().unwrap();
     let mut child = Command::new(BIN)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DENO_DIR", deno_dir)
         .env("NO_COLOR", "1")
@@ -53,7 +59,11 @@ fn wildcard_match(pattern: &str, actual: &str) -> bool {
 }
 
 fn check(args: &[&str], out_file: &str, exit: i32) {
-    let (code, output) = minideno(args, &test_deno_dir());
+    check_env(args, out_file, exit, &[]);
+}
+
+fn check_env(args: &[&str], out_file: &str, exit: i32, env: &[(&str, &str)]) {
+    let (code, output) = minideno_env(args, &test_deno_dir(), env);
     let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join(out_file);
     let expected = std::fs::read_to_string(&expected_path).unwrap();
     assert!(
@@ -421,6 +431,43 @@ fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
     out
 }
 
+itest!(net_tcp: ["-A"] "net/tcp.ts"; exit = 0);
+itest!(process_run: ["-A"] "process/run.ts"; exit = 0);
+
+#[test]
+fn net_tcp_with_flatbuffers_read_and_write() {
+    let file = "tests/testdata/net/tcp.ts";
+    let env = [("MINIDENO_IO_ENCODING", "flatbuffers")];
+    check_env(&["run", "-A", file], &format!("{file}.out"), 0, &env);
+    let (code, out) = minideno_env(
+        &["run", file],
+        &test_deno_dir(),
+        &[("MINIDENO_IO_ENCODING", "json")],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            "error: MINIDENO_IO_ENCODING must be \"minimal\" or \"flatbuffers\"\n"
+        )
+    );
+}
+
+#[test]
+fn a_child_never_waited_for_does_not_keep_the_program_alive() {
+    // The child's streams are not the test's pipe, which would stay open while it sleeps.
+    let code = "const p = Deno.run({ cmd: ['sleep', '3'], stdout: 'null', stderr: 'null' });
+                console.log(p.pid > 0);";
+    let start = std::time::Instant::now();
+    let (status, out) = minideno(&["eval", "--allow-run", code], &test_deno_dir());
+    assert_eq!((status, out.as_str()), (0, "true\n"));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 #[test]
 fn permission_matrix() {
     let bin = Path::new(BIN).canonicalize().unwrap();
@@ -442,6 +489,7 @@ fn permission_matrix() {
                 "--allow-write=$DIR/granted",
                 "--allow-env",
                 "--allow-net=localhost",
+                "--allow-run",
             ],
         ),
     ] {

@@ -3,10 +3,11 @@
 //! them, moving data between the socket and the caller's zero-copy buffer. Every
 //! listen and connect checks `--allow-net` for its host and port first; failures name
 //! the address (`Connection refused (os error 111), connect '127.0.0.1:1'`).
-use std::net::{Shutdown, SocketAddr};
+use std::io;
+use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::rc::Rc;
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
@@ -24,9 +25,19 @@ fn display(host: &str, port: u16) -> String {
 }
 
 /// What failed, on which address: the io error's kind, with both in the message.
-fn failed(op: &str, host: &str, port: u16) -> impl FnOnce(std::io::Error) -> DenoError {
+fn failed(op: &str, host: &str, port: u16) -> impl FnOnce(io::Error) -> DenoError {
     let what = format!("{op} '{}'", display(host, port));
     move |e| DenoError::from(e).context(what)
+}
+
+/// The error for a host name that does not resolve.
+fn unresolved(host: &str) -> impl FnOnce(io::Error) -> DenoError + '_ {
+    move |e| {
+        DenoError::new(
+            ErrorKind::NotFound,
+            format!("cannot resolve \"{host}\": {e}"),
+        )
+    }
 }
 
 /// The host and port of a request, checked against `--allow-net`.
@@ -45,12 +56,8 @@ pub fn op_listen(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>
     let t = inner(base.inner_as_listen(), "Listen")?;
     let port = t.port();
     let host = address(state, t.hostname(), port, "0.0.0.0")?;
-    let bind = || {
-        let listener = std::net::TcpListener::bind((host, port))?;
-        listener.set_nonblocking(true)?;
-        TcpListener::from_std(listener)
-    };
-    let listener = bind().map_err(failed("listen", host, port))?;
+    let addrs = (host, port).to_socket_addrs().map_err(unresolved(host))?;
+    let listener = bind(addrs).map_err(failed("listen", host, port))?;
     let local = listener.local_addr()?;
     let rid = state
         .resources
@@ -60,6 +67,25 @@ pub fn op_listen(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>
         let local_addr = Some(net_addr(b, local));
         msg::ListenRes::create(b, &msg::ListenResArgs { rid, local_addr })
     })))
+}
+
+/// A listener on the first address of `host` that binds, with a backlog of 1,024 (as
+/// Tokio's own `bind`) and SO_REUSEADDR, so a restarted server can bind again while
+/// its old connections linger in TIME_WAIT.
+fn bind(addrs: impl Iterator<Item = SocketAddr>) -> io::Result<TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on");
+    for addr in addrs {
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(1024)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 pub fn op_accept(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {

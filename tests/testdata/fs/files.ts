@@ -1,6 +1,6 @@
 // Resources and files: open modes, read/write/seek on rids (sync and async), stdio,
 // bad/closed/wrong-kind rids, and the io helpers. Run with -A.
-import { assert, assertEquals, assertFails, pattern, sameBytes, test } from "./check.ts";
+import { assert, assertEquals, assertFails, pattern, sameBytes, test } from "../check.ts";
 
 const { ErrorKind: K } = Deno;
 const dir = Deno.makeTempDirSync({ prefix: "minideno-files-" });

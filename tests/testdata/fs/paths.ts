@@ -1,6 +1,6 @@
 // The file system ops on paths, each sync and async: the success path and the error
 // kinds, with messages naming the op and the path. Run with -A.
-import { assert, assertEquals, assertFails, test } from "./check.ts";
+import { assert, assertEquals, assertFails, test } from "../check.ts";
 
 const { ErrorKind: K } = Deno;
 const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "minideno-paths-" }));

@@ -52,6 +52,15 @@ await attempt("env.toObject", () => Deno.env.toObject());
 await attempt("homeDir", () => Deno.homeDir());
 await attempt("hostname", () => Deno.hostname());
 await attempt("resolve (async)", () => Deno.resolve("localhost"));
+let port = 9; // the listener's, if listening is allowed
+await attempt("listen", () => {
+  const listener = Deno.listen({ hostname: "localhost", port: 0 });
+  port = listener.addr.port;
+});
+await attempt("connect (async)", async () => (await Deno.connect({ hostname: "localhost", port })).close());
+await attempt("dial (async)", async () => (await Deno.dial("tcp", `localhost:${port}`)).close());
+await attempt("run", () => Deno.run({ cmd: ["true"] }).status());
+await attempt("kill", () => Deno.kill(Deno.pid, 0));
 // Escapes out of DIR/granted: `..` and a symlink to DIR/outside.
 await attempt("read via ..", () => Deno.readFileSync(`${g}/../outside/secret.txt`));
 await attempt("read via symlink", () => Deno.readFileSync(`${g}/link/secret.txt`));
