@@ -34,9 +34,52 @@ let core: Core;
 /** Reads sync replies in place, in core.shared. */
 let sharedBB: flatbuffers.ByteBuffer;
 const builder = new flatbuffers.Builder(1024);
-// deno-lint-ignore no-explicit-any
-const promiseTable = new Map<number, Resolvers<any>>();
 let nextCmdId = 1;
+
+/*
+ * The promise table: resolvers parked under their cmd_id until the reply comes. It is
+ * a ring of slots, not a Map: a Map made in the snapshot lives in V8's old space, where
+ * each table it rehashes into is kept alive by the one before it until a full GC, and
+ * with it every op's resolvers (all of an op's garbage got promoted, and a server spent
+ * its time in mark-sweeps). Slot = cmd_id % RING; an op that outlives a lap of the ring
+ * parks in `overflow`.
+ */
+const RING = 4096;
+const ringIds = new Uint32Array(RING);
+// deno-lint-ignore no-explicit-any
+const ring: (Resolvers<any> | undefined)[] = new Array(RING).fill(undefined);
+// deno-lint-ignore no-explicit-any
+const overflow = new Map<number, Resolvers<any>>();
+
+function isParked(cmdId: number): boolean {
+  const slot = cmdId % RING;
+  return (ringIds[slot] === cmdId && ring[slot] !== undefined) || overflow.has(cmdId);
+}
+
+// deno-lint-ignore no-explicit-any
+function park(cmdId: number, resolvers: Resolvers<any>): void {
+  const slot = cmdId % RING;
+  if (ring[slot] !== undefined) {
+    overflow.set(cmdId, resolvers);
+    return;
+  }
+  ringIds[slot] = cmdId;
+  ring[slot] = resolvers;
+}
+
+/** The resolvers parked under `cmdId`, removed from the table; undefined if none. */
+// deno-lint-ignore no-explicit-any
+function unpark(cmdId: number): Resolvers<any> | undefined {
+  const slot = cmdId % RING;
+  const resolvers = ring[slot];
+  if (resolvers !== undefined && ringIds[slot] === cmdId) {
+    ring[slot] = undefined;
+    return resolvers;
+  }
+  const other = overflow.get(cmdId);
+  if (other !== undefined) overflow.delete(cmdId);
+  return other;
+}
 // Reused for every sync reply: its fields are read before the next op is sent.
 const syncBase = new msg.Base();
 const asyncBase = new msg.Base();
@@ -66,7 +109,7 @@ export function startOp(): flatbuffers.Builder {
 /** A cmd_id no reply is awaited under. */
 function takeCmdId(): number {
   let id = nextCmdId;
-  while (promiseTable.has(id)) id = id === 0xffffffff ? 1 : id + 1;
+  while (isParked(id)) id = id === 0xffffffff ? 1 : id + 1;
   nextCmdId = id === 0xffffffff ? 1 : id + 1;
   return id;
 }
@@ -147,7 +190,7 @@ export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView
     record[2] = op;
     record[3] = rid;
     core.dispatch(recordBytes, data);
-    promiseTable.set(cmdId, { res: null, resolve, reject });
+    park(cmdId, { res: null, resolve, reject });
   });
 }
 
@@ -185,7 +228,7 @@ export function sendWithCallbacks<T>(
 ): void {
   const cmdId = takeCmdId();
   send(cmdId, false, innerType, inner, zeroCopy);
-  promiseTable.set(cmdId, resolvers);
+  park(cmdId, resolvers);
 }
 
 /** A batch of replies: size-prefixed `Base` messages and minimal replies, back to back. */
@@ -194,19 +237,17 @@ function handleAsyncReplies(replies: Uint8Array): void {
   for (let pos = 0; pos < replies.length; pos += 4 + bb.readUint32(pos)) {
     if (bb.readUint32(pos) === MINIMAL_REPLY_BYTES - 4 && bb.readInt32(pos + 4) === MINIMAL_TOKEN) {
       const cmdId = bb.readUint32(pos + 8);
-      const resolvers = promiseTable.get(cmdId);
+      const resolvers = unpark(cmdId);
       if (resolvers === undefined) continue;
-      promiseTable.delete(cmdId);
       resolvers.resolve(bb.readInt32(pos + 16));
       continue;
     }
     bb.setPosition(pos);
     const base = msg.Base.getSizePrefixedRootAsBase(bb, asyncBase);
     const cmdId = base.cmdId();
-    const resolvers = promiseTable.get(cmdId);
+    const resolvers = unpark(cmdId);
     // A request sent straight through Deno.core.dispatch: its sender has no promise here.
     if (resolvers === undefined) continue;
-    promiseTable.delete(cmdId);
     const err = errorOf(base);
     if (err) resolvers.reject(err);
     else resolvers.resolve(resolvers.res === null ? undefined : base.res(resolvers.res));
