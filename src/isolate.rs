@@ -518,6 +518,13 @@ impl Isolate {
             let waited = Instant::now();
             let next = self.runtime.block_on(async {
                 let wait = async {
+                    // Let Tokio poll its io driver first: an op whose socket became ready
+                    // is then polled this turn, even while other ops are always ready at
+                    // once (else a busy server serves the same connections and starves the
+                    // rest). One op alone has nothing to starve: skip the extra poll.
+                    if pending.len() > 1 {
+                        tokio::task::yield_now().await;
+                    }
                     if !background {
                         return pending.next().await.map_or(Wait::Done, Wait::Reply);
                     }

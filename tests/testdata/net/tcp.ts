@@ -143,6 +143,25 @@ await test("closing a rid fails the ops waiting on it, and ends the listener's i
   other.close();
 });
 
+await test("a socket that becomes ready is served while other ops are always ready", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const conn = await Deno.connect({ port: listener.addr.port });
+  const server = await accepted;
+  let spins = 0;
+  let served = false;
+  const reading = server.read(new Uint8Array(4)).then(() => (served = true));
+  await conn.write(new Uint8Array([1]));
+  // Each turn of this loop has an op ready at once; the read must still get its turn.
+  while (!served && spins < 20000) {
+    spins++;
+    await Deno.noopAsync();
+  }
+  await reading;
+  assert(spins < 100, `the read waited ${spins} turns`);
+  for (const c of [conn, server, listener]) c.close();
+});
+
 await test("sockets are async only: readSync and writeSync refuse them", async () => {
   const listener = echoServer();
   const conn = await Deno.connect({ port: listener.addr.port });
