@@ -90,6 +90,8 @@ const record = new Int32Array([MINIMAL_TOKEN, 0, 0, 0]);
 const recordBytes = new Uint8Array(record.buffer);
 /** A minimal reply, size prefix included: [16, MINIMAL_TOKEN, promise id, op, result]. */
 const MINIMAL_REPLY_BYTES = 20;
+/** The `res` of a minimal request whose count of 0 resolves to null. */
+const ZERO_IS_NULL = {};
 /** core.shared as int32s, to read a sync minimal reply in place. */
 let shared32: Int32Array;
 
@@ -182,15 +184,18 @@ export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView)
   throw new TypeError("a minimal request got a reply that is neither a count nor an error");
 }
 
-/** Sends `op` (Read or Write) on `rid` as an async minimal record; a promise of its byte count. */
-export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView): Promise<number> {
+/**
+ * Sends `op` (Read or Write) on `rid` as an async minimal record; a promise of its byte
+ * count, or of null for a count of 0 if `zeroIsNull` (a read's end of file).
+ */
+export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView, zeroIsNull: boolean): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const cmdId = takeCmdId();
     record[1] = cmdId;
     record[2] = op;
     record[3] = rid;
     core.dispatch(recordBytes, data);
-    park(cmdId, { res: null, resolve, reject });
+    park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject });
   });
 }
 
@@ -239,7 +244,8 @@ function handleAsyncReplies(replies: Uint8Array): void {
       const cmdId = bb.readUint32(pos + 8);
       const resolvers = unpark(cmdId);
       if (resolvers === undefined) continue;
-      resolvers.resolve(bb.readInt32(pos + 16));
+      const n = bb.readInt32(pos + 16);
+      resolvers.resolve(n === 0 && resolvers.res === ZERO_IS_NULL ? null : n);
       continue;
     }
     bb.setPosition(pos);

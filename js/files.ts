@@ -74,11 +74,17 @@ export function readSync(rid: number, p: Uint8Array): number | null {
   return n === 0 ? null : n;
 }
 
-export async function read(rid: number, p: Uint8Array): Promise<number | null> {
-  if (checkBuffer(p).length === 0) return 0;
-  checkRid(rid);
-  const n = minimal ? await sendMinimalAsync(Any.Read, rid, p) : (await op.readAsync(rid, p)).nread();
-  return n === 0 ? null : n;
+// read and write are the hottest calls of a server: plain functions that return the
+// op's own promise, with no async wrapper (each would cost a promise and a microtask).
+export function read(rid: number, p: Uint8Array): Promise<number | null> {
+  try {
+    if (checkBuffer(p).length === 0) return Promise.resolve(0);
+    checkRid(rid);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (minimal) return sendMinimalAsync(Any.Read, rid, p, true);
+  return op.readAsync(rid, p).then((res) => res.nread() || null);
 }
 
 /** Writes (some of) `p`; the number of bytes written. */
@@ -88,10 +94,15 @@ export function writeSync(rid: number, p: Uint8Array): number {
   return minimal ? sendMinimalSync(Any.Write, rid, p) : op.writeSync(rid, p).nwritten();
 }
 
-export async function write(rid: number, p: Uint8Array): Promise<number> {
-  checkRid(rid);
-  checkBuffer(p);
-  return minimal ? await sendMinimalAsync(Any.Write, rid, p) : (await op.writeAsync(rid, p)).nwritten();
+export function write(rid: number, p: Uint8Array): Promise<number> {
+  try {
+    checkRid(rid);
+    checkBuffer(p);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (minimal) return sendMinimalAsync(Any.Write, rid, p, false) as Promise<number>;
+  return op.writeAsync(rid, p).then((res) => res.nwritten());
 }
 
 function seekArgs(rid: number, offset: number | bigint, whence: SeekMode): [number, bigint, number] {

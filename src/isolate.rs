@@ -165,6 +165,9 @@ struct SharedReply {
     buffer: v8::Global<v8::ArrayBuffer>,
 }
 
+/// Control buffers up to this size are copied out of V8 rather than borrowed.
+const SMALL_CONTROL: usize = 64;
+
 /// Replies longer than this get an ArrayBuffer of their own.
 const SHARED_REPLY_SIZE: usize = 128 * 1024;
 
@@ -731,9 +734,26 @@ fn dispatch(
     let Ok(control) = v8::Local::<v8::Uint8Array>::try_from(args.get(0)) else {
         return throw_type_error(scope, "Deno.core.dispatch: control must be a Uint8Array");
     };
-    let control = match ZeroCopyBuf::from_view(scope, control.into()) {
-        Ok(control) => control,
-        Err(why) => return throw_type_error(scope, &format!("Deno.core.dispatch: control: {why}")),
+    // A small control buffer is copied out (cheaper than holding its backing store, as
+    // a borrow must), once its buffer's current length is known to cover it (a view of
+    // a shrunk resizable buffer still reports its old length); else from_view decides.
+    let mut small = [0u8; SMALL_CONTROL];
+    let (offset, len) = (control.byte_offset(), control.byte_length());
+    let in_bounds = |ab: v8::Local<v8::ArrayBuffer>| offset + len <= ab.byte_length();
+    let copied = len <= SMALL_CONTROL
+        && control.buffer(scope).is_some_and(in_bounds)
+        && control.copy_contents(&mut small) == len;
+    let borrowed;
+    let control: &[u8] = if copied {
+        &small[..len]
+    } else {
+        borrowed = match ZeroCopyBuf::from_view(scope, control.into()) {
+            Ok(control) => control,
+            Err(why) => {
+                return throw_type_error(scope, &format!("Deno.core.dispatch: control: {why}"))
+            }
+        };
+        &borrowed
     };
     let zero_copy = args.get(1);
     let zero_copy = if zero_copy.is_null_or_undefined() {
@@ -760,7 +780,7 @@ fn dispatch(
     let st = state(scope);
     let (dispatcher, reply_buffer) = (st.dispatcher.clone(), st.shared.clone());
     let mut reply = SyncReply::None;
-    let result = dispatcher.dispatch(&control, zero_copy, &mut |bytes| {
+    let result = dispatcher.dispatch(control, zero_copy, &mut |bytes| {
         reply = match reply_buffer.store.data() {
             Some(data) if bytes.len() <= SHARED_REPLY_SIZE => {
                 // SAFETY: the store holds SHARED_REPLY_SIZE bytes; JS reads them only
