@@ -38,7 +38,14 @@ pub trait Dispatch {
 
 /// An async op's reply: a size-prefixed message, delivered back to back with the
 /// other replies of its event-loop turn.
-pub type AsyncReply = Pin<Box<dyn Future<Output = Vec<u8>>>>;
+pub type AsyncReply = Pin<Box<dyn Future<Output = ReplyBytes>>>;
+
+/// A reply's bytes: small ones (a minimal reply, most FlatBuffers ones) inline, with no
+/// allocation of their own.
+pub type ReplyBytes = smallvec::SmallVec<[u8; 32]>;
+
+/// A batch of replies starts with room for this many bytes.
+const BATCH_START_BYTES: usize = 4096;
 
 /// Why a program failed; displayed after `error: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -557,8 +564,15 @@ impl Isolate {
                 Wait::Done => return Ok(()),
                 Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
             };
-            // The batch's buffer becomes the ArrayBuffer JS receives: no further copy.
-            let mut batch = first;
+            // The batch's buffer becomes the ArrayBuffer JS receives: no further copy
+            // (and a large first reply is the batch's start as it is).
+            let mut batch = if first.spilled() {
+                first.into_vec()
+            } else {
+                let mut batch = Vec::with_capacity(BATCH_START_BYTES);
+                batch.extend_from_slice(&first);
+                batch
+            };
             while batch.len() < MAX_BATCH_BYTES {
                 match pending.next().now_or_never() {
                     Some(Some(reply)) => batch.extend_from_slice(&reply),
@@ -598,7 +612,7 @@ impl Drop for Isolate {
 
 /// What the event loop's wait ended with.
 enum Wait {
-    Reply(Vec<u8>),
+    Reply(ReplyBytes),
     /// Only V8 background work is pending: look again.
     Again,
     /// Nothing is pending: the loop is over.

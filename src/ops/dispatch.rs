@@ -16,7 +16,7 @@ use flatbuffers::FlatBufferBuilder;
 use super::minimal;
 use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
-use crate::isolate::{AsyncReply, Dispatch};
+use crate::isolate::{AsyncReply, Dispatch, ReplyBytes};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use crate::trace::OpRecord;
@@ -214,7 +214,7 @@ impl Dispatcher {
                 let pending = match outcome {
                     Outcome::Now(result) => {
                         let error = error_kind(&result);
-                        Pending::Ready(T::encode(state, &call, result, <[u8]>::to_vec), error)
+                        Pending::Ready(T::encode(state, &call, result, ReplyBytes::from_slice), error)
                     }
                     Outcome::Later(future) => Pending::Running(future),
                 };
@@ -325,7 +325,7 @@ pub(crate) fn new_builder() -> FlatBufferBuilder<'static> {
 
 enum Pending<T> {
     /// Answered at dispatch: the reply and its error kind, if any.
-    Ready(Vec<u8>, Option<ErrorKind>),
+    Ready(ReplyBytes, Option<ErrorKind>),
     Running(OpFuture<T>),
 }
 
@@ -338,9 +338,9 @@ struct PendingOp<T> {
 }
 
 impl<T: Reply> Future for PendingOp<T> {
-    type Output = Vec<u8>;
+    type Output = ReplyBytes;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<u8>> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<ReplyBytes> {
         let this = &mut *self;
         let (bytes, error) = match &mut this.pending {
             Pending::Ready(bytes, error) => (std::mem::take(bytes), *error),
@@ -352,7 +352,7 @@ impl<T: Reply> Future for PendingOp<T> {
                 };
                 let error = error_kind(&result);
                 (
-                    T::encode(&this.state, &this.call, result, <[u8]>::to_vec),
+                    T::encode(&this.state, &this.call, result, ReplyBytes::from_slice),
                     error,
                 )
             }

@@ -121,7 +121,7 @@ pub fn run_async_with(d: &Dispatcher, req: &[u8], data: Option<ZeroCopyBuf>) -> 
         })
         .unwrap_or_else(|e| panic!("expected a reply, got {e:?}"))
         .expect("an async reply");
-    runtime.block_on(pending)
+    runtime.block_on(pending).into_vec()
 }
 
 /// The door's refusal of a message that is not a request.
@@ -139,7 +139,7 @@ pub fn poll_once(mut reply: AsyncReply) -> Option<Vec<u8>> {
         .as_mut()
         .poll(&mut Context::from_waker(&waker))
     {
-        Poll::Ready(bytes) => Some(bytes),
+        Poll::Ready(bytes) => Some(bytes.into_vec()),
         Poll::Pending => None,
     }
 }
