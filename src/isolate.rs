@@ -44,6 +44,9 @@ pub type AsyncReply = Pin<Box<dyn Future<Output = ReplyBytes>>>;
 /// allocation of their own.
 pub type ReplyBytes = smallvec::SmallVec<[u8; 32]>;
 
+/// The event loop runs Tokio's io driver at least once in this many turns.
+const DRIVER_TURNS: u32 = 8;
+
 /// A batch of replies starts with room for this many bytes.
 const BATCH_START_BYTES: usize = 4096;
 
@@ -216,6 +219,8 @@ pub struct Isolate {
     guard: Guard,
     /// Time the event loop spent waiting for async ops and timers.
     idle: Duration,
+    /// Turns in a row that found a reply ready without running Tokio's io driver.
+    fast_turns: u32,
 }
 
 impl Isolate {
@@ -310,6 +315,7 @@ impl Isolate {
             runtime: ManuallyDrop::new(runtime),
             guard,
             idle: Duration::ZERO,
+            fast_turns: 0,
         })
     }
 
@@ -522,16 +528,28 @@ impl Isolate {
                 // The caller reports the limit (see `limited`).
                 return Err(ScriptError("terminated".into()));
             }
+            let pending = &mut state(&mut self.isolate).pending;
+            // Replies ready now are taken without entering Tokio; but at least every
+            // DRIVER_TURNS turns Tokio's io driver must run, or an op whose socket became
+            // ready would wait for as long as other ops are always ready at once.
+            let ready = match self.fast_turns < DRIVER_TURNS {
+                true => pending.next().now_or_never().flatten(),
+                false => None,
+            };
+            if let Some(reply) = ready {
+                self.fast_turns += 1;
+                self.deliver(reply)?;
+                continue;
+            }
+            self.fast_turns = 0;
             let background = self.isolate.has_pending_background_tasks();
             let deadline = self.guard.deadline();
             let pending = &mut state(&mut self.isolate).pending;
             let waited = Instant::now();
             let next = self.runtime.block_on(async {
                 let wait = async {
-                    // Let Tokio poll its io driver first: an op whose socket became ready
-                    // is then polled this turn, even while other ops are always ready at
-                    // once (else a busy server serves the same connections and starves the
-                    // rest). One op alone has nothing to starve: skip the extra poll.
+                    // The io driver runs before anything else is polled (see above).
+                    // One op alone has nothing to starve: skip the extra poll.
                     if pending.len() > 1 {
                         tokio::task::yield_now().await;
                     }
@@ -564,23 +582,29 @@ impl Isolate {
                 Wait::Done => return Ok(()),
                 Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
             };
-            // The batch's buffer becomes the ArrayBuffer JS receives: no further copy
-            // (and a large first reply is the batch's start as it is).
-            let mut batch = if first.spilled() {
-                first.into_vec()
-            } else {
-                let mut batch = Vec::with_capacity(BATCH_START_BYTES);
-                batch.extend_from_slice(&first);
-                batch
-            };
-            while batch.len() < MAX_BATCH_BYTES {
-                match pending.next().now_or_never() {
-                    Some(Some(reply)) => batch.extend_from_slice(&reply),
-                    _ => break,
-                }
-            }
-            self.deliver_batch(batch)?;
+            self.deliver(first)?;
         }
+    }
+
+    /// Delivers `first` and every other reply ready now, in batches.
+    fn deliver(&mut self, first: ReplyBytes) -> Result<(), ScriptError> {
+        // The batch's buffer becomes the ArrayBuffer JS receives: no further copy
+        // (and a large first reply is the batch's start as it is).
+        let mut batch = if first.spilled() {
+            first.into_vec()
+        } else {
+            let mut batch = Vec::with_capacity(BATCH_START_BYTES);
+            batch.extend_from_slice(&first);
+            batch
+        };
+        let pending = &mut state(&mut self.isolate).pending;
+        while batch.len() < MAX_BATCH_BYTES {
+            match pending.next().now_or_never() {
+                Some(Some(reply)) => batch.extend_from_slice(&reply),
+                _ => break,
+            }
+        }
+        self.deliver_batch(batch)
     }
 
     /// Calls the `Deno.core.recv` callback with a batch of replies.

@@ -157,14 +157,16 @@ impl<T: NonblockingWrite> Closable<T> {
     }
 }
 
-/// `attempt`, and again each time `ready` says it may no longer block.
+/// `attempt` once `ready` says it may not block (Tokio keeps the last readiness seen,
+/// so this is a syscall only when the OS has something), again if it still would.
 async fn retry<F: Future<Output = io::Result<()>>>(
     ready: impl Fn() -> F,
     mut attempt: impl FnMut() -> io::Result<usize>,
 ) -> io::Result<usize> {
     loop {
+        ready().await?;
         match attempt() {
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => ready().await?,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
             result => return result,
         }
     }

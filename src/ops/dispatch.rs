@@ -214,7 +214,10 @@ impl Dispatcher {
                 let pending = match outcome {
                     Outcome::Now(result) => {
                         let error = error_kind(&result);
-                        Pending::Ready(T::encode(state, &call, result, ReplyBytes::from_slice), error)
+                        Pending::Ready(
+                            T::encode(state, &call, result, ReplyBytes::from_slice),
+                            error,
+                        )
                     }
                     Outcome::Later(future) => Pending::Running(future),
                 };
