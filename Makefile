@@ -2,7 +2,7 @@
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
 
-.PHONY: run test setup lint build bench clean
+.PHONY: run test setup lint build bench bench-net clean
 
 run: setup
 	$(CARGO) run --release -- run examples/number.ts
@@ -19,6 +19,10 @@ bench: setup
 	$(CARGO) bench --bench dispatch
 	$(CARGO) bench --bench embed
 	bash tools/bench-timers.sh
+
+# Networking against Deno 2.x and Node side by side (wrk; about two minutes).
+bench-net: setup
+	bash tools/bench-net.sh
 
 build: setup
 	$(CARGO) build --release
