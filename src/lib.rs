@@ -9,13 +9,16 @@
 //! routing mode (sync, async or both, declared in the schema) and routes it through
 //! the one `match` in [`ops`] to a handler `op_<name>` in `ops/<area>.rs`. The reply
 //! is a `Base` with the request's cmd_id carrying the op's `*Res` table, or an error
-//! kind + message that JS throws as a `DenoError`.
+//! kind + message that JS throws as a `DenoError`. Read and write may instead travel
+//! as early Deno v0.10's minimal records (16 bytes: `[0xCAFE, promise_id, op, rid]`),
+//! told apart from FlatBuffers by their size and first int32 (`ops/minimal.rs`).
 //!
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
 //! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
 //! [`permissions`] (the `--allow-*` grants every op checks before it acts),
-//! [`resources`] (rids: the userland's file descriptors), [`msg`] (the generated
+//! [`resources`] (rids: the userland's file descriptors: files, sockets, child
+//! processes and their pipes), [`msg`] (the generated
 //! messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
 //! Embedding (the script may read below /tmp and nothing else):
