@@ -107,3 +107,94 @@ impl Reply for usize {
         out(&bytes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msg::ErrorKind;
+    use crate::ops::testing::*;
+
+    fn record(words: [i32; 4]) -> Vec<u8> {
+        words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    fn words(reply: &[u8]) -> Vec<i32> {
+        reply
+            .chunks_exact(4)
+            .map(|w| i32::from_le_bytes(w.try_into().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn only_16_bytes_starting_with_the_token_are_a_record() {
+        let write = msg::Any::Write.0 as i32;
+        assert!(Record::parse(&record([TOKEN, 0, write, 1])).is_some());
+        let mut long = record([TOKEN, 0, write, 1]);
+        long.push(0);
+        assert!(Record::parse(&long).is_none());
+        assert!(Record::parse(&long[..15]).is_none());
+        assert!(Record::parse(&record([TOKEN + 1, 0, write, 1])).is_none());
+        // FlatBuffers requests of every shape, 16 bytes or not, are never records.
+        for sync in [true, false] {
+            let req = request(sync, msg::Any::Noop, |b| {
+                msg::Noop::create(b, &msg::NoopArgs {})
+            });
+            assert!(Record::parse(&req).is_none());
+        }
+        assert!(Record::parse(&my_pid_request()).is_none());
+    }
+
+    #[test]
+    fn a_record_names_read_or_write_or_is_refused_at_the_door() {
+        let d = dispatcher();
+        let noop = msg::Any::Noop.0 as i32;
+        for op in [noop, 0, -1, 300] {
+            let e = rejected(&d, &record([TOKEN, 0, op, 1]));
+            assert_eq!(e.kind, ErrorKind::OpNotAvailable);
+            assert!(e.msg.contains("only Read"), "{}", e.msg);
+        }
+    }
+
+    #[test]
+    fn a_sync_write_replies_its_count_and_a_bad_rid_a_flatbuffers_error() {
+        let d = dispatcher();
+        let write = msg::Any::Write.0 as i32;
+        // rid 2 is stderr: the count comes back in a minimal reply.
+        let reply = run_sync_with(&d, &record([TOKEN, 0, write, 2]), Some(zero_copy(b"")));
+        assert_eq!(words(&reply.unwrap()), [16, TOKEN, 0, write, 0]);
+        let reply = run_sync_with(&d, &record([TOKEN, 0, write, 99]), Some(zero_copy(b"x")));
+        let reply = reply.unwrap();
+        let base = reply_base(&reply);
+        assert_eq!(base.error_kind(), ErrorKind::BadResource);
+        assert_eq!(base.error(), Some("Bad resource ID 99: not open"));
+    }
+
+    #[test]
+    fn an_async_read_of_a_file_replies_under_its_promise_id() {
+        let d = privileged_dispatcher();
+        let open = request(true, msg::Any::Open, |b| {
+            let path = Some(b.create_string("Cargo.toml"));
+            let args = msg::OpenArgs {
+                path,
+                read: true,
+                ..Default::default()
+            };
+            msg::Open::create(b, &args)
+        });
+        let reply = run_sync(&d, &open).unwrap();
+        let rid = reply_base(&reply).res_as_open_res().unwrap().rid();
+        let read = msg::Any::Read.0 as i32;
+        let buf = zero_copy(&[0; 9]);
+        let reply = run_async_with(
+            &d,
+            &record([TOKEN, 42, read, rid as i32]),
+            Some(buf.clone()),
+        );
+        assert_eq!(words(&reply), [16, TOKEN, 42, read, 9]);
+        assert_eq!(&buf[..], b"[package]");
+        assert_eq!(
+            d.state().metrics.per_op[OpCode::Read as usize].count.get(),
+            1
+        );
+    }
+}
