@@ -47,8 +47,9 @@ pub type ReplyBytes = smallvec::SmallVec<[u8; 32]>;
 /// The event loop runs Tokio's io driver at least once in this many turns.
 const DRIVER_TURNS: u32 = 8;
 
-/// A batch of replies starts with room for this many bytes.
-const BATCH_START_BYTES: usize = 4096;
+/// A batch of replies starts with room for this many bytes (50 minimal replies; small
+/// enough for malloc's per-thread cache).
+const BATCH_START_BYTES: usize = 1024;
 
 /// Why a program failed; displayed after `error: `.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! Resource ops: `Resources`, `Close`, and the file descriptor ops `Open`, `Read`,
 //! `Write`, `Seek`, `Fstat`. Data moves between the OS and the caller's zero-copy
-//! buffer in place, on the blocking pool for async requests. Writes to stdout and
+//! buffer in place: for files on the blocking pool (async requests) or inline (sync
+//! ones), for sockets and pipes on the event loop (async only). Writes to stdout and
 //! stderr happen at once on the isolate's thread, so they keep their order with each
-//! other and with console output (which is made of them).
+//! other and with console output (which is made of them). `read` and `write` serve
+//! both encodings (the `Read`/`Write` tables and minimal records).
 use std::fs::OpenOptions;
 use std::future::Future;
 use std::io::{Read, Seek, SeekFrom, Write};
