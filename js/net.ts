@@ -31,6 +31,11 @@ function checkTransport(transport: string | undefined): void {
   }
 }
 
+function checkHost(hostname: unknown): string {
+  if (typeof hostname !== "string") throw new TypeError(`Invalid hostname ${String(hostname)}: expected a string`);
+  return hostname;
+}
+
 /** Early Deno's "host:port" (host may be empty, or an IPv6 address in brackets). */
 function parseAddress(transport: string, address: string | undefined, defaultHost: string): [string, number] {
   checkTransport(transport);
@@ -91,20 +96,20 @@ export function listen(options: Deno.ListenOptions | "tcp", address?: string): L
   if (typeof options !== "string") checkTransport(options.transport);
   const [hostname, port] = typeof options === "string"
     ? parseAddress(options, address, "0.0.0.0")
-    : [options.hostname ?? "0.0.0.0", checkPort(options.port)];
+    : [checkHost(options.hostname ?? "0.0.0.0"), checkPort(options.port)];
   const res = op.listenSync(hostname, port);
   return new Listener(res.rid(), netAddr(res.localAddr()));
 }
 
 export async function connect(options: Deno.ConnectOptions): Promise<Conn> {
   checkTransport(options.transport);
-  return conn(await op.connectAsync(options.hostname ?? "127.0.0.1", checkPort(options.port)));
+  return conn(await op.connectAsync(checkHost(options.hostname ?? "127.0.0.1"), checkPort(options.port)));
 }
 
 /** Early Deno's name: `Deno.dial("tcp", "host:port")`. */
-export function dial(transport: "tcp", address: string): Promise<Conn> {
+export async function dial(transport: "tcp", address: string): Promise<Conn> {
   const [hostname, port] = parseAddress(transport, address, "127.0.0.1");
-  return connect({ hostname, port });
+  return await connect({ hostname, port });
 }
 
 export function shutdown(rid: number, how: ShutdownMode): void {

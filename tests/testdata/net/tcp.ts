@@ -203,6 +203,14 @@ await test("bad arguments are TypeErrors; an unknown host is NotFound", async ()
       assert(e instanceof TypeError, String(e));
     }
   }
+  for (const bad of [() => Deno.connect({ port: -1 }), () => Deno.connect({ hostname: 7 as unknown as string, port: 80 }), () => Deno.dial("tcp", "nohost")]) {
+    try {
+      await bad();
+      throw new Error("accepted");
+    } catch (e) {
+      assert(e instanceof TypeError, String(e));
+    }
+  }
   const msg = await assertFails(() => Deno.connect({ hostname: "no-such-host.invalid", port: 80 }), ErrorKind.NotFound);
   assert(msg.startsWith('cannot resolve "no-such-host.invalid"'), msg);
   await assertFails(() => Deno.shutdown(0, Deno.ShutdownMode.Read), ErrorKind.BadResource);
