@@ -15,6 +15,8 @@ export interface Core {
   recv(cb: (replies: Uint8Array) => void): void;
   /** Where sync replies are written; dispatch returns views of it. */
   shared: ArrayBuffer;
+  /** Where most batches of async replies are written: valid during the recv callback only. */
+  sharedAsync: ArrayBuffer;
 }
 
 /** A generated reply table (`msg.XRes`): what a reply's result is read into. */
@@ -236,8 +238,13 @@ export function sendWithCallbacks<T>(
   park(cmdId, resolvers);
 }
 
-/** A batch of replies: size-prefixed `Base` messages and minimal replies, back to back. */
+/**
+ * A batch of replies: size-prefixed `Base` messages and minimal replies, back to back.
+ * A batch in `core.sharedAsync` is overwritten by the next one, so a reply table handed
+ * to a promise (read when its continuation runs) gets a copy of its bytes.
+ */
 function handleAsyncReplies(replies: Uint8Array): void {
+  const reused = replies.buffer === core.sharedAsync;
   const bb = new flatbuffers.ByteBuffer(replies);
   for (let pos = 0; pos < replies.length; pos += 4 + bb.readUint32(pos)) {
     if (bb.readUint32(pos) === MINIMAL_REPLY_BYTES - 4 && bb.readInt32(pos + 4) === MINIMAL_TOKEN) {
@@ -256,6 +263,11 @@ function handleAsyncReplies(replies: Uint8Array): void {
     if (resolvers === undefined) continue;
     const err = errorOf(base);
     if (err) resolvers.reject(err);
-    else resolvers.resolve(resolvers.res === null ? undefined : base.res(resolvers.res));
+    else if (resolvers.res === null) resolvers.resolve(undefined);
+    else if (!reused) resolvers.resolve(base.res(resolvers.res));
+    else {
+      const own = new flatbuffers.ByteBuffer(replies.slice(pos, pos + 4 + bb.readUint32(pos)));
+      resolvers.resolve(msg.Base.getSizePrefixedRootAsBase(own).res(resolvers.res));
+    }
   }
 }

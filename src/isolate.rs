@@ -169,18 +169,63 @@ impl std::ops::DerefMut for ZeroCopyBuf {
     }
 }
 
-/// Sync replies are copied here and handed to JS as a view (`Deno.core.shared`), so
-/// a sync op allocates no ArrayBuffer; a reply is valid until the next dispatch.
+/// A buffer shared with JS that replies are copied into and handed over as a view, so
+/// that no ArrayBuffer is made per reply: `Deno.core.shared` for sync replies (valid
+/// until the next dispatch), `Deno.core.sharedAsync` for batches of async replies
+/// (valid during the `Deno.core.recv` callback).
 struct SharedReply {
     store: v8::SharedRef<v8::BackingStore>,
     buffer: v8::Global<v8::ArrayBuffer>,
 }
 
+impl SharedReply {
+    fn new(scope: &mut v8::HandleScope, size: usize) -> Self {
+        let store = v8::ArrayBuffer::new_backing_store_from_vec(vec![0; size]).make_shared();
+        let buffer = v8::ArrayBuffer::with_backing_store(scope, &store);
+        let buffer = v8::Global::new(scope, buffer);
+        SharedReply { store, buffer }
+    }
+
+    /// Copies `bytes` to the start of the buffer; false if they do not fit.
+    fn write(&self, bytes: &[u8]) -> bool {
+        match self.store.data() {
+            Some(data) if bytes.len() <= self.store.byte_length() => {
+                // SAFETY: the store holds that many bytes, and JS reads them only once
+                // this (its only thread) hands it the view.
+                let data = data.as_ptr() as *mut u8;
+                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A view of the first `len` bytes; None if JS detached the buffer.
+    fn view<'s>(
+        &self,
+        scope: &mut v8::HandleScope<'s>,
+        len: usize,
+    ) -> Option<v8::Local<'s, v8::Uint8Array>> {
+        let buffer = v8::Local::new(scope, &self.buffer);
+        if buffer.byte_length() < len {
+            return None;
+        }
+        v8::Uint8Array::new(scope, buffer, 0, len)
+    }
+
+    fn local<'s>(&self, scope: &mut v8::HandleScope<'s>) -> v8::Local<'s, v8::ArrayBuffer> {
+        v8::Local::new(scope, &self.buffer)
+    }
+}
+
 /// Control buffers up to this size are copied out of V8 rather than borrowed.
 const SMALL_CONTROL: usize = 64;
 
-/// Replies longer than this get an ArrayBuffer of their own.
+/// Sync replies longer than this get an ArrayBuffer of their own.
 const SHARED_REPLY_SIZE: usize = 128 * 1024;
+
+/// Batches of async replies longer than this get an ArrayBuffer of their own.
+const SHARED_BATCH_SIZE: usize = 64 * 1024;
 
 /// A turn's async replies are delivered in batches of about this size at most (V8
 /// cannot make a Uint8Array past 4 GiB, and one huge batch would double the memory).
@@ -199,6 +244,7 @@ pub(crate) struct IsolateState {
     /// The callback `Deno.core.recv(cb)` registered for async replies.
     recv: Option<v8::Global<v8::Function>>,
     shared: Rc<SharedReply>,
+    shared_async: Rc<SharedReply>,
 }
 
 /// The glue's state of the isolate.
@@ -222,6 +268,8 @@ pub struct Isolate {
     idle: Duration,
     /// Turns in a row that found a reply ready without running Tokio's io driver.
     fast_turns: u32,
+    /// Where the next batch of async replies is built (kept across turns).
+    batch: Vec<u8>,
 }
 
 impl Isolate {
@@ -265,10 +313,19 @@ impl Isolate {
             let core = v8::Object::new(scope);
             let dispatch = v8::Function::new(scope, dispatch).unwrap();
             let recv = v8::Function::new(scope, recv).unwrap();
-            let store = v8::ArrayBuffer::new_backing_store_from_vec(vec![0; SHARED_REPLY_SIZE])
-                .make_shared();
-            let shared = v8::ArrayBuffer::with_backing_store(scope, &store);
-            let buffer = v8::Global::new(scope, shared);
+            let shared = SharedReply::new(scope, SHARED_REPLY_SIZE);
+            let shared_async = SharedReply::new(scope, SHARED_BATCH_SIZE);
+            let members = [
+                ("dispatch", dispatch.into()),
+                ("send", dispatch.into()),
+                ("recv", recv.into()),
+                ("shared", shared.local(scope).into()),
+                ("sharedAsync", shared_async.local(scope).into()),
+            ];
+            for (name, value) in members {
+                let key = v8::String::new(scope, name).unwrap();
+                core.set(scope, key.into(), value);
+            }
             scope.set_slot(IsolateState {
                 dispatcher: Rc::new(dispatcher),
                 modules: ModuleMap::default(),
@@ -276,18 +333,9 @@ impl Isolate {
                 format_uncaught: None,
                 pending: FuturesUnordered::new(),
                 recv: None,
-                shared: Rc::new(SharedReply { store, buffer }),
+                shared: Rc::new(shared),
+                shared_async: Rc::new(shared_async),
             });
-            let members = [
-                ("dispatch", dispatch.into()),
-                ("send", dispatch.into()),
-                ("recv", recv.into()),
-                ("shared", shared.into()),
-            ];
-            for (name, value) in members {
-                let key = v8::String::new(scope, name).unwrap();
-                core.set(scope, key.into(), value);
-            }
             let tc = &mut v8::TryCatch::new(scope);
             let key = v8::String::new(tc, "__bootstrap").unwrap();
             let global = context.global(tc);
@@ -317,6 +365,7 @@ impl Isolate {
             guard,
             idle: Duration::ZERO,
             fast_turns: 0,
+            batch: Vec::with_capacity(BATCH_START_BYTES),
         })
     }
 
@@ -589,12 +638,13 @@ impl Isolate {
 
     /// Delivers `first` and every other reply ready now, in batches.
     fn deliver(&mut self, first: ReplyBytes) -> Result<(), ScriptError> {
-        // The batch's buffer becomes the ArrayBuffer JS receives: no further copy
-        // (and a large first reply is the batch's start as it is).
+        // A large first reply is the batch's start as it is; else the batch is built in
+        // the isolate's reused buffer.
         let mut batch = if first.spilled() {
             first.into_vec()
         } else {
-            let mut batch = Vec::with_capacity(BATCH_START_BYTES);
+            let mut batch = std::mem::take(&mut self.batch);
+            batch.clear();
             batch.extend_from_slice(&first);
             batch
         };
@@ -609,15 +659,32 @@ impl Isolate {
     }
 
     /// Calls the `Deno.core.recv` callback with a batch of replies.
+    /// A batch that fits `Deno.core.sharedAsync` is copied there (no ArrayBuffer is
+    /// made, and the buffer is kept for the next turn); a larger one becomes the
+    /// ArrayBuffer JS receives, with no copy.
     fn deliver_batch(&mut self, batch: Vec<u8>) -> Result<(), ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
-        let Some(cb) = state(scope).recv.clone() else {
+        let st = state(scope);
+        let Some(cb) = st.recv.clone() else {
             return Err(ScriptError(
                 "async replies arrived but Deno.core.recv was never called".into(),
             ));
         };
+        let shared = st.shared_async.clone();
         let cb = v8::Local::new(scope, cb);
-        let batch = uint8_array(scope, batch);
+        let view = match shared.write(&batch) {
+            true => shared.view(scope, batch.len()),
+            false => None,
+        };
+        let batch = match view {
+            Some(view) => {
+                if batch.capacity() <= SHARED_BATCH_SIZE {
+                    self.batch = batch;
+                }
+                view
+            }
+            None => uint8_array(scope, batch),
+        };
         let tc = &mut v8::TryCatch::new(scope);
         let undefined = v8::undefined(tc).into();
         if cb.call(tc, undefined, &[batch.into()]).is_none() {
@@ -820,15 +887,9 @@ fn dispatch(
     let (dispatcher, reply_buffer) = (st.dispatcher.clone(), st.shared.clone());
     let mut reply = SyncReply::None;
     let result = dispatcher.dispatch(control, zero_copy, &mut |bytes| {
-        reply = match reply_buffer.store.data() {
-            Some(data) if bytes.len() <= SHARED_REPLY_SIZE => {
-                // SAFETY: the store holds SHARED_REPLY_SIZE bytes; JS reads them only
-                // after this call returns.
-                let data = data.as_ptr() as *mut u8;
-                unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
-                SyncReply::Shared(bytes.len())
-            }
-            _ => SyncReply::Own(bytes.to_vec()),
+        reply = match reply_buffer.write(bytes) {
+            true => SyncReply::Shared(bytes.len()),
+            false => SyncReply::Own(bytes.to_vec()),
         }
     });
     match result {
@@ -839,17 +900,13 @@ fn dispatch(
         }
         Ok(None) => match reply {
             SyncReply::None => rv.set(v8::null(scope).into()),
-            SyncReply::Shared(len) => {
-                let shared = v8::Local::new(scope, &reply_buffer.buffer);
-                if shared.byte_length() < len {
-                    return throw_type_error(
-                        scope,
-                        "Deno.core.dispatch: the reply buffer Deno.core.shared was detached",
-                    );
-                }
-                let view = v8::Uint8Array::new(scope, shared, 0, len).unwrap();
-                rv.set(view.into());
-            }
+            SyncReply::Shared(len) => match reply_buffer.view(scope, len) {
+                Some(view) => rv.set(view.into()),
+                None => throw_type_error(
+                    scope,
+                    "Deno.core.dispatch: the reply buffer Deno.core.shared was detached",
+                ),
+            },
             SyncReply::Own(bytes) => rv.set(uint8_array(scope, bytes).into()),
         },
     }

@@ -11,3 +11,8 @@ replies.forEach((bytes, i) => {
 console.log(right === N ? "all right" : `${N - right} wrong`);
 const m = Deno.metrics();
 console.log(m.opsDispatched === m.opsCompleted);
+// Replies of separate turns stay intact, though small batches share one buffer that
+// each turn overwrites.
+const first = await Deno.echoAsync(new Uint32Array([1, 2]));
+const second = await Deno.echoAsync(new Uint32Array([3, 4]));
+console.log(Array.from(new Uint32Array(first.slice().buffer)), Array.from(new Uint32Array(second.slice().buffer)));
