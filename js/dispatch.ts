@@ -178,7 +178,11 @@ export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView)
   record[1] = 0;
   record[2] = op;
   record[3] = rid;
-  const reply = core.dispatch(recordBytes, data)!;
+  return minimalResult(core.dispatch(recordBytes, data)!);
+}
+
+/** The count of a minimal reply given at dispatch; throws the error of a failure. */
+function minimalResult(reply: Uint8Array): number {
   if (reply.buffer === core.shared && reply.length === MINIMAL_REPLY_BYTES && shared32[1] === MINIMAL_TOKEN) {
     return shared32[4];
   }
@@ -188,17 +192,24 @@ export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView)
 
 /**
  * Sends `op` (Read or Write) on `rid` as an async minimal record; a promise of its byte
- * count, or of null for a count of 0 if `zeroIsNull` (a read's end of file).
+ * count, or of null for a count of 0 if `zeroIsNull` (a read's end of file). An op done
+ * at dispatch is answered then: its promise settles without a turn of the event loop.
  */
 export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView, zeroIsNull: boolean): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const cmdId = takeCmdId();
-    record[1] = cmdId;
-    record[2] = op;
-    record[3] = rid;
-    core.dispatch(recordBytes, data);
-    park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject });
-  });
+  const cmdId = takeCmdId();
+  record[1] = cmdId;
+  record[2] = op;
+  record[3] = rid;
+  try {
+    const reply = core.dispatch(recordBytes, data);
+    if (reply !== null) {
+      const n = minimalResult(reply);
+      return Promise.resolve(n === 0 && zeroIsNull ? null : n);
+    }
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return new Promise((resolve, reject) => park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject }));
 }
 
 /** Sends an async op; the promise settles with its result read into `res` when the event loop delivers its reply. */

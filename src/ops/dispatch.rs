@@ -4,11 +4,12 @@
 //! flight, runs the handler (failures and panics become error replies), and encodes
 //! every result as a size-prefixed reply carrying the request's cmd_id. Every async
 //! request gets exactly one reply, even from an op with no result.
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use flatbuffers::FlatBufferBuilder;
@@ -28,12 +29,20 @@ const BUILDER_START_BYTES: usize = 1024;
 /// The op set of minideno's isolates, for the V8 glue.
 pub struct Dispatcher {
     state: Rc<State>,
+    /// Eager ops answered at dispatch in a row (see `poll_once`).
+    eager_streak: Cell<u32>,
 }
+
+/// After this many eager ops answered at dispatch in a row, the next one goes through
+/// the event loop: a loop of ops that are always done at once must still let the event
+/// loop run (other sockets, timers).
+const EAGER_STREAK_MAX: u32 = 64;
 
 impl Dispatcher {
     pub fn new(state: State) -> Self {
         Dispatcher {
             state: Rc::new(state),
+            eager_streak: Cell::new(0),
         }
     }
 
@@ -80,6 +89,11 @@ fn run<T>(handler: impl FnOnce() -> OpResult<Op<T>>) -> Outcome<T> {
 
 /// A result, as its encoding writes it into a reply.
 pub(crate) trait Reply: Sized + 'static {
+    /// Whether an async request whose result is there at dispatch (its future done on
+    /// a first poll, as a write to a socket with room is) is answered then, like a sync
+    /// one, instead of by the event loop: the minimal encoding's read and write.
+    const EAGER: bool = false;
+
     /// A sync result that needs no reply at all.
     fn is_nothing(&self) -> bool {
         false
@@ -199,17 +213,21 @@ impl Dispatcher {
         sync_reply: &mut dyn FnMut(&[u8]),
     ) -> Option<AsyncReply> {
         let state = &self.state;
-        let result = match (outcome, call.sync) {
-            (Outcome::Now(Ok(value)), true) if value.is_nothing() => {
+        let outcome = match outcome {
+            Outcome::Later(future) if T::EAGER && !call.sync => self.poll_once(future),
+            outcome => outcome,
+        };
+        let result = match outcome {
+            Outcome::Now(Ok(value)) if call.sync && value.is_nothing() => {
                 call.done(state, 0, None);
                 return None;
             }
-            (Outcome::Now(result), true) => result,
-            (Outcome::Later(_), true) => Err(DenoError::new(
+            Outcome::Now(result) if call.sync || T::EAGER => result,
+            Outcome::Later(_) if call.sync => Err(DenoError::new(
                 ErrorKind::Other,
                 format!("{} answered a sync request asynchronously", call.op.name()),
             )),
-            (outcome, false) => {
+            outcome => {
                 state.in_flight.borrow_mut().insert(call.cmd_id);
                 let pending = match outcome {
                     Outcome::Now(result) => {
@@ -235,6 +253,30 @@ impl Dispatcher {
         });
         call.done(state, len, error);
         None
+    }
+}
+
+impl Dispatcher {
+    /// Polls an eager op's future once, at dispatch: its result, if it is done.
+    fn poll_once<T>(&self, mut future: OpFuture<T>) -> Outcome<T> {
+        let streak = &self.eager_streak;
+        if streak.get() >= EAGER_STREAK_MAX {
+            streak.set(0);
+            return Outcome::Later(future);
+        }
+        // The event loop polls it again, with its own waker, if it is not done.
+        let mut cx = Context::from_waker(Waker::noop());
+        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
+            Ok(Poll::Ready(result)) => {
+                streak.set(streak.get() + 1);
+                Outcome::Now(result)
+            }
+            Ok(Poll::Pending) => {
+                streak.set(0);
+                Outcome::Later(future)
+            }
+            Err(panic) => Outcome::Now(Err(panicked(panic))),
+        }
     }
 }
 

@@ -162,6 +162,23 @@ await test("a socket that becomes ready is served while other ops are always rea
   for (const c of [conn, server, listener]) c.close();
 });
 
+await test("writes that are always done at once still let the event loop turn", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const conn = await Deno.connect({ port: listener.addr.port });
+  const server = await accepted;
+  let fired = false;
+  setTimeout(() => (fired = true), 0);
+  let writes = 0;
+  const one = new Uint8Array(1);
+  while (!fired && writes < 100_000) {
+    await conn.write(one);
+    writes++;
+  }
+  assert(fired && writes < 5000, `the timer waited for ${writes} writes`);
+  for (const c of [conn, server, listener]) c.close();
+});
+
 await test("sockets are async only: readSync and writeSync refuse them", async () => {
   const listener = echoServer();
   const conn = await Deno.connect({ port: listener.addr.port });
