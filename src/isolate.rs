@@ -34,6 +34,10 @@ pub trait Dispatch {
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(&[u8]),
     ) -> Result<Option<AsyncReply>, DenoError>;
+
+    /// The event loop starts a turn (an op set may budget per turn what it answers at
+    /// dispatch).
+    fn turn(&self) {}
 }
 
 /// An async op's reply: a size-prefixed message, delivered back to back with the
@@ -564,6 +568,7 @@ impl Isolate {
     fn run_event_loop(&mut self, main: &v8::Global<v8::Promise>) -> Result<(), ScriptError> {
         let platform = &PLATFORM.get().expect("V8 initialized").0;
         loop {
+            state(&mut self.isolate).dispatcher.turn();
             while v8::Platform::pump_message_loop(platform, &mut self.isolate, false) {}
             {
                 let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);

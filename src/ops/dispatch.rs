@@ -29,20 +29,20 @@ const BUILDER_START_BYTES: usize = 1024;
 /// The op set of minideno's isolates, for the V8 glue.
 pub struct Dispatcher {
     state: Rc<State>,
-    /// Eager ops answered at dispatch in a row (see `poll_once`).
-    eager_streak: Cell<u32>,
+    /// Eager ops that may still be answered at dispatch this turn (see `poll_once`).
+    eager_left: Cell<u32>,
 }
 
-/// After this many eager ops answered at dispatch in a row, the next one goes through
-/// the event loop: a loop of ops that are always done at once must still let the event
-/// loop run (other sockets, timers).
-const EAGER_STREAK_MAX: u32 = 64;
+/// At most this many eager ops are answered at dispatch per turn of the event loop;
+/// the rest wait for it. Ops that are always done at once (a hot connection, a loop of
+/// writes) must still let the event loop serve other sockets and timers.
+const EAGER_PER_TURN: u32 = 64;
 
 impl Dispatcher {
     pub fn new(state: State) -> Self {
         Dispatcher {
             state: Rc::new(state),
-            eager_streak: Cell::new(0),
+            eager_left: Cell::new(EAGER_PER_TURN),
         }
     }
 
@@ -138,6 +138,10 @@ impl Dispatch for Dispatcher {
         let m = &self.state.metrics;
         m.op_time.set(m.op_time.get() + start.elapsed());
         result
+    }
+
+    fn turn(&self) {
+        self.eager_left.set(EAGER_PER_TURN);
     }
 }
 
@@ -259,22 +263,18 @@ impl Dispatcher {
 impl Dispatcher {
     /// Polls an eager op's future once, at dispatch: its result, if it is done.
     fn poll_once<T>(&self, mut future: OpFuture<T>) -> Outcome<T> {
-        let streak = &self.eager_streak;
-        if streak.get() >= EAGER_STREAK_MAX {
-            streak.set(0);
+        let left = self.eager_left.get();
+        if left == 0 {
             return Outcome::Later(future);
         }
         // The event loop polls it again, with its own waker, if it is not done.
         let mut cx = Context::from_waker(Waker::noop());
         match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
             Ok(Poll::Ready(result)) => {
-                streak.set(streak.get() + 1);
+                self.eager_left.set(left - 1);
                 Outcome::Now(result)
             }
-            Ok(Poll::Pending) => {
-                streak.set(0);
-                Outcome::Later(future)
-            }
+            Ok(Poll::Pending) => Outcome::Later(future),
             Err(panic) => Outcome::Now(Err(panicked(panic))),
         }
     }

@@ -8,7 +8,8 @@
 //! the byte count; a failure replies with a FlatBuffers error `Base` instead, so its
 //! kind and message survive. An async request whose op is done at dispatch (a write
 //! the socket has room for, a read of data already there) is answered then, as a sync
-//! one is, and its promise settles without a turn of the event loop.
+//! one is, and its promise settles without a turn of the event loop (at most
+//! `EAGER_PER_TURN` per turn, see dispatch.rs).
 //!
 //! The rule that tells the encodings apart from the control buffer alone: a control
 //! buffer of exactly 16 bytes whose first int32 is 0xCAFE is a minimal record. It can
