@@ -51,8 +51,7 @@ pub type ReplyBytes = smallvec::SmallVec<[u8; 32]>;
 /// The event loop runs Tokio's io driver at least once in this many turns.
 const DRIVER_TURNS: u32 = 8;
 
-/// A batch of replies starts with room for this many bytes (50 minimal replies; small
-/// enough for malloc's per-thread cache).
+/// The reused batch buffer starts with room for this many bytes (50 minimal replies).
 const BATCH_START_BYTES: usize = 1024;
 
 /// Why a program failed; displayed after `error: `.
@@ -587,9 +586,10 @@ impl Isolate {
             // Replies ready now are taken without entering Tokio; but at least every
             // DRIVER_TURNS turns Tokio's io driver must run, or an op whose socket became
             // ready would wait for as long as other ops are always ready at once.
-            let ready = match self.fast_turns < DRIVER_TURNS {
-                true => pending.next().now_or_never().flatten(),
-                false => None,
+            let ready = if self.fast_turns < DRIVER_TURNS {
+                pending.next().now_or_never().flatten()
+            } else {
+                None
             };
             if let Some(reply) = ready {
                 self.fast_turns += 1;
@@ -641,7 +641,8 @@ impl Isolate {
         }
     }
 
-    /// Delivers `first` and every other reply ready now, in batches.
+    /// Delivers `first` and the other replies ready now, in one batch of at most about
+    /// MAX_BATCH_BYTES (the rest go with the next turn).
     fn deliver(&mut self, first: ReplyBytes) -> Result<(), ScriptError> {
         // A large first reply is the batch's start as it is; else the batch is built in
         // the isolate's reused buffer.
