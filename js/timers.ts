@@ -19,8 +19,13 @@ interface Timer {
   cancelled: boolean;
 }
 
-/** Live timers by id (for clear*). */
-const timers = new Map<number, Timer>();
+/**
+ * Live timers by id (for clear*). A plain object, not a Map: a Map made in the snapshot
+ * lives in V8's old space, where each table it rehashes into is kept alive by the one
+ * before it until a full GC, and with it every timer (see the promise table in
+ * dispatch.ts).
+ */
+const timers: Record<number, Timer | undefined> = {};
 /** Every scheduled timer, cleared ones too until they surface; heap[0] is due first. */
 const heap: Timer[] = [];
 let cancelledInHeap = 0;
@@ -97,7 +102,7 @@ function add(callback: unknown, delay: unknown, args: unknown[], repeat: boolean
     repeat: repeat ? Math.max(ms, 1) : null,
     cancelled: false,
   };
-  timers.set(t.id, t);
+  timers[t.id] = t;
   push(t);
   arm();
   return t.id;
@@ -138,7 +143,7 @@ function fire(): void {
   for (let t = peek(); t !== undefined && t.due <= now && t.seq < limit; t = peek()) {
     pop();
     if (t.repeat === null) {
-      timers.delete(t.id);
+      delete timers[t.id];
     } else {
       t.due = now + t.repeat;
       push(t);
@@ -157,9 +162,9 @@ export function setInterval(callback: unknown, delay?: unknown, ...args: unknown
 }
 
 export function clearTimeout(id?: unknown): void {
-  const t = timers.get(Number(id));
+  const t = timers[Number(id)];
   if (t === undefined) return;
-  timers.delete(t.id);
+  delete timers[t.id];
   t.cancelled = true;
   // Keep the heap from filling with cleared timers: rebuild it when they are half.
   if (++cancelledInHeap > 64 && cancelledInHeap * 2 > heap.length) {
