@@ -175,10 +175,15 @@ function syncReply(reply: Uint8Array): msg.Base {
 
 /** Sends `op` (Read or Write) on `rid` as a sync minimal record; its byte count. */
 export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView): number {
-  record[1] = 0;
+  return minimalResult(sendRecord(0, op, rid, data)!);
+}
+
+/** Sends the minimal record [MINIMAL_TOKEN, promiseId, op, rid]; the reply given at dispatch, if any. */
+function sendRecord(promiseId: number, op: msg.Any, rid: number, data: ArrayBufferView): Uint8Array | null {
+  record[1] = promiseId;
   record[2] = op;
   record[3] = rid;
-  return minimalResult(core.dispatch(recordBytes, data)!);
+  return core.dispatch(recordBytes, data);
 }
 
 /** The count of a minimal reply given at dispatch; throws the error of a failure. */
@@ -197,11 +202,8 @@ function minimalResult(reply: Uint8Array): number {
  */
 export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView, zeroIsNull: boolean): Promise<number | null> {
   const cmdId = takeCmdId();
-  record[1] = cmdId;
-  record[2] = op;
-  record[3] = rid;
   try {
-    const reply = core.dispatch(recordBytes, data);
+    const reply = sendRecord(cmdId, op, rid, data);
     if (reply !== null) {
       const n = minimalResult(reply);
       return Promise.resolve(n === 0 && zeroIsNull ? null : n);

@@ -2,7 +2,7 @@
 //! Deno.dial), Listener and Conn over socket rids, Deno.shutdown. A Conn reads and
 //! writes through Deno.read / Deno.write, so its data travels in the zero-copy buffer.
 import * as op from "../gen/ops.ts";
-import type { NetAddr as NetAddrTable } from "../gen/msg.ts";
+import type { ConnRes, NetAddr as NetAddrTable } from "../gen/msg.ts";
 import { DenoError, ErrorKind } from "./errors.ts";
 import { checkRid, close, read, write } from "./files.ts";
 
@@ -88,7 +88,7 @@ export class Listener {
   }
 }
 
-function conn(res: { rid(): number; localAddr(): NetAddrTable | null; remoteAddr(): NetAddrTable | null }): Conn {
+function conn(res: ConnRes): Conn {
   return new Conn(res.rid(), netAddr(res.localAddr()), netAddr(res.remoteAddr()));
 }
 

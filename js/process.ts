@@ -1,7 +1,7 @@
 //! Child processes: Deno.run -> a Process (a child rid, and a File for each piped
 //! stream), Deno.kill, Deno.Signal. Everything here needs --allow-run.
 import * as op from "../gen/ops.ts";
-import { StdioMode } from "../gen/msg.ts";
+import { type RunRes, StdioMode } from "../gen/msg.ts";
 import { close, File } from "./files.ts";
 import { readAll } from "./io.ts";
 
@@ -80,7 +80,7 @@ export class Process {
   readonly stdout: File | null;
   readonly stderr: File | null;
 
-  constructor(res: { rid(): number; pid(): number; stdinRid(): number; stdoutRid(): number; stderrRid(): number }) {
+  constructor(res: RunRes) {
     this.rid = res.rid();
     this.pid = res.pid();
     // Rid 0 means "not piped": a piped stream never gets one of the standard rids.

@@ -269,15 +269,20 @@ impl Dispatcher {
         }
         // The event loop polls it again, with its own waker, if it is not done.
         let mut cx = Context::from_waker(Waker::noop());
-        match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
-            Ok(Poll::Ready(result)) => {
+        match poll_caught(&mut future, &mut cx) {
+            Poll::Ready(result) => {
                 self.eager_left.set(left - 1);
                 Outcome::Now(result)
             }
-            Ok(Poll::Pending) => Outcome::Later(future),
-            Err(panic) => Outcome::Now(Err(panicked(panic))),
+            Poll::Pending => Outcome::Later(future),
         }
     }
+}
+
+/// Polls an op's future; a panic in it becomes its error result.
+fn poll_caught<T>(future: &mut OpFuture<T>, cx: &mut Context<'_>) -> Poll<OpResult<T>> {
+    catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)))
+        .unwrap_or_else(|panic| Poll::Ready(Err(panicked(panic))))
 }
 
 fn error_kind<T>(result: &OpResult<T>) -> Option<ErrorKind> {
@@ -390,10 +395,8 @@ impl<T: Reply> Future for PendingOp<T> {
         let (bytes, error) = match &mut this.pending {
             Pending::Ready(bytes, error) => (std::mem::take(bytes), *error),
             Pending::Running(future) => {
-                let result = match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx))) {
-                    Ok(Poll::Pending) => return Poll::Pending,
-                    Ok(Poll::Ready(result)) => result,
-                    Err(panic) => Err(panicked(panic)),
+                let Poll::Ready(result) = poll_caught(future, cx) else {
+                    return Poll::Pending;
                 };
                 let error = error_kind(&result);
                 (
