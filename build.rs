@@ -1,7 +1,7 @@
 //! Build: FlatBuffers code (Rust + TypeScript) from schema/msg.fbs and the ops'
 //! generated parts (build/opgen.rs), the js/ userland linked into one script, and that
 //! script run into a V8 startup snapshot. All output goes to OUT_DIR: msg_generated.rs,
-//! ops_generated.rs, ts/ (msg.ts, ops.ts), userland.js(.map), SNAPSHOT.bin.
+//! ops_generated.rs, ts/ (msg.ts, ops.ts, layout.ts), userland.js(.map), SNAPSHOT.bin.
 
 // Shared with the runtime, which also uses the parts the build does not.
 #[allow(dead_code)]
@@ -57,6 +57,7 @@ fn main() {
     let schema = opgen::parse(&fs::read_to_string(&schema_path).unwrap());
     fs::write(out.join("ops_generated.rs"), schema.rust()).unwrap();
     fs::write(gen_ts.join("ops.ts"), schema.typescript()).unwrap();
+    fs::write(gen_ts.join("layout.ts"), schema.typescript_layout()).unwrap();
 
     let fb_runtime = PathBuf::from(
         env::var("FLATBUFFERS_TS_DIR").expect("FLATBUFFERS_TS_DIR: run tools/setup.sh (make does)"),

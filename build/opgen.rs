@@ -11,6 +11,8 @@ pub struct Schema {
     /// Members of `union AnyRes` (replies), in schema order.
     pub replies: Vec<String>,
     pub tables: BTreeMap<String, Table>,
+    /// Enums and their underlying scalar type (`StdioMode` -> `ubyte`).
+    pub enums: BTreeMap<String, String>,
 }
 
 pub struct Table {
@@ -61,11 +63,17 @@ pub fn parse(text: &str) -> Schema {
     let mut toks = tokens(text).into_iter();
     let mut unions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut tables = BTreeMap::new();
+    let mut enums = BTreeMap::new();
     while let Some(kw) = toks.next() {
         let mut next = || toks.next().expect("schema ends early");
         match kw.as_str() {
             "namespace" | "attribute" | "root_type" => while next() != ";" {},
-            "enum" => while next() != "}" {},
+            "enum" => {
+                let name = next();
+                assert_eq!(next(), ":", "enum {name} needs an underlying type");
+                enums.insert(name, next());
+                while next() != "}" {}
+            }
             "union" => {
                 let name = next();
                 assert_eq!(next(), "{");
@@ -144,6 +152,7 @@ pub fn parse(text: &str) -> Schema {
         requests,
         replies,
         tables,
+        enums,
     }
 }
 
@@ -295,112 +304,293 @@ pub fn read_every_field(base: &Base) {
         s
     }
 
+    /// How each field of a request table is written: scalars at a fixed place in the
+    /// table, strings (and vectors of them) after it.
+    fn kind(&self, table: &str, f: &Field) -> Kind {
+        if f.vector {
+            assert_eq!(
+                f.ty, "string",
+                "{table}.{}: only [string] vectors in requests",
+                f.name
+            );
+            return Kind::Strings;
+        }
+        if f.ty == "string" {
+            return Kind::String;
+        }
+        let base = self.enums.get(&f.ty).unwrap_or(&f.ty).as_str();
+        let (size, setter, ts) = match base {
+            "bool" => (1, "setUint8", "boolean"),
+            "byte" | "int8" => (1, "setInt8", "number"),
+            "ubyte" | "uint8" => (1, "setUint8", "number"),
+            "short" | "int16" => (2, "setInt16", "number"),
+            "ushort" | "uint16" => (2, "setUint16", "number"),
+            "int" | "int32" => (4, "setInt32", "number"),
+            "uint" | "uint32" => (4, "setUint32", "number"),
+            "float" | "float32" => (4, "setFloat32", "number"),
+            "long" | "int64" => (8, "setBigInt64", "bigint"),
+            "ulong" | "uint64" => (8, "setBigUint64", "bigint"),
+            "double" | "float64" => (8, "setFloat64", "number"),
+            other => panic!(
+                "{table}.{}: type {other} is not supported in requests",
+                f.name
+            ),
+        };
+        let ts = match self.enums.contains_key(&f.ty) {
+            true => format!("msg.{}", f.ty),
+            false => ts.to_string(),
+        };
+        Kind::Scalar { size, setter, ts }
+    }
+
+    /// Where the request `Base` keeps cmd_id, sync and the inner union: its field slots.
+    fn base_slots(&self) -> (usize, usize, usize, usize) {
+        let (mut slot, mut found) = (0, BTreeMap::new());
+        for f in &self.tables["Base"].fields {
+            found.insert(f.name.as_str(), slot);
+            slot += if f.ty == "Any" || f.ty == "AnyRes" {
+                2
+            } else {
+                1
+            };
+        }
+        let inner_type = found["inner"];
+        (found["cmd_id"], found["sync"], inner_type, inner_type + 1)
+    }
+
+    /// The fixed part of `request`'s message, front to back: its bytes (zeros where
+    /// fields go), where each field of the table lies, and where cmd_id and sync lie.
+    pub fn layout(&self, request: &str) -> Layout {
+        let (cmd_slot, sync_slot, type_slot, inner_slot) = self.base_slots();
+        let mut bytes = vec![0u8; 4];
+        // The Base vtable, then the Base table: soffset, cmd_id, inner, sync, inner_type.
+        let slots = inner_slot + 1;
+        let mut base_vt = vec![0u16; 2 + slots];
+        base_vt[0] = (4 + 2 * slots) as u16;
+        base_vt[1] = 16;
+        base_vt[2 + cmd_slot] = 4;
+        base_vt[2 + inner_slot] = 8;
+        base_vt[2 + sync_slot] = 12;
+        base_vt[2 + type_slot] = 13;
+        bytes.extend(base_vt.iter().flat_map(|x| x.to_le_bytes()));
+        pad(&mut bytes, 4);
+        let base = bytes.len();
+        bytes.resize(base + 16, 0);
+        // The request table's vtable, then the table: soffset, then fields largest first.
+        let table = &self.tables[request];
+        let sizes: Vec<usize> = table
+            .fields
+            .iter()
+            .map(|f| match self.kind(request, f) {
+                Kind::Scalar { size, .. } => size,
+                Kind::String | Kind::Strings => 4,
+            })
+            .collect();
+        let vtable = bytes.len();
+        let mut vt = vec![0u16; 2 + sizes.len()];
+        let mut order: Vec<usize> = (0..sizes.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+        let mut at = 4;
+        for &i in &order {
+            vt[2 + i] = at as u16;
+            at += sizes[i];
+        }
+        vt[0] = (4 + 2 * sizes.len()) as u16;
+        vt[1] = at as u16;
+        bytes.extend(vt.iter().flat_map(|x| x.to_le_bytes()));
+        pad(&mut bytes, 4);
+        if sizes.contains(&8) && bytes.len().is_multiple_of(8) {
+            bytes.extend([0; 4]); // 8-byte fields follow the soffset 8-aligned
+        }
+        let start = bytes.len();
+        bytes.resize(start + at, 0);
+        pad(&mut bytes, 4);
+        let put =
+            |bytes: &mut Vec<u8>, at: usize, v: &[u8]| bytes[at..at + v.len()].copy_from_slice(v);
+        put(&mut bytes, 0, &(base as u32).to_le_bytes());
+        put(&mut bytes, base, &((base - 4) as i32).to_le_bytes());
+        put(
+            &mut bytes,
+            base + 8,
+            &((start - base - 8) as u32).to_le_bytes(),
+        );
+        let tag = 1 + self.requests.iter().position(|r| r == request).unwrap();
+        bytes[base + 13] = tag as u8;
+        put(&mut bytes, start, &((start - vtable) as i32).to_le_bytes());
+        Layout {
+            fields: vt[2..].iter().map(|&off| start + off as usize).collect(),
+            cmd_id_at: base + 4,
+            sync_at: base + 12,
+            bytes,
+        }
+    }
+
+    /// gen/layout.ts: where every request keeps cmd_id and sync.
+    pub fn typescript_layout(&self) -> String {
+        let l = self.layout(&self.requests[0]);
+        format!(
+            "// Generated by build.rs (build/opgen.rs) from schema/msg.fbs: where every request
+// message (gen/ops.ts writes them) keeps its Base's cmd_id and sync.
+export const CMD_ID_AT = {};
+export const SYNC_AT = {};
+",
+            l.cmd_id_at, l.sync_at
+        )
+    }
+
+    /// gen/ops.ts: per request, an encoder that writes it straight into the reused
+    /// request buffer (its fixed bytes precomputed here), and a stub per mode that sends it.
     pub fn typescript(&self) -> String {
         let mut s = String::from(
-            "// Generated by build.rs (build/opgen.rs) from schema/msg.fbs: one stub per request and
-// mode. Each builds its request in the shared builder and sends it; a sync stub returns
-// its reply table read in place (valid until the next op), an async one a promise of it.
+            "// Generated by build.rs (build/opgen.rs) from schema/msg.fbs. Per request: `encodeX`
+// writes the message into the reused request buffer front to back (its vtables and
+// fixed bytes precomputed, as the schema is fixed) and returns its length; `xSync` and
+// `xAsync` send it. A sync stub returns its reply table read in place (valid until the
+// next op), an async one a promise of it.
 import * as msg from \"./msg.ts\";
-import { sendAsync, sendSync, startOp } from \"../js/dispatch.ts\";
+import { sendAsync, sendSync } from \"../js/dispatch.ts\";
+import { begin, putString, putStrings, room, roomAll } from \"../js/request.ts\";
 ",
         );
+        let mut names = Vec::new();
         for r in &self.requests {
             let table = &self.tables[r];
+            let layout = self.layout(r);
             let mut params = Vec::new();
-            let mut prelude = String::new();
-            let mut args = vec!["b".to_string()];
-            for f in &table.fields {
+            let mut args = Vec::new();
+            let mut room = vec![layout.bytes.len().to_string()];
+            let mut body = String::new();
+            let mut tail = String::new();
+            for (f, at) in table.fields.iter().zip(&layout.fields) {
                 let name = camel(&f.name);
-                let (ty, offset) = match (f.ty.as_str(), f.vector) {
-                    ("string", false) => (
-                        "string".to_string(),
-                        Some(format!("b.createString({name})")),
-                    ),
-                    ("string", true) => (
-                        "string[]".to_string(),
-                        Some(format!(
-                            "msg.{r}.create{}Vector(b, {name}.map((x) => b.createString(x)))",
-                            camel_upper(&f.name)
-                        )),
-                    ),
-                    (_, true) => (
-                        "Uint8Array".to_string(),
-                        Some(format!(
-                            "msg.{r}.create{}Vector(b, {name})",
-                            camel_upper(&f.name)
-                        )),
-                    ),
-                    ("bool", _) => ("boolean".into(), None),
-                    ("long" | "ulong" | "int64" | "uint64", _) => ("bigint".into(), None),
-                    (t, _) if t.chars().next().unwrap().is_uppercase() => {
-                        (format!("msg.{t}"), None)
+                args.push(name.clone());
+                match self.kind(r, f) {
+                    Kind::Scalar { setter, ts, size } => {
+                        params.push(format!("{name}: {ts}"));
+                        let value = if ts == "boolean" {
+                            format!("{name} ? 1 : 0")
+                        } else {
+                            name
+                        };
+                        let le = if size > 1 { ", true" } else { "" };
+                        writeln!(body, "  v.{setter}({at}, {value}{le});").unwrap();
                     }
-                    _ => ("number".into(), None),
-                };
-                params.push(format!("{name}: {ty}"));
-                match offset {
-                    Some(expr) => {
-                        writeln!(prelude, "  const {name}_ = {expr};").unwrap();
-                        args.push(format!("{name}_"));
+                    Kind::String => {
+                        params.push(format!("{name}: string"));
+                        room.push(format!("room({name})"));
+                        writeln!(tail, "  end = putString(v, {at}, end, {name});").unwrap();
                     }
-                    None => args.push(name),
+                    Kind::Strings => {
+                        params.push(format!("{name}: string[]"));
+                        room.push(format!("roomAll({name})"));
+                        writeln!(tail, "  end = putStrings(v, {at}, end, {name});").unwrap();
+                    }
                 }
             }
+            let words: Vec<String> = layout
+                .bytes
+                .chunks(4)
+                .enumerate()
+                .filter(|(_, w)| w.iter().any(|&b| b != 0))
+                .map(|(i, w)| {
+                    let word = u32::from_le_bytes(w.try_into().unwrap());
+                    format!("  v.setUint32({}, {word:#x}, true);\n", 4 * i)
+                })
+                .collect();
+            let zero_from = layout.bytes.len();
+            let end = if tail.is_empty() { "const" } else { "let" };
+            writeln!(
+                s,
+                "\n/** A `{r}` request ({} bytes before its strings). */
+export function encode{r}({}): number {{
+  const v = begin({}, {zero_from});
+{}{body}  {end} end = {zero_from};
+{tail}  return end;
+}}",
+                layout.bytes.len(),
+                params.join(", "),
+                room.join(" + "),
+                words.concat(),
+            )
+            .unwrap();
+            names.push(r.clone());
             let zero_copy = table.attrs.contains_key("zero_copy");
             if zero_copy {
                 params.push("data: ArrayBufferView".into());
             }
             let data = if zero_copy { ", data" } else { "" };
-            let create = format!("msg.{r}.create{r}({})", args.join(", "));
+            let encode = format!("encode{r}({})", args.join(", "));
             let reply = self.reply_of(r);
-            let (sync_ty, async_ty) = match &reply {
-                Some(res) => (format!("msg.{res}"), format!("msg.{res}")),
-                None => ("void".into(), "void".into()),
-            };
+            let ty = reply
+                .as_ref()
+                .map_or("void".into(), |res| format!("msg.{res}"));
             let lower = camel(r);
-            let modes = match table.attrs["op"].as_str() {
-                "sync" => &["Sync"][..],
-                "async" => &["Async"],
-                _ => &["Sync", "Async"],
-            };
-            for mode in modes {
-                let params = params.join(", ");
-                if *mode == "Sync" {
-                    let holder = match &reply {
-                        Some(res) => {
-                            writeln!(s, "\nconst {lower}Res = new msg.{res}();").unwrap();
-                            format!("{lower}Res")
-                        }
-                        None => "null".into(),
-                    };
-                    writeln!(
-                        s,
-                        "\nexport function {lower}Sync({params}): {sync_ty} {{\n  const b = startOp();\n{prelude}  {}sendSync(msg.Any.{r}, {create}, {holder}{data});\n}}",
-                        if reply.is_some() { "return " } else { "" }
-                    )
-                    .unwrap();
-                } else {
-                    let holder = reply
-                        .as_ref()
-                        .map_or("null".into(), |res| format!("new msg.{res}()"));
-                    writeln!(
-                        s,
-                        "\nexport function {lower}Async({params}): Promise<{async_ty}> {{\n  const b = startOp();\n{prelude}  return sendAsync(msg.Any.{r}, {create}, {holder}{data});\n}}"
-                    )
-                    .unwrap();
-                }
+            let params = params.join(", ");
+            let op = &table.attrs["op"];
+            if op != "async" {
+                let holder = match &reply {
+                    Some(res) => {
+                        writeln!(s, "\nconst {lower}Res = new msg.{res}();").unwrap();
+                        format!("{lower}Res")
+                    }
+                    None => "null".into(),
+                };
+                let ret = if reply.is_some() { "return " } else { "" };
+                writeln!(
+                    s,
+                    "\nexport function {lower}Sync({params}): {ty} {{\n  {ret}sendSync({encode}, {holder}{data});\n}}"
+                )
+                .unwrap();
+            }
+            if op != "sync" {
+                let holder = reply
+                    .as_ref()
+                    .map_or("null".into(), |res| format!("new msg.{res}()"));
+                writeln!(
+                    s,
+                    "\nexport function {lower}Async({params}): Promise<{ty}> {{\n  return sendAsync({encode}, {holder}{data});\n}}"
+                )
+                .unwrap();
             }
         }
+        writeln!(
+            s,
+            "\n/** Every encoder by request name (what `Deno.core.encode` calls). */
+// deno-lint-ignore no-explicit-any
+export const encoders: Record<string, (...fields: any[]) => number> = {{ {} }};",
+            names
+                .iter()
+                .map(|r| format!("{r}: encode{r}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .unwrap();
         s
     }
 }
 
-/// `exec_path` -> `ExecPath`.
-fn camel_upper(name: &str) -> String {
-    let c = camel(name);
-    let mut chars = c.chars();
-    chars
-        .next()
-        .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+/// How a request field is written (see `Schema::kind`).
+enum Kind {
+    Scalar {
+        size: usize,
+        setter: &'static str,
+        ts: String,
+    },
+    String,
+    Strings,
+}
+
+/// A request message's fixed part (see `Schema::layout`).
+pub struct Layout {
+    /// Root offset, Base vtable and table, the request's vtable and table: zeros
+    /// where cmd_id, sync and the request's fields go.
+    pub bytes: Vec<u8>,
+    /// Where each field of the request table lies, in schema order.
+    pub fields: Vec<usize>,
+    pub cmd_id_at: usize,
+    pub sync_at: usize,
+}
+
+fn pad(bytes: &mut Vec<u8>, align: usize) {
+    bytes.resize(bytes.len().next_multiple_of(align), 0);
 }

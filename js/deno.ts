@@ -12,6 +12,8 @@ import * as net from "./net.ts";
 import * as process from "./process.ts";
 import { echo, echoAsync, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
+import { finish } from "./request.ts";
+import { encoders } from "../gen/ops.ts";
 
 /** An enum's members as name -> "value". */
 type EnumValues<E> = { [K in keyof E]: `${E[K] & number}` };
@@ -20,10 +22,17 @@ type Assert<T extends true> = T;
 /** Deno.ErrorKind in lib.deno.d.ts lists the schema's kinds, name for name, value for value. */
 export type ErrorKindsDeclared = Assert<Equal<EnumValues<typeof ErrorKind>, EnumValues<typeof Deno.ErrorKind>>>;
 
+/** Deno.core.encode: a request as the generated encoder writes it (cmd_id 0, async), copied out. */
+function encode(request: string, ...fields: unknown[]): Uint8Array {
+  const encoder = Object.hasOwn(encoders, request) ? encoders[request] : undefined;
+  if (encoder === undefined) throw new TypeError(`Deno.core.encode: no request named ${String(request)}`);
+  return finish(encoder(...fields), 0, false).slice();
+}
+
 /** Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift both ways. */
 export function createDeno(core: Core, info: StartInfo): typeof Deno {
   return {
-    core,
+    core: Object.assign(core, { encode }),
     args: info.args,
     pid: info.pid,
     mainModule: info.mainModule,

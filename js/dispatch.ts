@@ -1,5 +1,5 @@
-//! The userland's side of the one door: requests are built in ONE reused Builder,
-//! wrapped in a `Base` and sent through `Deno.core.dispatch`. Sync replies come back
+//! The userland's side of the one door: requests are written into ONE reused buffer by
+//! the generated encoders (gen/ops.ts, js/request.ts) and sent through `Deno.core.dispatch`. Sync replies come back
 //! at once; async ones arrive in batches through `Deno.core.recv` and settle the
 //! promise parked under their cmd_id. Error replies throw / reject a DenoError.
 //! The per-op stubs that call sendSync / sendAsync are generated (gen/ops.ts). Read and
@@ -7,6 +7,7 @@
 import * as flatbuffers from "flatbuffers";
 import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
+import { finish } from "./request.ts";
 
 /** The native bindings, installed by Rust at start (they cannot live in the snapshot). */
 export interface Core {
@@ -35,7 +36,6 @@ export interface Resolvers<T> {
 let core: Core;
 /** Reads sync replies in place, in core.shared. */
 let sharedBB: flatbuffers.ByteBuffer;
-const builder = new flatbuffers.Builder(1024);
 let nextCmdId = 1;
 
 /*
@@ -104,12 +104,6 @@ export function setCore(c: Core): void {
   core.recv(handleAsyncReplies);
 }
 
-/** The shared builder, emptied: build the op's table in it, then send. */
-export function startOp(): flatbuffers.Builder {
-  builder.clear();
-  return builder;
-}
-
 /** A cmd_id no reply is awaited under. */
 function takeCmdId(): number {
   let id = nextCmdId;
@@ -118,45 +112,25 @@ function takeCmdId(): number {
   return id;
 }
 
-function send(
-  cmdId: number,
-  sync: boolean,
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  zeroCopy?: ArrayBufferView,
-): Uint8Array | null {
-  msg.Base.startBase(builder);
-  msg.Base.addCmdId(builder, cmdId);
-  msg.Base.addSync(builder, sync);
-  msg.Base.addInnerType(builder, innerType);
-  msg.Base.addInner(builder, inner);
-  builder.finish(msg.Base.endBase(builder));
-  return core.dispatch(builder.asUint8Array(), zeroCopy);
-}
-
 function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
   const kind = base.errorKind();
   return kind === msg.ErrorKind.NoError ? null : new DenoError(kind, base.error() ?? "");
 }
 
 /**
- * Sends a sync op; returns its result read into `res` (the shared reply buffer: use it
- * before sending another op), or nothing for an op without a result.
+ * Sends the sync request of `len` bytes in the request buffer; returns its result read
+ * into `res` (the shared reply buffer: use it before sending another op), or nothing for
+ * an op without a result.
  */
-export function sendSync<T extends ResTable>(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  res: T,
-  zeroCopy?: ArrayBufferView,
-): T;
-export function sendSync(innerType: msg.Any, inner: flatbuffers.Offset, res: null, zeroCopy?: ArrayBufferView): void;
-export function sendSync<T extends ResTable>(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  res: T | null,
-  zeroCopy?: ArrayBufferView,
-): T | void {
-  const reply = send(0, true, innerType, inner, zeroCopy);
+export function sendSync<T extends ResTable>(len: number, res: T, zeroCopy?: ArrayBufferView): T;
+export function sendSync(len: number, res: null, zeroCopy?: ArrayBufferView): void;
+export function sendSync<T extends ResTable>(len: number, res: T | null, zeroCopy?: ArrayBufferView): T | void {
+  return dispatchSync(finish(len, 0, true), res, zeroCopy);
+}
+
+/** As sendSync, for a sync request already made (by any encoder) in `control`. */
+export function dispatchSync<T extends ResTable>(control: Uint8Array, res: T | null, zeroCopy?: ArrayBufferView): T | void {
+  const reply = core.dispatch(control, zeroCopy);
   if (reply == null) return;
   const base = syncReply(reply);
   if (res !== null) return base.res(res) as T;
@@ -214,40 +188,21 @@ export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView
   return new Promise((resolve, reject) => park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject }));
 }
 
-/** Sends an async op; the promise settles with its result read into `res` when the event loop delivers its reply. */
-export function sendAsync<T extends ResTable>(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  res: T,
-  zeroCopy?: ArrayBufferView,
-): Promise<T>;
-export function sendAsync(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  res: null,
-  zeroCopy?: ArrayBufferView,
-): Promise<void>;
-export function sendAsync<T extends ResTable>(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  res: T | null,
-  zeroCopy?: ArrayBufferView,
-): Promise<T | void> {
-  return new Promise((resolve, reject) => sendWithCallbacks(innerType, inner, { res, resolve, reject }, zeroCopy));
+/** Sends the async request of `len` bytes in the request buffer; the promise settles with its result read into `res` when the event loop delivers its reply. */
+export function sendAsync<T extends ResTable>(len: number, res: T, zeroCopy?: ArrayBufferView): Promise<T>;
+export function sendAsync(len: number, res: null, zeroCopy?: ArrayBufferView): Promise<void>;
+export function sendAsync<T extends ResTable>(len: number, res: T | null, zeroCopy?: ArrayBufferView): Promise<T | void> {
+  return new Promise((resolve, reject) => sendWithCallbacks(len, { res, resolve, reject }, zeroCopy));
 }
 
 /**
- * Sends an async op whose reply is handed to `resolvers` synchronously, as it is
- * delivered (timers use this, so that a callback's exception is an uncaught error).
+ * Sends the async request of `len` bytes in the request buffer; its reply is handed to
+ * `resolvers` synchronously, as it is delivered (timers use this, so that a callback's
+ * exception is an uncaught error).
  */
-export function sendWithCallbacks<T>(
-  innerType: msg.Any,
-  inner: flatbuffers.Offset,
-  resolvers: Resolvers<T>,
-  zeroCopy?: ArrayBufferView,
-): void {
+export function sendWithCallbacks<T>(len: number, resolvers: Resolvers<T>, zeroCopy?: ArrayBufferView): void {
   const cmdId = takeCmdId();
-  send(cmdId, false, innerType, inner, zeroCopy);
+  core.dispatch(finish(len, cmdId, false), zeroCopy);
   park(cmdId, resolvers);
 }
 

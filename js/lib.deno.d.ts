@@ -496,6 +496,12 @@ declare namespace Deno {
     recv(cb: (replies: Uint8Array) => void): void;
     /** Where sync replies are written. */
     shared: ArrayBuffer;
+    /**
+     * The `Base` message (cmd_id 0, async) that the generated encoder of the request
+     * table `request` (schema/msg.fbs, e.g. "Open") writes for `fields`, given in
+     * schema order: to study the bytes, or to send them with `dispatch`.
+     */
+    encode(request: string, ...fields: unknown[]): Uint8Array;
   };
 }
 

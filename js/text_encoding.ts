@@ -7,35 +7,45 @@ export class TextEncoder {
   encode(input = ""): Uint8Array {
     const s = String(input);
     const out = new Uint8Array(s.length * 3);
-    let n = 0;
-    for (let i = 0; i < s.length; i++) {
-      let c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          i++;
-        }
-      }
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate
-      if (c < 0x80) {
-        out[n++] = c;
-      } else if (c < 0x800) {
-        out[n++] = 0xc0 | (c >> 6);
-        out[n++] = 0x80 | (c & 0x3f);
-      } else if (c < 0x10000) {
-        out[n++] = 0xe0 | (c >> 12);
-        out[n++] = 0x80 | ((c >> 6) & 0x3f);
-        out[n++] = 0x80 | (c & 0x3f);
-      } else {
-        out[n++] = 0xf0 | (c >> 18);
-        out[n++] = 0x80 | ((c >> 12) & 0x3f);
-        out[n++] = 0x80 | ((c >> 6) & 0x3f);
-        out[n++] = 0x80 | (c & 0x3f);
+    return out.slice(0, encodeUtf8Into(s, out, 0));
+  }
+}
+
+/**
+ * Writes `s` as UTF-8 into `out` from `at` (room for 3 bytes per UTF-16 unit is the
+ * caller's); where it ends. A lone surrogate becomes U+FFFD, as TextEncoder does.
+ */
+export function encodeUtf8Into(s: string, out: Uint8Array, at: number): number {
+  let n = at;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[n++] = c;
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
       }
     }
-    return out.slice(0, n);
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate
+    if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 0x3f);
+    } else if (c < 0x10000) {
+      out[n++] = 0xe0 | (c >> 12);
+      out[n++] = 0x80 | ((c >> 6) & 0x3f);
+      out[n++] = 0x80 | (c & 0x3f);
+    } else {
+      out[n++] = 0xf0 | (c >> 18);
+      out[n++] = 0x80 | ((c >> 12) & 0x3f);
+      out[n++] = 0x80 | ((c >> 6) & 0x3f);
+      out[n++] = 0x80 | (c & 0x3f);
+    }
   }
+  return n;
 }
 
 export class TextDecoder {

@@ -3,9 +3,8 @@
 //! timer is only marked, and skipped when it reaches the top). The Rust side holds one
 //! `GlobalTimer` at the earliest deadline and replies when it is due, so the event
 //! loop stays alive exactly as long as a timer is pending.
-import * as msg from "../gen/msg.ts";
-import { globalTimerStopSync } from "../gen/ops.ts";
-import { sendWithCallbacks, startOp } from "./dispatch.ts";
+import { encodeGlobalTimer, globalTimerStopSync } from "../gen/ops.ts";
+import { sendWithCallbacks } from "./dispatch.ts";
 
 interface Timer {
   id: number;
@@ -120,9 +119,7 @@ function arm(): void {
   }
   // Not through the generated stub: callbacks run as the reply is delivered, not in a
   // promise reaction, so that a callback's exception is an uncaught error.
-  const b = startOp();
-  const timer = msg.GlobalTimer.createGlobalTimer(b, Math.max(0, earliest - Date.now()));
-  sendWithCallbacks(msg.Any.GlobalTimer, timer, {
+  sendWithCallbacks(encodeGlobalTimer(Math.max(0, earliest - Date.now())), {
     res: null,
     resolve: () => {
       if (mine !== generation) return;
