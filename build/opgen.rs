@@ -258,6 +258,34 @@ impl OpCode {{
                 .collect::<String>(),
         )
         .unwrap();
+        let (cmd, sync, inner_type, inner) = self.base_slots();
+        writeln!(
+            s,
+            "\n/// What the fast request verifier (ops/verify.rs) checks: the `Base` slots a
+/// request may fill (cmd_id, sync, inner type, inner), and each request table's fields
+/// by union tag - 1.
+pub const BASE_SLOTS: [usize; 4] = [{cmd}, {sync}, {inner_type}, {inner}];
+pub static REQUEST_FIELDS: [&[crate::ops::verify::Field]; {}] = [{}];",
+            self.requests.len(),
+            self.requests
+                .iter()
+                .map(|r| {
+                    let kinds: Vec<String> = self.tables[r]
+                        .fields
+                        .iter()
+                        .map(|f| match self.kind(r, f) {
+                            Kind::Scalar { size, .. } => format!("Field::Scalar({size})"),
+                            Kind::String => "Field::String".into(),
+                            Kind::Strings => "Field::Strings".into(),
+                        })
+                        .collect();
+                    format!("&[{}]", kinds.join(", "))
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .unwrap();
+        s.push_str("use crate::ops::verify::Field;\n");
         s.push_str(
             "\n/// A reply table knows its tag in union `AnyRes`, so a handler names only the table.
 pub trait ReplyTable { const TAG: AnyRes; }\n",
@@ -448,7 +476,7 @@ export const SYNC_AT = {};
 // `xAsync` send it. A sync stub returns its reply table read in place (valid until the
 // next op), an async one a promise of it.
 import * as msg from \"./msg.ts\";
-import { sendAsync, sendSync } from \"../js/dispatch.ts\";
+import { sendAsync, sendSync, sendSyncRes, syncRes } from \"../js/dispatch.ts\";
 import { begin, putString, putStrings, room, roomAll } from \"../js/request.ts\";
 ",
         );
@@ -528,17 +556,16 @@ export function encode{r}({}): number {{
             let params = params.join(", ");
             let op = &table.attrs["op"];
             if op != "async" {
-                let holder = match &reply {
+                let send = match &reply {
                     Some(res) => {
                         writeln!(s, "\nconst {lower}Res = new msg.{res}();").unwrap();
-                        format!("{lower}Res")
+                        format!("sendSyncRes({encode}{data});\n  return {lower}Res.__init(syncRes.bb_pos, syncRes.bb!)")
                     }
-                    None => "null".into(),
+                    None => format!("sendSync({encode}{data})"),
                 };
-                let ret = if reply.is_some() { "return " } else { "" };
                 writeln!(
                     s,
-                    "\nexport function {lower}Sync({params}): {ty} {{\n  {ret}sendSync({encode}, {holder}{data});\n}}"
+                    "\nexport function {lower}Sync({params}): {ty} {{\n  {send};\n}}"
                 )
                 .unwrap();
             }

@@ -11,10 +11,10 @@ import { finish } from "./request.ts";
 
 /** The native bindings, installed by Rust at start (they cannot live in the snapshot). */
 export interface Core {
-  dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
-  send(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
+  dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): number | Uint8Array | null;
+  send(control: Uint8Array, zeroCopy?: ArrayBufferView): number | Uint8Array | null;
   recv(cb: (replies: Uint8Array) => void): void;
-  /** Where sync replies are written; dispatch returns views of it. */
+  /** Where sync replies are written; dispatch returns their length. */
   shared: ArrayBuffer;
   /** Where most batches of async replies are written: valid during the recv callback only. */
   sharedAsync: ArrayBuffer;
@@ -84,6 +84,12 @@ function unpark(cmdId: number): Resolvers<any> | undefined {
 }
 // Reused for every sync reply: its fields are read before the next op is sent.
 const syncBase = new msg.Base();
+/**
+ * Where the last sync reply's result table lies (valid until the next op): always this
+ * one object, so that finding it stays monomorphic; the generated stub then reads it
+ * with its own table class.
+ */
+export const syncRes: ResTable = { bb: null, bb_pos: 0 };
 const asyncBase = new msg.Base();
 
 /** A minimal record: [MINIMAL_TOKEN, promise id (0: sync), op, rid]. */
@@ -117,30 +123,33 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
   return kind === msg.ErrorKind.NoError ? null : new DenoError(kind, base.error() ?? "");
 }
 
-/**
- * Sends the sync request of `len` bytes in the request buffer; returns its result read
- * into `res` (the shared reply buffer: use it before sending another op), or nothing for
- * an op without a result.
- */
-export function sendSync<T extends ResTable>(len: number, res: T, zeroCopy?: ArrayBufferView): T;
-export function sendSync(len: number, res: null, zeroCopy?: ArrayBufferView): void;
-export function sendSync<T extends ResTable>(len: number, res: T | null, zeroCopy?: ArrayBufferView): T | void {
-  return dispatchSync(finish(len, 0, true), res, zeroCopy);
+/** Sends the sync request of `len` bytes in the request buffer, for an op without a result. */
+export function sendSync(len: number, zeroCopy?: ArrayBufferView): void {
+  dispatchSync(finish(len, 0, true), zeroCopy);
 }
 
-/** As sendSync, for a sync request already made (by any encoder) in `control`. */
-export function dispatchSync<T extends ResTable>(control: Uint8Array, res: T | null, zeroCopy?: ArrayBufferView): T | void {
+/** Sends the sync request of `len` bytes in the request buffer; its result is then in `syncRes`. */
+export function sendSyncRes(len: number, zeroCopy?: ArrayBufferView): void {
+  if (!dispatchSync(finish(len, 0, true), zeroCopy)) {
+    throw new TypeError("Deno.core.dispatch: a sync op replied without its result");
+  }
+}
+
+/** Sends a sync request made (by any encoder) in `control`; whether a result came, into `syncRes`. */
+export function dispatchSync(control: Uint8Array, zeroCopy?: ArrayBufferView): boolean {
   const reply = core.dispatch(control, zeroCopy);
-  if (reply == null) return;
-  const base = syncReply(reply);
-  if (res !== null) return base.res(res) as T;
+  return reply !== null && syncReply(reply).res(syncRes) !== null;
 }
 
-/** A sync reply `Base`, read in place; throws the DenoError of an error reply. */
-function syncReply(reply: Uint8Array): msg.Base {
+/**
+ * A sync reply `Base` (its length in core.shared, or a buffer of its own if too big for
+ * it), read in place; throws the DenoError of an error reply.
+ */
+function syncReply(reply: number | Uint8Array): msg.Base {
   let bb = sharedBB;
-  if (reply.buffer === core.shared) bb.setPosition(0);
-  else bb = new flatbuffers.ByteBuffer(reply); // too big for the shared buffer
+  if (typeof reply !== "number") bb = new flatbuffers.ByteBuffer(reply);
+  else if (reply <= bb.capacity()) bb.setPosition(0);
+  else throw new TypeError("Deno.core.dispatch: the reply buffer Deno.core.shared was detached");
   const base = msg.Base.getSizePrefixedRootAsBase(bb, syncBase);
   const err = errorOf(base);
   if (err) throw err;
@@ -153,7 +162,7 @@ export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView)
 }
 
 /** Sends the minimal record [MINIMAL_TOKEN, promiseId, op, rid]; the reply given at dispatch, if any. */
-function sendRecord(promiseId: number, op: msg.Any, rid: number, data: ArrayBufferView): Uint8Array | null {
+function sendRecord(promiseId: number, op: msg.Any, rid: number, data: ArrayBufferView): number | Uint8Array | null {
   record[1] = promiseId;
   record[2] = op;
   record[3] = rid;
@@ -161,8 +170,8 @@ function sendRecord(promiseId: number, op: msg.Any, rid: number, data: ArrayBuff
 }
 
 /** The count of a minimal reply given at dispatch; throws the error of a failure. */
-function minimalResult(reply: Uint8Array): number {
-  if (reply.buffer === core.shared && reply.length === MINIMAL_REPLY_BYTES && shared32[1] === MINIMAL_TOKEN) {
+function minimalResult(reply: number | Uint8Array): number {
+  if (reply === MINIMAL_REPLY_BYTES && shared32[1] === MINIMAL_TOKEN) {
     return shared32[4];
   }
   syncReply(reply); // a failure comes back as a FlatBuffers error Base

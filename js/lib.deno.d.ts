@@ -483,15 +483,16 @@ declare namespace Deno {
   export const core: {
     /**
      * Sends a `Base` message (schema/msg.fbs) with an optional zero-copy buffer.
-     * Returns a sync op's reply (a view of `shared`, valid until the next dispatch),
-     * or null: an op without a result, or an async request, whose reply comes to the
-     * `recv` callback. Throws a TypeError for a message that is not a request, an
-     * async cmd_id already in flight, a view past the end of its buffer (detached or
-     * shrunk), or a detached `shared`.
+     * Returns a sync op's reply as its length in bytes at the start of `shared`
+     * (valid until the next dispatch; a reply too big for `shared` comes as a
+     * Uint8Array of its own), or null: an op without a result, or an async request,
+     * whose reply comes to the `recv` callback. Throws a TypeError for a message that
+     * is not a request, an async cmd_id already in flight, or a view past the end of
+     * its buffer (detached or shrunk).
      */
-    dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
+    dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView): number | Uint8Array | null;
     /** Another name for `dispatch`. */
-    send(control: Uint8Array, zeroCopy?: ArrayBufferView): Uint8Array | null;
+    send(control: Uint8Array, zeroCopy?: ArrayBufferView): number | Uint8Array | null;
     /** Registers the callback that receives async replies, in batches of size-prefixed `Base` messages. */
     recv(cb: (replies: Uint8Array) => void): void;
     /** Where sync replies are written. */

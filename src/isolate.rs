@@ -838,6 +838,8 @@ enum SyncReply {
 }
 
 /// `Deno.core.dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView)`: the one door.
+/// Returns a sync reply's length in `Deno.core.shared` (a Uint8Array of its own if too
+/// big for it), or null: no sync reply.
 fn dispatch(
     scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
@@ -906,13 +908,10 @@ fn dispatch(
         }
         Ok(None) => match reply {
             SyncReply::None => rv.set(v8::null(scope).into()),
-            SyncReply::Shared(len) => match reply_buffer.view(scope, len) {
-                Some(view) => rv.set(view.into()),
-                None => throw_type_error(
-                    scope,
-                    "Deno.core.dispatch: the reply buffer Deno.core.shared was detached",
-                ),
-            },
+            // Its length: JS reads it in place, with no view made per reply.
+            SyncReply::Shared(len) => {
+                rv.set(v8::Integer::new_from_unsigned(scope, len as u32).into())
+            }
             SyncReply::Own(bytes) => rv.set(uint8_array(scope, bytes).into()),
         },
     }

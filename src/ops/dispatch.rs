@@ -14,8 +14,8 @@ use std::time::Instant;
 
 use flatbuffers::FlatBufferBuilder;
 
-use super::minimal;
 use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
+use super::{minimal, verify};
 use crate::errors::{DenoError, OpResult};
 use crate::isolate::{AsyncReply, Dispatch, ReplyBytes};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
@@ -54,7 +54,13 @@ impl Dispatcher {
 /// Verifies `control` and names its op. An Err means the message is not a request at
 /// all: it has no trustworthy cmd_id to reply to.
 fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode)> {
-    let base = flatbuffers::root::<msg::Base>(control)?;
+    let base = if verify::request(control) {
+        // SAFETY: the fast verifier accepted it, and it is never more lenient than the
+        // flatbuffers verifier (the fuzz test below holds it to that).
+        unsafe { flatbuffers::root_unchecked::<msg::Base>(control) }
+    } else {
+        flatbuffers::root::<msg::Base>(control)?
+    };
     match OpCode::from_any(base.inner_type()) {
         Some(op) => Ok((base, op)),
         None if base.inner_type() == msg::Any::NONE => Err(not_available(
@@ -645,7 +651,7 @@ mod tests {
     }
 
     #[test]
-    fn decode_survives_random_and_mutated_buffers() {
+    fn decode_survives_random_and_mutated_buffers_and_the_fast_verifier_is_never_laxer() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let seeds: Vec<Vec<u8>> = vec![
             request(true, msg::Any::Resolve, |b| {
@@ -664,6 +670,18 @@ mod tests {
             request(false, msg::Any::GlobalTimer, |b| {
                 msg::GlobalTimer::create(b, &msg::GlobalTimerArgs { timeout_ms: 5.0 })
             }),
+            request(true, msg::Any::Run, |b| {
+                let args = [b.create_string("ls"), b.create_string("-l")];
+                let args = Some(b.create_vector(&args));
+                let cwd = Some(b.create_string("/"));
+                let run = msg::RunArgs {
+                    args,
+                    cwd,
+                    stdout_rid: 7,
+                    ..Default::default()
+                };
+                msg::Run::create(b, &run)
+            }),
             reply_bytes(|b| {
                 let argv = [b.create_string("a"), b.create_string("b")];
                 let argv = Some(b.create_vector(&argv));
@@ -675,7 +693,7 @@ mod tests {
                 (msg::AnyRes::StartRes, res.as_union_value())
             }),
         ];
-        let mut decoded = 0;
+        let (mut decoded, mut fast_accepted) = (0, 0);
         for i in 0..120_000 {
             let buf = if i % 2 == 0 {
                 let len = rng.below(96);
@@ -684,13 +702,26 @@ mod tests {
                 let seed = rng.below(seeds.len());
                 rng.mutate(&seeds[seed])
             };
-            if let Ok(base) = flatbuffers::root::<msg::Base>(&buf) {
+            let fast = verify::request(&buf);
+            let full = flatbuffers::root::<msg::Base>(&buf);
+            assert!(
+                !fast || full.is_ok(),
+                "the fast verifier let through what flatbuffers refuses ({full:?}): {buf:?}"
+            );
+            fast_accepted += fast as usize;
+            if let Ok(base) = full {
                 msg::read_every_field(&base);
                 decoded += 1;
             }
         }
         // Some mutations must still decode, or the test only exercised the verifier's
-        // first check.
+        // first check; and the fast verifier must take many of them (it leaves to the
+        // full one what it is stricter about: unknown tags, offsets outside a table...).
         assert!(decoded > 1000, "only {decoded} buffers decoded");
+        assert!(
+            fast_accepted > 1000,
+            "the fast verifier took {fast_accepted} of {decoded}"
+        );
+        assert!(seeds[..4].iter().all(|seed| verify::request(seed)));
     }
 }

@@ -16,6 +16,7 @@ pub mod reply;
 #[cfg(test)]
 mod testing;
 mod timers;
+pub mod verify;
 
 pub use dispatch::Dispatcher;
 pub use reply::{Handler, Op};

@@ -28,8 +28,8 @@ const timerSync = new Uint8Array([
   20, 0, 0, 0, 16, 0, 18, 0, 8, 0, 6, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 1, 6, 7, 0, 0, 0, 12, 0, 0, 0, 0,
   0, 6, 0, 12, 0, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 240, 63,
 ]);
-const reply = core.dispatch(timerSync);
-const text = new TextDecoder().decode(reply!);
+const reply = core.dispatch(timerSync) as number; // its length in core.shared
+const text = new TextDecoder().decode(new Uint8Array(core.shared, 0, reply));
 console.log("sync GlobalTimer:", text.includes("GlobalTimer is an async op"));
 
 // 200 replies of 1 MiB finish in one turn: more than one batch's worth.
