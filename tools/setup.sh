@@ -2,7 +2,10 @@
 # Idempotent set-up: V8 10.2 from Debian's libnode108 plus a patched `v8` crate 0.43.1,
 # all written under third_party/ (gitignored). Run by `make`; safe to run again.
 #
-# third_party/libnode/          libnode108 + libnode-dev unpacked (headers, libnode.so.108)
+# third_party/libnode/          libnode108 + libnode-dev unpacked (headers, libnode.so.108
+#                               pre-bound by tools/prebind.py; unmodified/ keeps the
+#                               original: LD_LIBRARY_PATH=third_party/libnode/unmodified
+#                               runs with it, MINIDENO_PREBIND=0 installs it instead)
 # third_party/v8-extra-include/ three V8 10.2 headers that libnode-dev leaves out
 # third_party/v8/               the v8 crate's sources with tools/v8-0.43.1-libnode.diff applied
 set -euo pipefail
@@ -10,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tp="$root/third_party"
 patch_file="$root/tools/v8-0.43.1-libnode.diff"
 stamp="$tp/.setup-done"
-stamp_key="$(cat "$patch_file" "$0" | sha256sum | cut -c1-16)"
+stamp_key="$( (cat "$patch_file" "$0" "$root/tools/prebind.py"; echo "${MINIDENO_PREBIND:-1}") | sha256sum | cut -c1-16)"
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_key" ]; then
   exit 0
@@ -21,7 +24,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 # 1. System packages: libnode's runtime dependencies, a C++ compiler for the crate's
 #    binding.cc, cmake for the `flatc` crate (it builds flatc from source).
-pkgs=(libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g g++ cmake make xz-utils patch)
+#    python3-pyelftools for tools/prebind.py.
+pkgs=(libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g g++ cmake make xz-utils patch
+  python3 python3-pyelftools)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -39,11 +44,13 @@ if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 fi
 case "$ver" in 18.20.4+dfsg-*) ;; *) echo "setup: expected libnode108 18.20.4, apt offers '$ver'" >&2; exit 1 ;; esac
 mkdir -p "$tp/debs"
-if [ ! -f "$tp/libnode/usr/lib/x86_64-linux-gnu/libnode.so.108" ]; then
+if [ ! -f "$tp/libnode/unmodified/libnode.so.108" ]; then
   echo "setup: fetching libnode108 $ver"
   rm -rf "$tp/libnode" "$tp/debs"/*.deb
   (cd "$tp/debs" && apt-get download -q "libnode108=$ver" "libnode-dev=$ver" >/dev/null)
   for f in "$tp"/debs/*.deb; do dpkg-deb -x "$f" "$tp/libnode"; done
+  mkdir -p "$tp/libnode/unmodified"
+  cp "$tp/libnode/usr/lib/x86_64-linux-gnu/libnode.so.108" "$tp/libnode/unmodified/"
 fi
 
 # 3. v8-fast-api-calls.h, v8-inspector.h, v8-inspector-protocol.h: in the nodejs source
@@ -88,6 +95,17 @@ cp -r "$crate/Cargo.toml" "$crate/build.rs" "$crate/src" "$tp/v8/"
 (cd "$tp/v8" && patch -s -p1 <"$patch_file")
 rm -rf "$tp/flatbuffers-ts" && mkdir -p "$tp/flatbuffers-ts"
 cp "$(crate_dir flatc-0.2.2+23.5.26)"/flatbuffers/ts/*.ts "$tp/flatbuffers-ts/"
+
+# 5. Pre-bind libnode (tools/prebind.py): start-up without ~50,000 symbol lookups.
+#    Written aside and renamed, so that a running process keeps its mapping intact.
+lib="$tp/libnode/usr/lib/x86_64-linux-gnu/libnode.so.108"
+if [ "${MINIDENO_PREBIND:-1}" = 0 ]; then
+  cp "$tp/libnode/unmodified/libnode.so.108" "$lib.new"
+  echo "setup: libnode left unmodified (MINIDENO_PREBIND=0)"
+else
+  /usr/bin/python3 "$root/tools/prebind.py" "$tp/libnode/unmodified/libnode.so.108" "$lib.new"
+fi
+mv -f "$lib.new" "$lib"
 
 echo "$stamp_key" >"$stamp"
 echo "setup: done (libnode $ver, V8 headers, patched v8 crate in third_party/)"
