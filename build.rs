@@ -91,6 +91,33 @@ fn flatc(schema: &Path, out: &Path, gen_ts: &Path) {
             schema.display()
         );
     }
+    for entry in fs::read_dir(gen_ts.join("msg")).unwrap() {
+        let path = entry.unwrap().path();
+        let ts = fs::read_to_string(&path).unwrap();
+        fs::write(&path, readers_only(&ts)).unwrap();
+    }
+}
+
+/// flatc's TypeScript class for a table, without its static methods (the Builder-based
+/// `startX`/`addX`/`createX`..., and `getRootAsX`) but the one the userland calls:
+/// requests are written by the generated encoders and replies by Rust, so the rest
+/// would only be bytecode in every start-up snapshot. A static method starts with
+/// `static ` and ends with `}` at the start of a line, as flatc writes them.
+fn readers_only(ts: &str) -> String {
+    let mut out = String::with_capacity(ts.len());
+    let mut skipping = false;
+    for line in ts.split_inclusive('\n') {
+        if line.starts_with("static ") && !line.starts_with("static getSizePrefixedRootAsBase(") {
+            skipping = true;
+        }
+        if !skipping {
+            out.push_str(line);
+        }
+        if skipping && line.trim_end() == "}" {
+            skipping = false;
+        }
+    }
+    out
 }
 
 /// Where each module id of the bundle comes from.

@@ -88,7 +88,7 @@ extern "C" fn out_of_memory(location: *const std::os::raw::c_char, _is_heap: boo
             .into_owned()
     };
     eprintln!("error: Script ran out of memory ({location})");
-    std::process::exit(EXIT_HEAP_LIMIT);
+    crate::exit(EXIT_HEAP_LIMIT);
 }
 
 /// ArrayBuffer memory lives outside V8's heap: this budget holds it to the heap limit

@@ -1,6 +1,6 @@
 //! The `minideno` binary: parses the command line and runs a module.
+use minideno::exit;
 use std::io::Write;
-use std::process::exit;
 
 use clap::{CommandFactory, Parser};
 use minideno::flags::{Cli, Command, LimitFlags};
@@ -49,8 +49,8 @@ fn main() {
             exit(2);
         }
     };
-    let _ = std::io::stdout().flush();
     if let Err(e) = result {
+        let _ = std::io::stdout().flush();
         eprintln!("error: {e}");
         exit(1);
     }

@@ -51,7 +51,7 @@ pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     if let Some(tracer) = &state.tracer {
         tracer.finish(&state.metrics);
     }
-    std::process::exit(code)
+    crate::exit(code)
 }
 
 pub fn op_metrics(
