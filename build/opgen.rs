@@ -229,6 +229,11 @@ impl OpCode {{
         match any {{ {} _ => None }}
     }}
 
+    /// Its tag in union `Any`.
+    pub const fn any(self) -> Any {{
+        match self {{ {} }}
+    }}
+
     pub const fn name(self) -> &'static str {{
         match self {{ {} }}
     }}
@@ -247,6 +252,10 @@ impl OpCode {{
             variants
                 .iter()
                 .map(|v| format!("Any::{v} => Some(OpCode::{v}),"))
+                .collect::<String>(),
+            variants
+                .iter()
+                .map(|v| format!("OpCode::{v} => Any::{v},"))
                 .collect::<String>(),
             variants
                 .iter()

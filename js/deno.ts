@@ -10,7 +10,7 @@ import { permissions, revokePermission } from "./permissions.ts";
 import { resolve } from "./resolve.ts";
 import * as net from "./net.ts";
 import * as process from "./process.ts";
-import { echo, echoAsync, noop, noopAsync } from "./bench_ops.ts";
+import { echo, echoAsync, encodings, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
 import { finish } from "./request.ts";
 import { encoders } from "../gen/ops.ts";
@@ -32,7 +32,7 @@ function encode(request: string, ...fields: unknown[]): Uint8Array {
 /** Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift both ways. */
 export function createDeno(core: Core, info: StartInfo): typeof Deno {
   return {
-    core: Object.assign(core, { encode }),
+    core: Object.assign(core, { encode, encodings }),
     args: info.args,
     pid: info.pid,
     mainModule: info.mainModule,

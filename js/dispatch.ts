@@ -7,7 +7,8 @@
 import * as flatbuffers from "flatbuffers";
 import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
-import { finish } from "./request.ts";
+import { finish, putText } from "./request.ts";
+import { TextDecoder } from "./text_encoding.ts";
 
 /** The native bindings, installed by Rust at start (they cannot live in the snapshot). */
 export interface Core {
@@ -107,6 +108,7 @@ export function setCore(c: Core): void {
   core = c;
   sharedBB = new flatbuffers.ByteBuffer(new Uint8Array(core.shared));
   shared32 = new Int32Array(core.shared);
+  sharedBytes = new Uint8Array(core.shared);
   core.recv(handleAsyncReplies);
 }
 
@@ -135,6 +137,11 @@ export function sendSyncRes(len: number, zeroCopy?: ArrayBufferView): void {
   }
 }
 
+/** Whether the last sync reply lies in the shared buffer (else it came in one of its own). */
+export function replyInShared(): boolean {
+  return syncRes.bb === sharedBB;
+}
+
 /** Sends a sync request made (by any encoder) in `control`; whether a result came, into `syncRes`. */
 export function dispatchSync(control: Uint8Array, zeroCopy?: ArrayBufferView): boolean {
   const reply = core.dispatch(control, zeroCopy);
@@ -156,13 +163,13 @@ function syncReply(reply: number | Uint8Array): msg.Base {
   return base;
 }
 
-/** Sends `op` (Read or Write) on `rid` as a sync minimal record; its byte count. */
-export function sendMinimalSync(op: msg.Any, rid: number, data: ArrayBufferView): number {
+/** Sends `op` (Read or Write; Noop or MyPid) on `rid` as a sync minimal record; its count. */
+export function sendMinimalSync(op: msg.Any, rid: number, data?: ArrayBufferView): number {
   return minimalResult(sendRecord(0, op, rid, data)!);
 }
 
 /** Sends the minimal record [MINIMAL_TOKEN, promiseId, op, rid]; the reply given at dispatch, if any. */
-function sendRecord(promiseId: number, op: msg.Any, rid: number, data: ArrayBufferView): number | Uint8Array | null {
+function sendRecord(promiseId: number, op: msg.Any, rid: number, data?: ArrayBufferView): number | Uint8Array | null {
   record[1] = promiseId;
   record[2] = op;
   record[3] = rid;
@@ -176,6 +183,20 @@ function minimalResult(reply: number | Uint8Array): number {
   }
   syncReply(reply); // a failure comes back as a FlatBuffers error Base
   throw new TypeError("a minimal request got a reply that is neither a count nor an error");
+}
+
+const decoder = new TextDecoder();
+let sharedBytes: Uint8Array;
+
+/** Sends a sync JSON request (ops/json.rs, the bench ops only); its `ok` result, or throws its `err`. */
+export function sendJsonSync(request: string): unknown {
+  const reply = core.dispatch(putText(request));
+  if (typeof reply !== "number" || reply > sharedBytes.length) {
+    throw new TypeError("Deno.core.dispatch: a JSON request got no reply in Deno.core.shared");
+  }
+  const parsed = JSON.parse(decoder.decode(sharedBytes.subarray(0, reply)));
+  if (parsed.err) throw new DenoError(msg.ErrorKind[parsed.err.kind as keyof typeof msg.ErrorKind], parsed.err.message);
+  return parsed.ok;
 }
 
 /**

@@ -503,6 +503,18 @@ declare namespace Deno {
      * schema order: to study the bytes, or to send them with `dispatch`.
      */
     encode(request: string, ...fields: unknown[]): Uint8Array;
+    /**
+     * The bench ops (sync) in each request encoding the door takes, to compare what
+     * each costs (benches/dispatch.rs): FlatBuffers written by the generated encoders
+     * (what every op uses), FlatBuffers made with the generic `flatbuffers.Builder`,
+     * minimal int32 records (`[0xCAFE, 0, op, rid]`, as read and write use) and JSON
+     * (`{"op":"MyPid"}`). `echo` is null where the encoding cannot carry bytes back.
+     */
+    encodings: Record<"flatbuffers" | "builder" | "minimal" | "json", {
+      noop(): void;
+      myPid(): number;
+      echo: ((data: ArrayBufferView) => Uint8Array) | null;
+    }>;
   };
 }
 

@@ -1,5 +1,5 @@
 //! The request buffer: one reused buffer that every FlatBuffers request is written into,
-//! front to back, by the generated encoders (gen/ops.ts). A request is the buffer's
+//! front to back, by the generated encoders (gen/ops.ts), and JSON ones as text. A request is the buffer's
 //! first `len` bytes, handed to the door as a view made once per length.
 import { CMD_ID_AT, SYNC_AT } from "../gen/layout.ts";
 import { encodeUtf8Into } from "./text_encoding.ts";
@@ -63,6 +63,16 @@ export function putStrings(v: DataView, field: number, at: number, a: string[]):
 export function finish(len: number, cmdId: number, sync: boolean): Uint8Array {
   view.setUint32(CMD_ID_AT, cmdId, true);
   bytes[SYNC_AT] = sync ? 1 : 0;
+  return first(len);
+}
+
+/** `text` (a JSON request, ops/json.rs) written into the buffer as UTF-8. */
+export function putText(text: string): Uint8Array {
+  begin(3 * text.length, 0);
+  return first(encodeUtf8Into(text, bytes, 0));
+}
+
+function first(len: number): Uint8Array {
   if (len >= CACHED_VIEWS) return bytes.subarray(0, len);
   return views[len] ??= bytes.subarray(0, len);
 }

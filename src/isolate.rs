@@ -32,12 +32,29 @@ pub trait Dispatch {
         &self,
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,
-        sync_reply: &mut dyn FnMut(&[u8]),
+        sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Result<Option<AsyncReply>, DenoError>;
 
     /// The event loop starts a turn (an op set may budget per turn what it answers at
     /// dispatch).
     fn turn(&self) {}
+}
+
+/// A reply's bytes as an op set hands them over: a slice (a sync reply is copied into
+/// `Deno.core.shared`), or a buffer given away, whose bytes from the index on are the
+/// reply: a sync one becomes its own ArrayBuffer as it is, with no copy (a big reply).
+pub enum ReplyData<'a> {
+    Slice(&'a [u8]),
+    Owned(Vec<u8>, usize),
+}
+
+impl ReplyData<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            ReplyData::Slice(bytes) => bytes,
+            ReplyData::Owned(vec, start) => &vec[*start..],
+        }
+    }
 }
 
 /// An async op's reply: a size-prefixed message, delivered back to back with the
@@ -693,7 +710,7 @@ impl Isolate {
                 }
                 view
             }
-            None => uint8_array(scope, batch),
+            None => uint8_array(scope, batch, 0),
         };
         let tc = &mut v8::TryCatch::new(scope);
         let undefined = v8::undefined(tc).into();
@@ -837,8 +854,8 @@ enum SyncReply {
     None,
     /// This many bytes at the start of `Deno.core.shared`.
     Shared(usize),
-    /// Too big for the shared buffer.
-    Own(Vec<u8>),
+    /// Too big for the shared buffer: these bytes from the index on.
+    Own(Vec<u8>, usize),
 }
 
 /// `Deno.core.dispatch(control: Uint8Array, zeroCopy?: ArrayBufferView)`: the one door.
@@ -898,10 +915,11 @@ fn dispatch(
     let st = state(scope);
     let (dispatcher, reply_buffer) = (st.dispatcher.clone(), st.shared.clone());
     let mut reply = SyncReply::None;
-    let result = dispatcher.dispatch(control, zero_copy, &mut |bytes| {
-        reply = match reply_buffer.write(bytes) {
-            true => SyncReply::Shared(bytes.len()),
-            false => SyncReply::Own(bytes.to_vec()),
+    let result = dispatcher.dispatch(control, zero_copy, &mut |data| {
+        reply = match data {
+            ReplyData::Slice(bytes) if reply_buffer.write(bytes) => SyncReply::Shared(bytes.len()),
+            ReplyData::Slice(bytes) => SyncReply::Own(bytes.to_vec(), 0),
+            ReplyData::Owned(vec, start) => SyncReply::Own(vec, start),
         }
     });
     match result {
@@ -916,7 +934,7 @@ fn dispatch(
             SyncReply::Shared(len) => {
                 rv.set(v8::Integer::new_from_unsigned(scope, len as u32).into())
             }
-            SyncReply::Own(bytes) => rv.set(uint8_array(scope, bytes).into()),
+            SyncReply::Own(bytes, start) => rv.set(uint8_array(scope, bytes, start).into()),
         },
     }
 }
@@ -930,13 +948,14 @@ fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v
     state(scope).recv = Some(cb);
 }
 
-/// A new Uint8Array that owns `bytes`.
+/// A new Uint8Array of `bytes` from `start` on, over an ArrayBuffer that owns them.
 fn uint8_array<'s>(
     scope: &mut v8::HandleScope<'s>,
     bytes: Vec<u8>,
+    start: usize,
 ) -> v8::Local<'s, v8::Uint8Array> {
-    let len = bytes.len();
+    let len = bytes.len() - start;
     let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes).make_shared();
     let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
-    v8::Uint8Array::new(scope, ab, 0, len).unwrap()
+    v8::Uint8Array::new(scope, ab, start, len).unwrap()
 }

@@ -11,7 +11,9 @@
 //! is a `Base` with the request's cmd_id carrying the op's `*Res` table, or an error
 //! kind + message that JS throws as a `DenoError`. Read and write may instead travel
 //! as early Deno v0.10's minimal records (16 bytes: `[0xCAFE, promise_id, op, rid]`),
-//! told apart from FlatBuffers by their size and first int32 (`ops/minimal.rs`).
+//! told apart from FlatBuffers by their size and first int32 (`ops/minimal.rs`); the
+//! bench ops also as JSON (`{"op":"Noop"}`), told apart by their first bytes
+//! (`ops/json.rs`), to measure what each encoding costs.
 //!
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]

@@ -117,6 +117,7 @@ itest!(exit: "exit.ts"; exit = 3);
 itest!(exit_bad_code: "exit_bad_code.ts"; exit = 0);
 itest!(metrics: "metrics.ts"; exit = 0);
 itest!(metrics_per_op: "metrics_per_op.ts"; exit = 0);
+itest!(encodings: "encodings.ts"; exit = 0);
 
 #[test]
 fn trace_ops_lines() {

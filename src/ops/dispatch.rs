@@ -15,15 +15,15 @@ use std::time::Instant;
 use flatbuffers::FlatBufferBuilder;
 
 use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
-use super::{minimal, verify};
+use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
-use crate::isolate::{AsyncReply, Dispatch, ReplyBytes};
+use crate::isolate::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use crate::trace::OpRecord;
 
 /// A reply builder that grew past this is dropped after use, not kept for reuse.
-const BUILDER_KEEP_BYTES: usize = 1 << 20;
+const GIVE_AWAY_BYTES: usize = 16 << 10;
 const BUILDER_START_BYTES: usize = 1024;
 
 /// The op set of minideno's isolates, for the V8 glue.
@@ -110,7 +110,7 @@ pub(crate) trait Reply: Sized + 'static {
         state: &State,
         call: &Call,
         result: OpResult<Self>,
-        out: impl FnOnce(&[u8]) -> R,
+        out: impl FnOnce(ReplyData) -> R,
     ) -> R;
 }
 
@@ -123,7 +123,7 @@ impl Reply for Res {
         state: &State,
         call: &Call,
         result: OpResult<Self>,
-        out: impl FnOnce(&[u8]) -> R,
+        out: impl FnOnce(ReplyData) -> R,
     ) -> R {
         encode(state, call.cmd_id, result, out)
     }
@@ -134,7 +134,7 @@ impl Dispatch for Dispatcher {
         &self,
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,
-        sync_reply: &mut dyn FnMut(&[u8]),
+        sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Result<Option<AsyncReply>, DenoError> {
         if !self.state.time_ops {
             return self.route(control, zero_copy, sync_reply);
@@ -158,7 +158,7 @@ impl Dispatcher {
         &self,
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,
-        sync_reply: &mut dyn FnMut(&[u8]),
+        sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Result<Option<AsyncReply>, DenoError> {
         let state = &self.state;
         if let Some(record) = minimal::Record::parse(control) {
@@ -166,6 +166,11 @@ impl Dispatcher {
             let call = self.begin(op, record.promise_id(), record.sync(), control, &zero_copy)?;
             let outcome = run(|| minimal::run(state, op, record.rid(), zero_copy, call.sync));
             return Ok(self.finish(call, outcome, sync_reply));
+        }
+        if json::is_json(control) {
+            let op = json::op(control)?;
+            let call = self.begin(op, 0, true, control, &zero_copy)?;
+            return Ok(self.finish(call, run(|| json::run(op)), sync_reply));
         }
         let (base, op) = decode(control)?;
         let call = self.begin(op, base.cmd_id(), base.sync(), control, &zero_copy)?;
@@ -220,7 +225,7 @@ impl Dispatcher {
         &self,
         call: Call,
         outcome: Outcome<T>,
-        sync_reply: &mut dyn FnMut(&[u8]),
+        sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Option<AsyncReply> {
         let state = &self.state;
         let outcome = match outcome {
@@ -243,7 +248,7 @@ impl Dispatcher {
                     Outcome::Now(result) => {
                         let error = error_kind(&result);
                         Pending::Ready(
-                            T::encode(state, &call, result, ReplyBytes::from_slice),
+                            T::encode(state, &call, result, |d| ReplyBytes::from_slice(d.bytes())),
                             error,
                         )
                     }
@@ -257,9 +262,10 @@ impl Dispatcher {
             }
         };
         let error = error_kind(&result);
-        let len = T::encode(state, &call, result, |bytes| {
-            sync_reply(bytes);
-            bytes.len()
+        let len = T::encode(state, &call, result, |data| {
+            let len = data.bytes().len();
+            sync_reply(data);
+            len
         });
         call.done(state, len, error);
         None
@@ -342,7 +348,7 @@ pub(crate) fn encode<T>(
     state: &State,
     cmd_id: u32,
     result: OpResult<Res>,
-    out: impl FnOnce(&[u8]) -> T,
+    out: impl FnOnce(ReplyData) -> T,
 ) -> T {
     let mut b = state.builder.borrow_mut();
     let args = match result {
@@ -365,13 +371,12 @@ pub(crate) fn encode<T>(
     };
     let base = msg::Base::create(&mut b, &args);
     b.finish_size_prefixed(base, None);
-    let bytes = b.finished_data();
-    let value = out(bytes);
-    if bytes.len() > BUILDER_KEEP_BYTES {
-        *b = FlatBufferBuilder::with_capacity(BUILDER_START_BYTES);
-    } else {
-        b.reset();
+    if b.finished_data().len() > GIVE_AWAY_BYTES {
+        let (vec, start) = std::mem::replace(&mut *b, new_builder()).collapse();
+        return out(ReplyData::Owned(vec, start));
     }
+    let value = out(ReplyData::Slice(b.finished_data()));
+    b.reset();
     value
 }
 
@@ -406,7 +411,9 @@ impl<T: Reply> Future for PendingOp<T> {
                 };
                 let error = error_kind(&result);
                 (
-                    T::encode(&this.state, &this.call, result, ReplyBytes::from_slice),
+                    T::encode(&this.state, &this.call, result, |d| {
+                        ReplyBytes::from_slice(d.bytes())
+                    }),
                     error,
                 )
             }
@@ -557,7 +564,7 @@ mod tests {
                     b.end_table(start)
                 });
                 let reply = match d.dispatch(&req, None, &mut |bytes| {
-                    let base = reply_base(bytes);
+                    let base = reply_base(bytes.bytes());
                     assert_ne!(
                         base.error().map(|e| e.starts_with("op panicked")),
                         Some(true)
@@ -599,18 +606,26 @@ mod tests {
     }
 
     #[test]
-    fn an_oversized_builder_is_given_back() {
+    fn a_big_reply_is_given_away_with_its_buffer_and_a_small_one_is_lent() {
         let d = dispatcher();
         let state = d.state();
-        let big = vec![1u8; 4 * BUILDER_KEEP_BYTES];
-        let res = crate::ops::reply::reply(state, |b| {
-            let data = Some(b.create_vector(&big));
-            msg::EchoRes::create(b, &msg::EchoResArgs { data })
-        });
-        let len = encode(state, 1, Ok(res), |bytes| bytes.len());
-        assert!(len > big.len());
+        let echo = |n: usize| {
+            let res = crate::ops::reply::reply(state, |b| {
+                let data = Some(b.create_vector(&vec![1u8; n]));
+                msg::EchoRes::create(b, &msg::EchoResArgs { data })
+            });
+            encode(state, 1, Ok(res), |data| match data {
+                ReplyData::Slice(bytes) => (false, bytes.len()),
+                ReplyData::Owned(vec, start) => (true, vec.len() - start),
+            })
+        };
+        let (given, len) = echo(4 * GIVE_AWAY_BYTES);
+        assert!(given && len > 4 * GIVE_AWAY_BYTES);
+        // The builder starts again small, not holding the big reply's memory.
         let kept = std::mem::replace(&mut *state.builder.borrow_mut(), new_builder());
-        assert!(kept.collapse().0.len() <= BUILDER_KEEP_BYTES);
+        assert!(kept.collapse().0.len() <= BUILDER_START_BYTES);
+        let (given, len) = echo(100);
+        assert!(!given && len > 100 && len < GIVE_AWAY_BYTES);
     }
 
     #[test]
@@ -621,8 +636,10 @@ mod tests {
         });
         let data = zero_copy(&[0u8; 10]);
         let mut reply_len = 0;
-        d.dispatch(&req, Some(data), &mut |bytes| reply_len = bytes.len())
-            .unwrap();
+        d.dispatch(&req, Some(data), &mut |bytes| {
+            reply_len = bytes.bytes().len()
+        })
+        .unwrap();
         let m = &d.state().metrics;
         assert_eq!((m.ops_dispatched.get(), m.ops_completed.get()), (1, 1));
         assert_eq!(m.bytes_sent_control.get(), req.len() as u64);

@@ -1,6 +1,7 @@
 //! The minimal encoding, early Deno v0.10's `dispatch_minimal`: the hot io ops (Read,
 //! Write) as four little-endian int32s instead of a FlatBuffers `Base`, through the
-//! same `Deno.core.dispatch` door.
+//! same `Deno.core.dispatch` door. The bench ops Noop and MyPid have it too, to measure
+//! it beside FlatBuffers and JSON (benches/dispatch.rs).
 //!
 //! Request: `[0xCAFE, promise_id, op, rid]` (16 bytes), the data in the zero-copy
 //! buffer; `op` is the op's `msg::Any` tag, promise_id 0 asks for a sync call.
@@ -20,6 +21,7 @@ use std::rc::Rc;
 use super::dispatch::{encode, not_available, Call, Reply};
 use super::reply::{Op, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
+use crate::isolate::ReplyData;
 use crate::msg::{self, OpCode};
 use crate::resources::Rid;
 use crate::state::State;
@@ -47,12 +49,14 @@ impl Record {
         self.0[1] == 0
     }
 
-    /// The op it names; only Read and Write have this encoding.
+    /// The op it names; only Read and Write have this encoding (and the bench ops Noop
+    /// and MyPid, to measure it).
     pub fn op(&self) -> Result<OpCode, DenoError> {
         match u8::try_from(self.0[2]).ok().map(msg::Any).and_then(OpCode::from_any) {
-            Some(op @ (OpCode::Read | OpCode::Write)) => Ok(op),
+            Some(op @ (OpCode::Read | OpCode::Write | OpCode::Noop | OpCode::MyPid)) => Ok(op),
             _ => Err(not_available(format!(
-                "minimal record names op {}: only Read ({}) and Write ({}) have the minimal encoding",
+                "minimal record names op {}: only Read ({}) and Write ({}) have the minimal encoding \
+                 (and the bench ops Noop and MyPid)",
                 self.0[2],
                 msg::Any::Read.0,
                 msg::Any::Write.0
@@ -65,7 +69,8 @@ impl Record {
     }
 }
 
-/// Runs a minimal request: the byte count, as `Read` and `Write` compute it.
+/// Runs a minimal request: the byte count, as `Read` and `Write` compute it (Noop: 0,
+/// MyPid: the process id).
 pub fn run(
     state: &Rc<State>,
     op: OpCode,
@@ -75,7 +80,9 @@ pub fn run(
 ) -> OpResult<Op<usize>> {
     match op {
         OpCode::Write => super::files::write(state, rid, data, sync),
-        _ => super::files::read(state, rid, data, sync),
+        OpCode::Read => super::files::read(state, rid, data, sync),
+        OpCode::MyPid => Ok(Op::Sync(std::process::id() as usize)),
+        _ => Ok(Op::Sync(0)),
     }
 }
 
@@ -86,30 +93,25 @@ impl Reply for usize {
         state: &State,
         call: &Call,
         result: OpResult<usize>,
-        out: impl FnOnce(&[u8]) -> R,
+        out: impl FnOnce(ReplyData) -> R,
     ) -> R {
         let count = match result {
-            // A count is at most MAX_IO (files.rs), below 2^31.
+            // A count is at most MAX_IO (files.rs), below 2^31; a pid is below 2^22.
             Ok(n) => n as i32,
             Err(e) => return encode(state, call.cmd_id, Err(e), out),
-        };
-        let op = if call.op == OpCode::Write {
-            msg::Any::Write
-        } else {
-            msg::Any::Read
         };
         let words = [
             RECORD_BYTES as i32,
             TOKEN,
             call.cmd_id as i32,
-            op.0 as i32,
+            call.op.any().0 as i32,
             count,
         ];
         let mut bytes = [0u8; 4 + RECORD_BYTES];
         for (chunk, word) in bytes.chunks_exact_mut(4).zip(words) {
             chunk.copy_from_slice(&word.to_le_bytes());
         }
-        out(&bytes)
+        out(ReplyData::Slice(&bytes))
     }
 }
 
@@ -150,10 +152,23 @@ mod tests {
     }
 
     #[test]
+    fn the_bench_ops_reply_their_result_as_the_count() {
+        let d = dispatcher();
+        let (noop, my_pid) = (msg::Any::Noop.0 as i32, msg::Any::MyPid.0 as i32);
+        let reply = run_sync(&d, &record([TOKEN, 0, my_pid, 0])).unwrap();
+        assert_eq!(
+            words(&reply),
+            [16, TOKEN, 0, my_pid, std::process::id() as i32]
+        );
+        let reply = run_sync(&d, &record([TOKEN, 0, noop, 0])).unwrap();
+        assert_eq!(words(&reply), [16, TOKEN, 0, noop, 0]);
+    }
+
+    #[test]
     fn a_record_names_read_or_write_or_is_refused_at_the_door() {
         let d = dispatcher();
-        let noop = msg::Any::Noop.0 as i32;
-        for op in [noop, 0, -1, 300] {
+        let exit = msg::Any::Exit.0 as i32;
+        for op in [exit, 0, -1, 300] {
             let e = rejected(&d, &record([TOKEN, 0, op, 1]));
             assert_eq!(e.kind, ErrorKind::OpNotAvailable);
             assert!(e.msg.contains("only Read"), "{}", e.msg);
@@ -207,7 +222,7 @@ mod tests {
         let mut reply = None;
         let req = record([TOKEN, 42, read, rid as i32]);
         let pending = d.dispatch(&req, Some(buf.clone()), &mut |bytes| {
-            reply = Some(bytes.to_vec())
+            reply = Some(bytes.bytes().to_vec())
         });
         let reply = match pending.unwrap() {
             Some(pending) => runtime.block_on(pending).into_vec(),

@@ -8,6 +8,7 @@ mod bench;
 pub mod dispatch;
 mod files;
 mod fs;
+mod json;
 mod minimal;
 mod net;
 mod os;

@@ -129,7 +129,7 @@ mod tests {
                 Op::Async(future) => runtime.block_on(future).unwrap(),
             };
             assert_eq!(std::thread::current().id(), caller);
-            let bytes = encode(state, 7, Ok(res), <[u8]>::to_vec);
+            let bytes = encode(state, 7, Ok(res), |d| d.bytes().to_vec());
             let echoed = reply_base(&bytes)
                 .res_as_echo_res()
                 .unwrap()

@@ -101,7 +101,7 @@ pub fn run_sync(d: &Dispatcher, req: &[u8]) -> Option<Vec<u8>> {
 pub fn run_sync_with(d: &Dispatcher, req: &[u8], data: Option<ZeroCopyBuf>) -> Option<Vec<u8>> {
     let mut reply = None;
     let pending = d
-        .dispatch(req, data, &mut |bytes| reply = Some(bytes.to_vec()))
+        .dispatch(req, data, &mut |data| reply = Some(data.bytes().to_vec()))
         .unwrap_or_else(|e| panic!("expected a reply, got {e:?}"));
     assert!(pending.is_none(), "a sync request went async");
     reply
