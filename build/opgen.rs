@@ -267,7 +267,9 @@ impl OpCode {{
                 .collect::<String>(),
         )
         .unwrap();
-        let (cmd, sync, inner_type, inner) = self.base_slots();
+        let slots = self.base_slots();
+        let (cmd, sync, inner_type) = (slots["cmd_id"], slots["sync"], slots["inner"]);
+        let inner = inner_type + 1;
         writeln!(
             s,
             "\n/// What the fast request verifier (ops/verify.rs) checks: the `Base` slots a
@@ -294,7 +296,38 @@ pub static REQUEST_FIELDS: [&[crate::ops::verify::Field]; {}] = [{}];",
                 .join(", ")
         )
         .unwrap();
+        let l = self.layout(&self.requests[0]);
+        let base = l.cmd_id_at - 4;
+        writeln!(
+            s,
+            "/// How every request the encoders write begins: root offset, Base vtable, the
+/// Base's soffset; then its cmd_id, inner table, sync and inner type, to this end.
+pub const REQUEST_PREFIX: [u8; {}] = {:?};
+pub const REQUEST_INNER_AT: usize = {};
+pub const REQUEST_INNER_TYPE_AT: usize = {};
+pub const REQUEST_BASE_END: usize = {};",
+            base + 4,
+            &l.bytes[..base + 4],
+            base + 8,
+            base + 13,
+            base + 16
+        )
+        .unwrap();
+        writeln!(
+            s,
+            "/// Each request's fixed bytes as its encoder writes them (fields 0), by tag - 1.
+#[cfg(test)]
+pub static REQUEST_TEMPLATES: [&[u8]; {}] = [{}];",
+            self.requests.len(),
+            self.requests
+                .iter()
+                .map(|r| format!("&{:?}", self.layout(r).bytes))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .unwrap();
         s.push_str("use crate::ops::verify::Field;\n");
+        s.push_str(&self.rust_scalar_replies());
         s.push_str(
             "\n/// A reply table knows its tag in union `AnyRes`, so a handler names only the table.
 pub trait ReplyTable { const TAG: AnyRes; }\n",
@@ -341,6 +374,24 @@ pub fn read_every_field(base: &Base) {
         s
     }
 
+    /// A scalar type's size, DataView setter and TypeScript type (enums by their own type).
+    fn scalar(&self, ty: &str) -> Option<(usize, &'static str, &'static str)> {
+        Some(match self.enums.get(ty).map_or(ty, String::as_str) {
+            "bool" => (1, "setUint8", "boolean"),
+            "byte" | "int8" => (1, "setInt8", "number"),
+            "ubyte" | "uint8" => (1, "setUint8", "number"),
+            "short" | "int16" => (2, "setInt16", "number"),
+            "ushort" | "uint16" => (2, "setUint16", "number"),
+            "int" | "int32" => (4, "setInt32", "number"),
+            "uint" | "uint32" => (4, "setUint32", "number"),
+            "float" | "float32" => (4, "setFloat32", "number"),
+            "long" | "int64" => (8, "setBigInt64", "bigint"),
+            "ulong" | "uint64" => (8, "setBigUint64", "bigint"),
+            "double" | "float64" => (8, "setFloat64", "number"),
+            _ => return None,
+        })
+    }
+
     /// How each field of a request table is written: scalars at a fixed place in the
     /// table, strings (and vectors of them) after it.
     fn kind(&self, table: &str, f: &Field) -> Kind {
@@ -355,23 +406,11 @@ pub fn read_every_field(base: &Base) {
         if f.ty == "string" {
             return Kind::String;
         }
-        let base = self.enums.get(&f.ty).unwrap_or(&f.ty).as_str();
-        let (size, setter, ts) = match base {
-            "bool" => (1, "setUint8", "boolean"),
-            "byte" | "int8" => (1, "setInt8", "number"),
-            "ubyte" | "uint8" => (1, "setUint8", "number"),
-            "short" | "int16" => (2, "setInt16", "number"),
-            "ushort" | "uint16" => (2, "setUint16", "number"),
-            "int" | "int32" => (4, "setInt32", "number"),
-            "uint" | "uint32" => (4, "setUint32", "number"),
-            "float" | "float32" => (4, "setFloat32", "number"),
-            "long" | "int64" => (8, "setBigInt64", "bigint"),
-            "ulong" | "uint64" => (8, "setBigUint64", "bigint"),
-            "double" | "float64" => (8, "setFloat64", "number"),
-            other => panic!(
-                "{table}.{}: type {other} is not supported in requests",
-                f.name
-            ),
+        let Some((size, setter, ts)) = self.scalar(&f.ty) else {
+            panic!(
+                "{table}.{}: type {} is not supported in requests",
+                f.name, f.ty
+            )
         };
         let ts = match self.enums.contains_key(&f.ty) {
             true => format!("msg.{}", f.ty),
@@ -380,8 +419,18 @@ pub fn read_every_field(base: &Base) {
         Kind::Scalar { size, setter, ts }
     }
 
-    /// Where the request `Base` keeps cmd_id, sync and the inner union: its field slots.
-    fn base_slots(&self) -> (usize, usize, usize, usize) {
+    /// The reply tables of scalars only: Rust writes them straight from a template.
+    fn scalar_replies(&self) -> impl Iterator<Item = &String> {
+        self.replies.iter().filter(|r| {
+            self.tables[*r]
+                .fields
+                .iter()
+                .all(|f| !f.vector && self.scalar(&f.ty).is_some())
+        })
+    }
+
+    /// Where `Base` keeps each field: its slot (a union takes two: type, then value).
+    fn base_slots(&self) -> BTreeMap<&str, usize> {
         let (mut slot, mut found) = (0, BTreeMap::new());
         for f in &self.tables["Base"].fields {
             found.insert(f.name.as_str(), slot);
@@ -391,36 +440,48 @@ pub fn read_every_field(base: &Base) {
                 1
             };
         }
-        let inner_type = found["inner"];
-        (found["cmd_id"], found["sync"], inner_type, inner_type + 1)
+        found
     }
 
-    /// The fixed part of `request`'s message, front to back: its bytes (zeros where
-    /// fields go), where each field of the table lies, and where cmd_id and sync lie.
-    pub fn layout(&self, request: &str) -> Layout {
-        let (cmd_slot, sync_slot, type_slot, inner_slot) = self.base_slots();
-        let mut bytes = vec![0u8; 4];
-        // The Base vtable, then the Base table: soffset, cmd_id, inner, sync, inner_type.
-        let slots = inner_slot + 1;
-        let mut base_vt = vec![0u16; 2 + slots];
-        base_vt[0] = (4 + 2 * slots) as u16;
+    /// The fixed part of a message carrying `table` (a request in `Base.inner`, or a
+    /// reply in `Base.res`), front to back: its bytes (zeros where fields go), where
+    /// each field of the table lies, and where cmd_id and sync lie.
+    pub fn layout(&self, table_name: &str) -> Layout {
+        let slots = self.base_slots();
+        let (union, tag) = match self.requests.iter().position(|r| r == table_name) {
+            Some(i) => ("inner", i + 1),
+            None => (
+                "res",
+                1 + self.replies.iter().position(|r| r == table_name).unwrap(),
+            ),
+        };
+        // A reply is size-prefixed (alignment counts the prefix); then the root offset.
+        let prefix = if union == "res" { 4 } else { 0 };
+        let mut bytes = vec![0u8; prefix + 4];
+        // The Base vtable, then the Base table: soffset, cmd_id, the union's table,
+        // sync (a request's only), the union's type.
+        let (type_slot, table_slot) = (slots[union], slots[union] + 1);
+        let mut base_vt = vec![0u16; 2 + table_slot + 1];
+        base_vt[0] = (2 * base_vt.len()) as u16;
         base_vt[1] = 16;
-        base_vt[2 + cmd_slot] = 4;
-        base_vt[2 + inner_slot] = 8;
-        base_vt[2 + sync_slot] = 12;
+        base_vt[2 + slots["cmd_id"]] = 4;
+        base_vt[2 + table_slot] = 8;
+        if union == "inner" {
+            base_vt[2 + slots["sync"]] = 12;
+        }
         base_vt[2 + type_slot] = 13;
         bytes.extend(base_vt.iter().flat_map(|x| x.to_le_bytes()));
         pad(&mut bytes, 4);
         let base = bytes.len();
         bytes.resize(base + 16, 0);
-        // The request table's vtable, then the table: soffset, then fields largest first.
-        let table = &self.tables[request];
+        // The table's vtable, then the table: soffset, then fields largest first.
+        let table = &self.tables[table_name];
         let sizes: Vec<usize> = table
             .fields
             .iter()
-            .map(|f| match self.kind(request, f) {
-                Kind::Scalar { size, .. } => size,
-                Kind::String | Kind::Strings => 4,
+            .map(|f| match self.scalar(&f.ty) {
+                Some((size, ..)) if !f.vector => size,
+                _ => 4, // an offset
             })
             .collect();
         let vtable = bytes.len();
@@ -444,22 +505,113 @@ pub fn read_every_field(base: &Base) {
         pad(&mut bytes, 4);
         let put =
             |bytes: &mut Vec<u8>, at: usize, v: &[u8]| bytes[at..at + v.len()].copy_from_slice(v);
-        put(&mut bytes, 0, &(base as u32).to_le_bytes());
-        put(&mut bytes, base, &((base - 4) as i32).to_le_bytes());
+        put(&mut bytes, prefix, &((base - prefix) as u32).to_le_bytes());
+        put(
+            &mut bytes,
+            base,
+            &((base - prefix - 4) as i32).to_le_bytes(),
+        );
         put(
             &mut bytes,
             base + 8,
             &((start - base - 8) as u32).to_le_bytes(),
         );
-        let tag = 1 + self.requests.iter().position(|r| r == request).unwrap();
         bytes[base + 13] = tag as u8;
         put(&mut bytes, start, &((start - vtable) as i32).to_le_bytes());
+        if prefix > 0 {
+            let size = (bytes.len() - prefix) as u32;
+            put(&mut bytes, 0, &size.to_le_bytes());
+        }
         Layout {
             fields: vt[2..].iter().map(|&off| start + off as usize).collect(),
             cmd_id_at: base + 4,
             sync_at: base + 12,
             bytes,
         }
+    }
+
+    /// For each reply table of scalars only, its whole reply message as a template
+    /// (size-prefixed, cmd_id 0) and where its fields go (ops/reply.rs `scalars`), and
+    /// a test that each verifies and reads back as written.
+    fn rust_scalar_replies(&self) -> String {
+        let mut s = String::new();
+        let mut test = String::from(
+            "\n/// Every scalar reply, filled from `random`, verifies and reads back as filled.
+#[cfg(test)]
+pub fn check_scalar_replies(random: &mut dyn FnMut() -> u64) {\n",
+        );
+        for r in self.scalar_replies() {
+            let layout = self.layout(r);
+            let template = &layout.bytes;
+            let mut fill = String::new();
+            let mut args = String::new();
+            let mut checks = String::new();
+            for (f, at) in self.tables[r].fields.iter().zip(&layout.fields) {
+                let (size, ..) = self.scalar(&f.ty).unwrap();
+                let (value, random) = match (f.ty.as_str(), self.enums.get(&f.ty)) {
+                    ("bool", _) => (format!("self.{} as u8", f.name), "random() & 1 == 1".into()),
+                    (_, Some(base)) => {
+                        let int = if base == "byte" { "i8" } else { "u8" };
+                        (
+                            format!("self.{}.0", f.name),
+                            format!("{}(random() as {int})", f.ty),
+                        )
+                    }
+                    ("double" | "float64", _) => {
+                        (format!("self.{}", f.name), "(random() >> 11) as f64".into())
+                    }
+                    ("float" | "float32", _) => {
+                        (format!("self.{}", f.name), "(random() >> 40) as f32".into())
+                    }
+                    (ty, _) => (
+                        format!("self.{}", f.name),
+                        format!("random() as {}", rust_int(ty)),
+                    ),
+                };
+                writeln!(
+                    fill,
+                    "        reply[{at}..{}].copy_from_slice(&({value}).to_le_bytes());",
+                    at + size
+                )
+                .unwrap();
+                write!(args, "{}: {random}, ", f.name).unwrap();
+                writeln!(
+                    checks,
+                    "        assert_eq!(t.{0}(), args.{0}, \"{r}.{0}\");",
+                    f.name
+                )
+                .unwrap();
+            }
+            writeln!(
+                s,
+                "impl crate::ops::reply::Scalars for {r}Args {{
+    const TAG: AnyRes = AnyRes::{r};
+    const TEMPLATE: &'static [u8] = &{template:?};
+    fn fill(&self, #[allow(unused)] reply: &mut [u8]) {{\n{fill}    }}\n}}"
+            )
+            .unwrap();
+            writeln!(
+                test,
+                "    {{
+        let args = {r}Args {{ {args}}};
+        let bytes = crate::ops::reply::whole(&args);
+        let base = flatbuffers::size_prefixed_root::<Base>(&bytes).expect(\"{r} verifies\");
+        #[allow(unused)]
+        let t = base.res_as_{}().expect(\"{r}\");
+{checks}    }}",
+                snake(r)
+            )
+            .unwrap();
+        }
+        let cmd_id_at = self.layout(&self.replies[0]).cmd_id_at;
+        let max = self
+            .scalar_replies()
+            .map(|r| self.layout(r).bytes.len())
+            .max()
+            .unwrap_or(0);
+        writeln!(s, "/// The longest whole reply of a table of scalars.\npub const MAX_WHOLE_REPLY: usize = {max};").unwrap();
+        writeln!(s, "/// Where every reply keeps its cmd_id (after the size prefix).\npub const REPLY_CMD_ID_AT: usize = {cmd_id_at};").unwrap();
+        s + &test + "}\n"
     }
 
     /// gen/layout.ts: where every request keeps cmd_id and sync.
@@ -528,20 +680,19 @@ import { begin, putString, putStrings, room, roomAll } from \"../js/request.ts\"
                 .bytes
                 .chunks(4)
                 .enumerate()
-                .filter(|(_, w)| w.iter().any(|&b| b != 0))
                 .map(|(i, w)| {
                     let word = u32::from_le_bytes(w.try_into().unwrap());
                     format!("  v.setUint32({}, {word:#x}, true);\n", 4 * i)
                 })
                 .collect();
-            let zero_from = layout.bytes.len();
+            let fixed = layout.bytes.len();
             let end = if tail.is_empty() { "const" } else { "let" };
             writeln!(
                 s,
                 "\n/** A `{r}` request ({} bytes before its strings). */
 export function encode{r}({}): number {{
-  const v = begin({}, {zero_from});
-{}{body}  {end} end = {zero_from};
+  const v = begin({});
+{}{body}  {end} end = {fixed};
 {tail}  return end;
 }}",
                 layout.bytes.len(),
@@ -618,8 +769,8 @@ enum Kind {
 
 /// A request message's fixed part (see `Schema::layout`).
 pub struct Layout {
-    /// Root offset, Base vtable and table, the request's vtable and table: zeros
-    /// where cmd_id, sync and the request's fields go.
+    /// (A reply's size prefix,) root offset, Base vtable and table, the table's vtable
+    /// and the table: zeros where cmd_id, sync and the table's fields go.
     pub bytes: Vec<u8>,
     /// Where each field of the request table lies, in schema order.
     pub fields: Vec<usize>,
@@ -629,4 +780,18 @@ pub struct Layout {
 
 fn pad(bytes: &mut Vec<u8>, align: usize) {
     bytes.resize(bytes.len().next_multiple_of(align), 0);
+}
+
+/// The Rust integer type of a schema integer type.
+fn rust_int(ty: &str) -> &'static str {
+    match ty {
+        "byte" | "int8" => "i8",
+        "ubyte" | "uint8" => "u8",
+        "short" | "int16" => "i16",
+        "ushort" | "uint16" => "u16",
+        "int" | "int32" => "i32",
+        "uint" | "uint32" => "u32",
+        "long" | "int64" => "i64",
+        _ => "u64",
+    }
 }

@@ -10,16 +10,14 @@ let view = new DataView(bytes.buffer);
 let views: Uint8Array[] = [];
 const CACHED_VIEWS = 1024;
 
-/** Makes room for `size` bytes, zeroes the first `fixed`, and returns the buffer to write into. */
-export function begin(size: number, fixed: number): DataView {
+/** Makes room for `size` bytes and returns the buffer to write into. */
+export function begin(size: number): DataView {
   if (size > bytes.length) {
     let n = bytes.length;
     while (n < size) n *= 2;
     bytes = new Uint8Array(n);
     view = new DataView(bytes.buffer);
     views = [];
-  } else {
-    bytes.fill(0, 0, fixed);
   }
   return view;
 }
@@ -68,7 +66,7 @@ export function finish(len: number, cmdId: number, sync: boolean): Uint8Array {
 
 /** `text` (a JSON request, ops/json.rs) written into the buffer as UTF-8. */
 export function putText(text: string): Uint8Array {
-  begin(3 * text.length, 0);
+  begin(3 * text.length);
   return first(encodeUtf8Into(text, bytes, 0));
 }
 

@@ -181,12 +181,12 @@ fn trace_ops_summary_counts_calls_errors_and_bytes() {
     let start_out = rows["Start"].3;
     let expected = [
         ("Echo", (1, 0, 54, 72)),
-        ("MyPid", (1, 0, 44, 56)),
+        ("MyPid", (1, 0, 44, 60)),
         ("Noop", (1, 0, 44, 24)),
         ("Write", (1, 0, 45, 20)),
         ("Resolve", (1, 1, 60, 60)),
         ("Start", (1, 0, 44, start_out)),
-        ("total", (6, 1, 291, 232 + start_out)),
+        ("total", (6, 1, 291, 236 + start_out)),
     ];
     for (op, counts) in expected {
         assert_eq!(rows.get(op), Some(&counts), "{op} in\n{out}");

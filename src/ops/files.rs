@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
 use crate::ops::fs::{failed, stat_reply};
-use crate::ops::reply::{blocking, inner, on_pool, reply, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, inner, on_pool, reply, scalars, Op, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::resources::{wrong_kind, Resource, Rid};
 use crate::state::State;
@@ -74,9 +74,7 @@ pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
                 .resources
                 .borrow_mut()
                 .add(Resource::FsFile(Arc::new(file)));
-            reply(state, |b| {
-                msg::OpenRes::create(b, &msg::OpenResArgs { rid })
-            })
+            scalars(&msg::OpenResArgs { rid })
         },
     )
 }
@@ -96,27 +94,19 @@ fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
 
 pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_read(), "Read")?.rid();
-    Ok(
-        read(state, rid, data, base.sync())?.reply(state, |state, n| {
-            // read(2) returns at most MAX_IO bytes.
-            let nread = n as u32;
-            reply(state, |b| {
-                msg::ReadRes::create(b, &msg::ReadResArgs { nread })
-            })
-        }),
-    )
+    Ok(read(state, rid, data, base.sync())?.reply(state, |_, n| {
+        // read(2) returns at most MAX_IO bytes.
+        let nread = n as u32;
+        scalars(&msg::ReadResArgs { nread })
+    }))
 }
 
 pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_write(), "Write")?.rid();
-    Ok(
-        write(state, rid, data, base.sync())?.reply(state, |state, n| {
-            let nwritten = n as u32;
-            reply(state, |b| {
-                msg::WriteRes::create(b, &msg::WriteResArgs { nwritten })
-            })
-        }),
-    )
+    Ok(write(state, rid, data, base.sync())?.reply(state, |_, n| {
+        let nwritten = n as u32;
+        scalars(&msg::WriteResArgs { nwritten })
+    }))
 }
 
 /// Reads from `rid` into the zero-copy buffer: the count, 0 at end of file. Shared by
@@ -228,11 +218,7 @@ pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
         state,
         base,
         move || Ok((&*file).seek(from)?),
-        |state, position| {
-            reply(state, |b| {
-                msg::SeekRes::create(b, &msg::SeekResArgs { position })
-            })
-        },
+        |_, position| scalars(&msg::SeekResArgs { position }),
     )
 }
 
@@ -241,7 +227,12 @@ pub fn op_fstat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
         .resources
         .borrow()
         .file(inner(base.inner_as_fstat(), "Fstat")?.rid())?;
-    blocking(state, base, move || Ok(file.metadata()?), stat_reply)
+    blocking(
+        state,
+        base,
+        move || Ok(file.metadata()?),
+        |_, m| stat_reply(m),
+    )
 }
 
 #[cfg(test)]

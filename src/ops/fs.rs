@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{blocking, inner, reply, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{blocking, inner, reply, scalars, Op, Res, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::state::State;
 
@@ -62,26 +62,23 @@ fn millis(t: io::Result<SystemTime>) -> f64 {
 }
 
 /// A `StatRes` reply (Stat and Fstat).
-pub fn stat_reply(state: &State, m: Metadata) -> Res {
-    reply(state, |b| {
-        let kind = m.file_type();
-        let args = msg::StatResArgs {
-            is_file: kind.is_file(),
-            is_directory: kind.is_dir(),
-            is_symlink: kind.is_symlink(),
-            len: m.len(),
-            mtime: millis(m.modified()),
-            atime: millis(m.accessed()),
-            birthtime: millis(m.created()),
-            mode: m.mode(),
-            dev: m.dev(),
-            ino: m.ino(),
-            nlink: m.nlink(),
-            uid: m.uid(),
-            gid: m.gid(),
-            blocks: m.blocks(),
-        };
-        msg::StatRes::create(b, &args)
+pub fn stat_reply(m: Metadata) -> Res {
+    let kind = m.file_type();
+    scalars(&msg::StatResArgs {
+        is_file: kind.is_file(),
+        is_directory: kind.is_dir(),
+        is_symlink: kind.is_symlink(),
+        len: m.len(),
+        mtime: millis(m.modified()),
+        atime: millis(m.accessed()),
+        birthtime: millis(m.created()),
+        mode: m.mode(),
+        dev: m.dev(),
+        ino: m.ino(),
+        nlink: m.nlink(),
+        uid: m.uid(),
+        gid: m.gid(),
+        blocks: m.blocks(),
     })
 }
 
@@ -105,7 +102,7 @@ pub fn op_stat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
             true => fs::symlink_metadata(&p).map_err(failed("lstat", &p)),
             false => fs::metadata(&p).map_err(failed("stat", &p)),
         },
-        stat_reply,
+        |_, m| stat_reply(m),
     )
 }
 

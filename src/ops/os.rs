@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
 use crate::ops::fs::{failed, path_reply};
-use crate::ops::reply::{blocking, inner, reply, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, inner, reply, scalars, Op, ZeroCopyBuf};
 use crate::permissions::{Follow, Grant, NAMES};
 use crate::state::State;
 
@@ -34,11 +34,13 @@ pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>
     })))
 }
 
-pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_my_pid(
+    _state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
     let pid = std::process::id();
-    Ok(Op::Sync(reply(state, |b| {
-        msg::MyPidRes::create(b, &msg::MyPidResArgs { pid })
-    })))
+    Ok(Op::Sync(scalars(&msg::MyPidResArgs { pid })))
 }
 
 pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {

@@ -12,7 +12,7 @@ use tokio::process::Command;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, StdioMode};
-use crate::ops::reply::{inner, reply, Op, ZeroCopyBuf};
+use crate::ops::reply::{inner, scalars, Op, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource, ResourceTable, Rid};
 use crate::state::State;
 
@@ -74,15 +74,12 @@ pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
         None => 0,
     };
     let rid = add(Resource::Child(Rc::new(tokio::sync::Mutex::new(child))));
-    Ok(Op::Sync(reply(state, |b| {
-        let args = msg::RunResArgs {
-            rid,
-            pid,
-            stdin_rid,
-            stdout_rid,
-            stderr_rid,
-        };
-        msg::RunRes::create(b, &args)
+    Ok(Op::Sync(scalars(&msg::RunResArgs {
+        rid,
+        pid,
+        stdin_rid,
+        stdout_rid,
+        stderr_rid,
     })))
 }
 
@@ -117,16 +114,12 @@ pub fn op_run_status(
         Resource::Child(child) => child.clone(),
         other => return Err(wrong_kind(rid, other, "a child process")),
     };
-    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let status = child.lock().await.wait().await?;
-        Ok(reply(&state, |b| {
-            let args = msg::RunStatusResArgs {
-                got_signal: status.signal().is_some(),
-                exit_code: status.code().unwrap_or_default(),
-                exit_signal: status.signal().unwrap_or_default(),
-            };
-            msg::RunStatusRes::create(b, &args)
+        Ok(scalars(&msg::RunStatusResArgs {
+            got_signal: status.signal().is_some(),
+            exit_code: status.code().unwrap_or_default(),
+            exit_signal: status.signal().unwrap_or_default(),
         }))
     })))
 }

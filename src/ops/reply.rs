@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
+use smallvec::SmallVec;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, ReplyTable};
@@ -14,9 +15,42 @@ use crate::state::State;
 
 pub use crate::isolate::ZeroCopyBuf;
 
-/// A handler's result: its reply table, already written into the state's builder, or
-/// None for an op with no result (an async request still gets a reply `Base`).
-pub type Res = Option<(msg::AnyRes, WIPOffset<UnionWIPOffset>)>;
+/// A handler's result: its reply table, or None for an op with no result (an async
+/// request still gets a reply `Base`).
+pub type Res = Option<(msg::AnyRes, ResTable)>;
+
+/// A reply table: written into the state's builder (`reply`), or, for a table of
+/// scalars only, its whole reply message already (`scalars`).
+pub enum ResTable {
+    Built(WIPOffset<UnionWIPOffset>),
+    Whole(WholeReply),
+}
+
+/// A reply message of scalars only, inline.
+pub type WholeReply = SmallVec<[u8; msg::MAX_WHOLE_REPLY]>;
+
+/// A reply table of scalars only (`msg::XResArgs`, generated for each such table):
+/// its whole reply message, precomputed from the schema, with the fields filled in.
+pub trait Scalars {
+    const TAG: msg::AnyRes;
+    /// The size-prefixed reply `Base` carrying the table, cmd_id and fields 0.
+    const TEMPLATE: &'static [u8];
+    /// Writes the fields into a copy of the template.
+    fn fill(&self, reply: &mut [u8]);
+}
+
+/// The reply of a table of scalars: written from its template, not through the
+/// builder (~1,000 instructions less per reply).
+pub fn scalars<T: Scalars>(args: &T) -> Res {
+    Some((T::TAG, ResTable::Whole(whole(args))))
+}
+
+/// `args`' whole reply message, cmd_id 0.
+pub fn whole<T: Scalars>(args: &T) -> WholeReply {
+    let mut whole = WholeReply::from_slice(T::TEMPLATE);
+    args.fill(&mut whole);
+    whole
+}
 
 pub type OpFuture<T = Res> = Pin<Box<dyn Future<Output = OpResult<T>>>>;
 
@@ -53,7 +87,7 @@ pub fn reply<T: ReplyTable>(
     build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> WIPOffset<T>,
 ) -> Res {
     let offset = build(&mut state.builder.borrow_mut());
-    Some((T::TAG, offset.as_union_value()))
+    Some((T::TAG, ResTable::Built(offset.as_union_value())))
 }
 
 /// Runs `work` (a blocking syscall) inline for a sync request, or on Tokio's blocking
@@ -94,6 +128,21 @@ mod tests {
     use super::*;
     use crate::ops::dispatch::encode;
     use crate::ops::testing::*;
+
+    #[test]
+    fn every_reply_of_scalars_verifies_and_reads_back_from_its_template() {
+        let mut rng = Rng(0x5eed_f5ca_1a45);
+        for _ in 0..200 {
+            msg::check_scalar_replies(&mut || rng.next());
+        }
+        // The cmd_id goes in as the reply is sent.
+        let d = dispatcher();
+        let res = scalars(&msg::MyPidResArgs { pid: 4242 });
+        let bytes = encode(d.state(), 77, Ok(res), |data| data.bytes().to_vec());
+        let base = reply_base(&bytes);
+        assert_eq!(base.cmd_id(), 77);
+        assert_eq!(base.res_as_my_pid_res().unwrap().pid(), 4242);
+    }
 
     #[test]
     fn blocking_runs_inline_or_on_the_pool_and_may_keep_the_zero_copy_buffer() {

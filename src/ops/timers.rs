@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::reply::{inner, reply, Op, ZeroCopyBuf};
+use crate::ops::reply::{inner, scalars, Op, ZeroCopyBuf};
 use crate::state::State;
 
 /// Longer waits are clamped to this (about 31 years).
@@ -30,13 +30,10 @@ pub fn op_global_timer(
     if let Some(previous) = state.timer.borrow_mut().replace(stop) {
         let _ = previous.send(());
     }
-    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let sleep = Box::pin(tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)));
         let stopped = matches!(select(sleep, stopped).await, Either::Right((Ok(()), _)));
-        Ok(reply(&state, |b| {
-            msg::GlobalTimerRes::create(b, &msg::GlobalTimerResArgs { stopped })
-        }))
+        Ok(scalars(&msg::GlobalTimerResArgs { stopped }))
     })))
 }
 

@@ -4,7 +4,10 @@
 //! `msg::REQUEST_FIELDS`). It is never more lenient than the `flatbuffers` verifier: a
 //! message it does not accept, of any other shape or broken, goes to that verifier,
 //! which then decides (and names what is wrong).
-use crate::msg::{BASE_SLOTS, REQUEST_FIELDS};
+use crate::msg::{
+    BASE_SLOTS, REQUEST_BASE_END, REQUEST_FIELDS, REQUEST_INNER_AT, REQUEST_INNER_TYPE_AT,
+    REQUEST_PREFIX,
+};
 
 /// How a request table's field is laid out.
 #[derive(Clone, Copy, Debug)]
@@ -19,26 +22,7 @@ pub enum Field {
 /// Whether `buf` is a request `Base` that is safe to read unchecked: every offset in
 /// bounds and aligned, every string valid UTF-8 and NUL-terminated.
 pub fn request(buf: &[u8]) -> bool {
-    let [cmd_id, sync, inner_type, inner] = BASE_SLOTS;
-    let Some(base) = read_u32(buf, 0).and_then(|at| Table::at(buf, at)) else {
-        return false;
-    };
-    // Only the request's slots may be filled (an error or res in a request is rare:
-    // the full verifier takes it).
-    for slot in 0..base.slots() {
-        let size = match slot {
-            s if s == cmd_id || s == inner => 4,
-            s if s == sync || s == inner_type => 1,
-            _ => 0,
-        };
-        match base.field(slot, size.max(1)) {
-            Some(None) => {}
-            Some(Some(_)) if size > 0 => {}
-            _ => return false,
-        }
-    }
-    let (Some(Some(tag)), Some(Some(inner))) = (base.field(inner_type, 1), base.field(inner, 4))
-    else {
+    let Some((tag, inner)) = base_fields(buf) else {
         return false;
     };
     let Some(fields) = (buf[tag] as usize)
@@ -62,6 +46,31 @@ pub fn request(buf: &[u8]) -> bool {
             absent => absent.is_some(),
         },
     })
+}
+
+/// Where the request `Base` in `buf` keeps its inner table's type and offset, if it
+/// fills only the request's slots, each inside the table and aligned.
+fn base_fields(buf: &[u8]) -> Option<(usize, usize)> {
+    // The encoders' own Base, recognised by its root offset, vtable and soffset.
+    if buf.len() >= REQUEST_BASE_END && buf.starts_with(&REQUEST_PREFIX) {
+        return Some((REQUEST_INNER_TYPE_AT, REQUEST_INNER_AT));
+    }
+    let [cmd_id, sync, inner_type, inner] = BASE_SLOTS;
+    let base = read_u32(buf, 0).and_then(|at| Table::at(buf, at))?;
+    // Only the request's slots may be filled (an error or res in a request is rare:
+    // the full verifier takes it).
+    for slot in 0..base.slots() {
+        let size = match slot {
+            s if s == cmd_id || s == inner => 4,
+            s if s == sync || s == inner_type => 1,
+            _ => 0,
+        };
+        match base.field(slot, size.max(1))? {
+            Some(_) if size == 0 => return None,
+            _ => {}
+        }
+    }
+    Some((base.field(inner_type, 1)??, base.field(inner, 4)??))
 }
 
 /// A table whose vtable and inline bytes lie within the buffer.
