@@ -303,12 +303,16 @@ pub static REQUEST_FIELDS: [&[crate::ops::verify::Field]; {}] = [{}];",
             "/// How every request the encoders write begins: root offset, Base vtable, the
 /// Base's soffset; then its cmd_id, inner table, sync and inner type, to this end.
 pub const REQUEST_PREFIX: [u8; {}] = {:?};
+pub const REQUEST_CMD_ID_AT: usize = {};
 pub const REQUEST_INNER_AT: usize = {};
+pub const REQUEST_SYNC_AT: usize = {};
 pub const REQUEST_INNER_TYPE_AT: usize = {};
 pub const REQUEST_BASE_END: usize = {};",
             base + 4,
             &l.bytes[..base + 4],
+            l.cmd_id_at,
             base + 8,
+            l.sync_at,
             base + 13,
             base + 16
         )

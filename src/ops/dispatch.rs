@@ -53,23 +53,30 @@ impl Dispatcher {
 
 /// Verifies `control` and names its op. An Err means the message is not a request at
 /// all: it has no trustworthy cmd_id to reply to.
-fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode)> {
-    let base = if verify::request(control) {
+fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode, verify::Head)> {
+    let (base, head) = match verify::request(control) {
         // SAFETY: the fast verifier accepted it, and it is never more lenient than the
         // flatbuffers verifier (the fuzz test below holds it to that).
-        unsafe { flatbuffers::root_unchecked::<msg::Base>(control) }
-    } else {
-        flatbuffers::root::<msg::Base>(control)?
+        Some(head) => (
+            unsafe { flatbuffers::root_unchecked::<msg::Base>(control) },
+            head,
+        ),
+        None => {
+            let base = flatbuffers::root::<msg::Base>(control)?;
+            let head = verify::Head {
+                cmd_id: base.cmd_id(),
+                sync: base.sync(),
+                tag: base.inner_type().0,
+            };
+            (base, head)
+        }
     };
-    match OpCode::from_any(base.inner_type()) {
-        Some(op) => Ok((base, op)),
-        None if base.inner_type() == msg::Any::NONE => Err(not_available(
+    match OpCode::from_any(msg::Any(head.tag)) {
+        Some(op) => Ok((base, op, head)),
+        None if head.tag == msg::Any::NONE.0 => Err(not_available(
             "message has no op (Base.inner is empty)".into(),
         )),
-        None => Err(not_available(format!(
-            "unknown op type {}",
-            base.inner_type().0
-        ))),
+        None => Err(not_available(format!("unknown op type {}", head.tag))),
     }
 }
 
@@ -172,8 +179,8 @@ impl Dispatcher {
             let call = self.begin(op, 0, true, control, &zero_copy)?;
             return Ok(self.finish(call, run(|| json::run(op)), sync_reply));
         }
-        let (base, op) = decode(control)?;
-        let call = self.begin(op, base.cmd_id(), base.sync(), control, &zero_copy)?;
+        let (base, op, head) = decode(control)?;
+        let call = self.begin(op, head.cmd_id, head.sync, control, &zero_copy)?;
         let outcome = match (op.mode(), call.sync) {
             (Mode::Sync, false) => Outcome::Now(Err(not_available(format!(
                 "{} is a sync op: send it with Base.sync = true",
@@ -731,7 +738,8 @@ mod tests {
             .zip(msg::REQUEST_TEMPLATES)
             .filter(|(fields, _)| fields.iter().all(|f| matches!(f, verify::Field::Scalar(_))));
         for (_, template) in scalar_only {
-            assert!(verify::request(template) && flatbuffers::root::<msg::Base>(template).is_ok());
+            assert!(verify::request(template).is_some());
+            assert!(flatbuffers::root::<msg::Base>(template).is_ok());
         }
         let (mut decoded, mut fast_accepted) = (0, 0);
         for i in 0..120_000 {
@@ -742,12 +750,17 @@ mod tests {
                 let seed = rng.below(seeds.len());
                 rng.mutate(&seeds[seed])
             };
-            let fast = verify::request(&buf);
+            let head = verify::request(&buf);
+            let fast = head.is_some();
             let full = flatbuffers::root::<msg::Base>(&buf);
             assert!(
                 !fast || full.is_ok(),
                 "the fast verifier let through what flatbuffers refuses ({full:?}): {buf:?}"
             );
+            if let (Some(head), Ok(base)) = (&head, &full) {
+                let read = (base.cmd_id(), base.sync(), base.inner_type().0);
+                assert_eq!((head.cmd_id, head.sync, head.tag), read, "{buf:?}");
+            }
             fast_accepted += fast as usize;
             if let Ok(base) = full {
                 msg::read_every_field(&base);
@@ -762,6 +775,8 @@ mod tests {
             fast_accepted > 1000,
             "the fast verifier took {fast_accepted} of {decoded}"
         );
-        assert!(seeds[..4].iter().all(|seed| verify::request(seed)));
+        assert!(seeds[..4]
+            .iter()
+            .all(|seed| verify::request(seed).is_some()));
     }
 }

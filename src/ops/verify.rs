@@ -5,8 +5,8 @@
 //! message it does not accept, of any other shape or broken, goes to that verifier,
 //! which then decides (and names what is wrong).
 use crate::msg::{
-    BASE_SLOTS, REQUEST_BASE_END, REQUEST_FIELDS, REQUEST_INNER_AT, REQUEST_INNER_TYPE_AT,
-    REQUEST_PREFIX,
+    BASE_SLOTS, REQUEST_BASE_END, REQUEST_CMD_ID_AT, REQUEST_FIELDS, REQUEST_INNER_AT,
+    REQUEST_INNER_TYPE_AT, REQUEST_PREFIX, REQUEST_SYNC_AT,
 };
 
 /// How a request table's field is laid out.
@@ -19,22 +19,22 @@ pub enum Field {
     Strings,
 }
 
-/// Whether `buf` is a request `Base` that is safe to read unchecked: every offset in
-/// bounds and aligned, every string valid UTF-8 and NUL-terminated.
-pub fn request(buf: &[u8]) -> bool {
-    let Some((tag, inner)) = base_fields(buf) else {
-        return false;
-    };
-    let Some(fields) = (buf[tag] as usize)
-        .checked_sub(1)
-        .and_then(|i| REQUEST_FIELDS.get(i))
-    else {
-        return false;
-    };
-    let Some(table) = offset(buf, inner).and_then(|at| Table::at(buf, at)) else {
-        return false;
-    };
-    (0..table.slots()).all(|slot| match fields.get(slot) {
+/// What a verified request's `Base` says, read on the way.
+pub struct Head {
+    pub cmd_id: u32,
+    pub sync: bool,
+    /// The inner table's `msg::Any` tag.
+    pub tag: u8,
+}
+
+/// The head of `buf` if it is a request `Base` that is safe to read unchecked: every
+/// offset in bounds and aligned, every string valid UTF-8 and NUL-terminated.
+pub fn request(buf: &[u8]) -> Option<Head> {
+    let fields = base_fields(buf)?;
+    let tag = buf[fields.tag];
+    let inner = REQUEST_FIELDS.get((tag as usize).checked_sub(1)?)?;
+    let table = offset(buf, fields.inner).and_then(|at| Table::at(buf, at))?;
+    let valid = (0..table.slots()).all(|slot| match inner.get(slot) {
         None => table.field(slot, 1) == Some(None), // a field this schema does not know
         Some(Field::Scalar(size)) => table.field(slot, *size).is_some(),
         Some(Field::String) => match table.field(slot, 4) {
@@ -45,15 +45,35 @@ pub fn request(buf: &[u8]) -> bool {
             Some(Some(at)) => strings(buf, at),
             absent => absent.is_some(),
         },
+    });
+    valid.then(|| Head {
+        cmd_id: fields
+            .cmd_id
+            .map_or(0, |at| read_u32(buf, at).unwrap() as u32),
+        sync: fields.sync.is_some_and(|at| buf[at] != 0),
+        tag,
     })
 }
 
-/// Where the request `Base` in `buf` keeps its inner table's type and offset, if it
-/// fills only the request's slots, each inside the table and aligned.
-fn base_fields(buf: &[u8]) -> Option<(usize, usize)> {
+/// Where a request `Base`'s fields lie (cmd_id and sync may be absent: 0 and false).
+struct BaseFields {
+    cmd_id: Option<usize>,
+    sync: Option<usize>,
+    tag: usize,
+    inner: usize,
+}
+
+/// Where the request `Base` in `buf` keeps its fields, if it fills only the request's
+/// slots, each inside the table and aligned, and has an inner table.
+fn base_fields(buf: &[u8]) -> Option<BaseFields> {
     // The encoders' own Base, recognised by its root offset, vtable and soffset.
     if buf.len() >= REQUEST_BASE_END && buf.starts_with(&REQUEST_PREFIX) {
-        return Some((REQUEST_INNER_TYPE_AT, REQUEST_INNER_AT));
+        return Some(BaseFields {
+            cmd_id: Some(REQUEST_CMD_ID_AT),
+            sync: Some(REQUEST_SYNC_AT),
+            tag: REQUEST_INNER_TYPE_AT,
+            inner: REQUEST_INNER_AT,
+        });
     }
     let [cmd_id, sync, inner_type, inner] = BASE_SLOTS;
     let base = read_u32(buf, 0).and_then(|at| Table::at(buf, at))?;
@@ -70,7 +90,12 @@ fn base_fields(buf: &[u8]) -> Option<(usize, usize)> {
             _ => {}
         }
     }
-    Some((base.field(inner_type, 1)??, base.field(inner, 4)??))
+    Some(BaseFields {
+        cmd_id: base.field(cmd_id, 4)?,
+        sync: base.field(sync, 1)?,
+        tag: base.field(inner_type, 1)??,
+        inner: base.field(inner, 4)??,
+    })
 }
 
 /// A table whose vtable and inline bytes lie within the buffer.
