@@ -5,14 +5,14 @@
 # ~58,000 symbol lookups. BIND_NOW and RELRO stay as they are: nothing is bound lazily.
 #
 # A relocation keeps its symbol (and its lookup) when another object could interpose
-# the definition: the symbol is weak outside libnode's internal namespaces (inline
-# functions and templates, which a program compiled against V8's public headers may
+# the definition: the symbol is weak outside libnode's internal names (inline functions
+# and templates, which a program compiled against V8's or Node's public headers may
 # define too: minideno defines 35), or it is also defined by a library in
 # libnode's dependency closure (which a program may load before libnode, as minideno
 # loads libstdc++), or it is TLS, an IFUNC or GNU_UNIQUE. tests/prebind.rs proves, with
 # LD_DEBUG=bindings, that minideno binds every symbol as with the unmodified library.
 #
-# Usage: prebind.py UNMODIFIED OUT
+# Usage: prebind.py UNMODIFIED OUT INCLUDE_DIR (libnode-dev's include/node)
 import os
 import re
 import subprocess
@@ -26,7 +26,10 @@ R_64, GLOB_DAT, JUMP_SLOT, RELATIVE = 1, 6, 7, 8
 # bundles): V8's public headers declare nothing in them that a program could define
 # (v8-internal.h's inline functions are always inlined). Matched on the mangled name,
 # after any vtable/typeinfo/thunk/guard/local-static prefix.
-INTERNAL = re.compile(r"_Z(?:T[VIS]|Thn?\d+_|Tvn?\d+_n?\d+_|GV|Z)*N?K?(?:2v8(?:8internal|4base|6bigint)|8v8_crdtp|7simdutf|3ada)")
+PREFIX = r"_Z(?:T[VIS]|Thn?\d+_|Tvn?\d+_n?\d+_|GV|Z)*N?K?"
+INTERNAL = re.compile(PREFIX + r"(?:2v8(?:8internal|4base|6bigint)|8v8_crdtp|7simdutf|3ada)")
+# Node's own names (node::X): internal unless X appears in node's public headers.
+NODE = re.compile(PREFIX + r"4node(\d+)")
 KINDS = {R_64: "R_X86_64_64", GLOB_DAT: "GLOB_DAT", JUMP_SLOT: "JUMP_SLOT"}
 
 
@@ -50,7 +53,29 @@ def dependency_closure(path):
     return deps
 
 
-def main(src, dst):
+def public_node_names(include):
+    """Every identifier in node's public headers (node.h, node_api.h, ...) in `include`."""
+    names = set()
+    for header in os.listdir(include):
+        if header.startswith(("node", "js_native_api")) and header.endswith(".h"):
+            with open(os.path.join(include, header)) as f:
+                names |= set(re.findall(r"[A-Za-z_]\w*", f.read()))
+    return names
+
+
+def internal(name, public_node):
+    """Whether a weak symbol is libnode's own: no program could define it from public headers."""
+    if INTERNAL.match(name):
+        return True
+    node = NODE.match(name)
+    if node is None:
+        return False
+    at, length = node.end(), int(node.group(1))
+    return name[at : at + length] not in public_node
+
+
+def main(src, dst, include):
+    public_node = public_node_names(include)
     others = set()
     for dep in dependency_closure(src):
         others |= defined_names(dep)
@@ -71,7 +96,7 @@ def main(src, dst):
                 sym = symbols[rel["r_info_sym"]]
                 own = (
                     sym["st_shndx"] != "SHN_UNDEF"
-                    and (sym["st_info"]["bind"] == "STB_GLOBAL" or INTERNAL.match(sym.name))
+                    and (sym["st_info"]["bind"] == "STB_GLOBAL" or internal(sym.name, public_node))
                     and sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE")
                     and sym.name not in others
                 )
@@ -96,6 +121,6 @@ def main(src, dst):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: prebind.py UNMODIFIED OUT")
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) != 4:
+        sys.exit("usage: prebind.py UNMODIFIED OUT INCLUDE_DIR")
+    main(*sys.argv[1:])

@@ -103,7 +103,8 @@ if [ "${MINIDENO_PREBIND:-1}" = 0 ]; then
   cp "$tp/libnode/unmodified/libnode.so.108" "$lib.new"
   echo "setup: libnode left unmodified (MINIDENO_PREBIND=0)"
 else
-  /usr/bin/python3 "$root/tools/prebind.py" "$tp/libnode/unmodified/libnode.so.108" "$lib.new"
+  /usr/bin/python3 "$root/tools/prebind.py" "$tp/libnode/unmodified/libnode.so.108" "$lib.new" \
+    "$tp/libnode/usr/include/node"
 fi
 mv -f "$lib.new" "$lib"
 
