@@ -1,7 +1,8 @@
 //! The userland's side of the one door: requests are written into ONE reused buffer by
-//! the generated encoders (gen/ops.ts, js/request.ts) and sent through `Deno.core.dispatch`. Sync replies come back
-//! at once; async ones arrive in batches through `Deno.core.recv` and settle the
-//! promise parked under their cmd_id. Error replies throw / reject a DenoError.
+//! the generated encoders (gen/ops.ts, js/request.ts) and sent through
+//! `Deno.core.dispatch`. Sync replies come back at once; async ones arrive in batches
+//! through `Deno.core.recv` and settle the promise parked under their cmd_id. Error
+//! replies throw / reject a DenoError.
 //! The per-op stubs that call sendSync / sendAsync are generated (gen/ops.ts). Read and
 //! write may instead travel as minimal records (src/ops/minimal.rs): sendMinimal*.
 import * as flatbuffers from "flatbuffers";
@@ -38,6 +39,7 @@ export interface Resolvers<T> {
 let core: Core;
 /** Reads sync replies in place, in core.shared. */
 let sharedBB: flatbuffers.ByteBuffer;
+let sharedBytes: Uint8Array;
 let nextCmdId = 1;
 
 /*
@@ -154,8 +156,8 @@ export function dispatchSync(control: Uint8Array, zeroCopy?: ArrayBufferView): b
 /**
  * Finds the result table of the sync reply of `len` bytes in core.shared into syncRes
  * (false: none), reading the Base through its vtable with the few lines below: the
- * generic readers (ByteBuffer, msg.Base) cost ~100 ns more per op. An error reply goes
- * to syncReply, which throws it.
+ * generic readers (ByteBuffer, msg.Base) cost ~300 instructions more per op. An error
+ * reply goes to syncReply, which throws it.
  */
 function sharedResult(len: number): boolean {
   const b = sharedBytes;
@@ -217,7 +219,6 @@ function minimalResult(reply: number | Uint8Array): number {
 }
 
 const decoder = new TextDecoder();
-let sharedBytes: Uint8Array;
 
 /** Sends a sync JSON request (ops/json.rs, the bench ops only); its `ok` result, or throws its `err`. */
 export function sendJsonSync(request: string): unknown {

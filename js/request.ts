@@ -1,6 +1,7 @@
 //! The request buffer: one reused buffer that every FlatBuffers request is written into,
-//! front to back, by the generated encoders (gen/ops.ts), and JSON ones as text. A request is the buffer's
-//! first `len` bytes, handed to the door as a view made once per length.
+//! front to back, by the generated encoders (gen/ops.ts), and JSON ones as text. A
+//! request is the buffer's first `len` bytes, handed to the door as a view made once
+//! per length.
 import { CMD_ID_AT, SYNC_AT } from "../gen/layout.ts";
 import { encodeUtf8Into } from "./text_encoding.ts";
 

@@ -24,8 +24,9 @@ static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"
 
 /// The op set an isolate runs: what `Deno.core.dispatch` hands every message to.
 pub trait Dispatch {
-    /// Runs one request. A sync reply goes to `sync_reply` at once (the glue copies
-    /// it for JS); an async request returns the future of its reply, which the event
+    /// Runs one request. A sync reply goes to `sync_reply` at once (the glue copies a
+    /// slice into `Deno.core.shared`, or gives JS a buffer it is given as its own); an
+    /// async request returns the future of its reply, which the event
     /// loop drives and delivers to the `Deno.core.recv` callback. Err: the message is
     /// not a request at all, and the door throws it as a TypeError.
     fn dispatch(

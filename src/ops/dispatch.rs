@@ -22,7 +22,8 @@ use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use crate::trace::OpRecord;
 
-/// A reply builder that grew past this is dropped after use, not kept for reuse.
+/// A reply longer than this is given away with the builder's buffer (a sync one becomes
+/// JS's own ArrayBuffer, with no copy), and the builder starts again small.
 const GIVE_AWAY_BYTES: usize = 16 << 10;
 const BUILDER_START_BYTES: usize = 1024;
 
