@@ -598,7 +598,9 @@ pub fn check_scalar_replies(random: &mut dyn FnMut() -> u64) {\n",
                 test,
                 "    {{
         let args = {r}Args {{ {args}}};
-        let bytes = crate::ops::reply::whole(&args);
+        let mut bytes = [0; MAX_WHOLE_REPLY];
+        let len = crate::ops::reply::write_whole(&args, &mut bytes);
+        let bytes = &bytes[..len];
         let base = flatbuffers::size_prefixed_root::<Base>(&bytes).expect(\"{r} verifies\");
         #[allow(unused)]
         let t = base.res_as_{}().expect(\"{r}\");

@@ -28,6 +28,8 @@ pub struct State {
     pub v8_version: String,
     /// Replies are built here; it keeps its capacity across ops (up to a bound).
     pub builder: RefCell<FlatBufferBuilder<'static>>,
+    /// Replies of scalars only are written here whole (ops/reply.rs `scalars`).
+    pub whole: RefCell<crate::ops::reply::WholeReply>,
     /// cmd_ids of async requests not yet replied to (Fx: SipHash would cost more
     /// than the rest of an async op's bookkeeping).
     pub in_flight: RefCell<FxHashSet<u32>>,
@@ -57,6 +59,7 @@ impl State {
             resources: RefCell::default(),
             v8_version: crate::isolate::v8_version().to_string(),
             builder: RefCell::new(crate::ops::dispatch::new_builder()),
+            whole: RefCell::new([0; crate::msg::MAX_WHOLE_REPLY]),
             in_flight: RefCell::default(),
             metrics: Metrics::default(),
             tracer: None,

@@ -359,10 +359,11 @@ pub(crate) fn encode<T>(
     out: impl FnOnce(ReplyData) -> T,
 ) -> T {
     let result = match result {
-        Ok(Some((_, ResTable::Whole(mut whole)))) => {
+        Ok(Some((_, ResTable::Whole(len)))) => {
+            let mut whole = state.whole.borrow_mut();
             let at = msg::REPLY_CMD_ID_AT;
             whole[at..at + 4].copy_from_slice(&cmd_id.to_le_bytes());
-            return out(ReplyData::Slice(&whole));
+            return out(ReplyData::Slice(&whole[..len]));
         }
         Ok(Some((tag, ResTable::Built(table)))) => Ok(Some((tag, table))),
         Ok(None) => Ok(None),

@@ -74,7 +74,7 @@ pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
                 .resources
                 .borrow_mut()
                 .add(Resource::FsFile(Arc::new(file)));
-            scalars(&msg::OpenResArgs { rid })
+            scalars(state, &msg::OpenResArgs { rid })
         },
     )
 }
@@ -94,19 +94,23 @@ fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
 
 pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_read(), "Read")?.rid();
-    Ok(read(state, rid, data, base.sync())?.reply(state, |_, n| {
-        // read(2) returns at most MAX_IO bytes.
-        let nread = n as u32;
-        scalars(&msg::ReadResArgs { nread })
-    }))
+    Ok(
+        read(state, rid, data, base.sync())?.reply(state, |state, n| {
+            // read(2) returns at most MAX_IO bytes.
+            let nread = n as u32;
+            scalars(state, &msg::ReadResArgs { nread })
+        }),
+    )
 }
 
 pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = inner(base.inner_as_write(), "Write")?.rid();
-    Ok(write(state, rid, data, base.sync())?.reply(state, |_, n| {
-        let nwritten = n as u32;
-        scalars(&msg::WriteResArgs { nwritten })
-    }))
+    Ok(
+        write(state, rid, data, base.sync())?.reply(state, |state, n| {
+            let nwritten = n as u32;
+            scalars(state, &msg::WriteResArgs { nwritten })
+        }),
+    )
 }
 
 /// Reads from `rid` into the zero-copy buffer: the count, 0 at end of file. Shared by
@@ -218,7 +222,7 @@ pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
         state,
         base,
         move || Ok((&*file).seek(from)?),
-        |_, position| scalars(&msg::SeekResArgs { position }),
+        |state, position| scalars(state, &msg::SeekResArgs { position }),
     )
 }
 
@@ -227,12 +231,7 @@ pub fn op_fstat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
         .resources
         .borrow()
         .file(inner(base.inner_as_fstat(), "Fstat")?.rid())?;
-    blocking(
-        state,
-        base,
-        move || Ok(file.metadata()?),
-        |_, m| stat_reply(m),
-    )
+    blocking(state, base, move || Ok(file.metadata()?), stat_reply)
 }
 
 #[cfg(test)]

@@ -62,24 +62,27 @@ fn millis(t: io::Result<SystemTime>) -> f64 {
 }
 
 /// A `StatRes` reply (Stat and Fstat).
-pub fn stat_reply(m: Metadata) -> Res {
+pub fn stat_reply(state: &State, m: Metadata) -> Res {
     let kind = m.file_type();
-    scalars(&msg::StatResArgs {
-        is_file: kind.is_file(),
-        is_directory: kind.is_dir(),
-        is_symlink: kind.is_symlink(),
-        len: m.len(),
-        mtime: millis(m.modified()),
-        atime: millis(m.accessed()),
-        birthtime: millis(m.created()),
-        mode: m.mode(),
-        dev: m.dev(),
-        ino: m.ino(),
-        nlink: m.nlink(),
-        uid: m.uid(),
-        gid: m.gid(),
-        blocks: m.blocks(),
-    })
+    scalars(
+        state,
+        &msg::StatResArgs {
+            is_file: kind.is_file(),
+            is_directory: kind.is_dir(),
+            is_symlink: kind.is_symlink(),
+            len: m.len(),
+            mtime: millis(m.modified()),
+            atime: millis(m.accessed()),
+            birthtime: millis(m.created()),
+            mode: m.mode(),
+            dev: m.dev(),
+            ino: m.ino(),
+            nlink: m.nlink(),
+            uid: m.uid(),
+            gid: m.gid(),
+            blocks: m.blocks(),
+        },
+    )
 }
 
 /// A `PathRes` reply.
@@ -102,7 +105,7 @@ pub fn op_stat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
             true => fs::symlink_metadata(&p).map_err(failed("lstat", &p)),
             false => fs::metadata(&p).map_err(failed("stat", &p)),
         },
-        |_, m| stat_reply(m),
+        stat_reply,
     )
 }
 

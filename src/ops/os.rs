@@ -34,13 +34,9 @@ pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>
     })))
 }
 
-pub fn op_my_pid(
-    _state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let pid = std::process::id();
-    Ok(Op::Sync(scalars(&msg::MyPidResArgs { pid })))
+    Ok(Op::Sync(scalars(state, &msg::MyPidResArgs { pid })))
 }
 
 pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {

@@ -74,13 +74,16 @@ pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
         None => 0,
     };
     let rid = add(Resource::Child(Rc::new(tokio::sync::Mutex::new(child))));
-    Ok(Op::Sync(scalars(&msg::RunResArgs {
-        rid,
-        pid,
-        stdin_rid,
-        stdout_rid,
-        stderr_rid,
-    })))
+    Ok(Op::Sync(scalars(
+        state,
+        &msg::RunResArgs {
+            rid,
+            pid,
+            stdin_rid,
+            stdout_rid,
+            stderr_rid,
+        },
+    )))
 }
 
 /// A child's stream: inherited, piped, /dev/null, or a duplicate of a rid's descriptor.
@@ -114,13 +117,17 @@ pub fn op_run_status(
         Resource::Child(child) => child.clone(),
         other => return Err(wrong_kind(rid, other, "a child process")),
     };
+    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let status = child.lock().await.wait().await?;
-        Ok(scalars(&msg::RunStatusResArgs {
-            got_signal: status.signal().is_some(),
-            exit_code: status.code().unwrap_or_default(),
-            exit_signal: status.signal().unwrap_or_default(),
-        }))
+        Ok(scalars(
+            &state,
+            &msg::RunStatusResArgs {
+                got_signal: status.signal().is_some(),
+                exit_code: status.code().unwrap_or_default(),
+                exit_signal: status.signal().unwrap_or_default(),
+            },
+        ))
     })))
 }
 

@@ -30,10 +30,11 @@ pub fn op_global_timer(
     if let Some(previous) = state.timer.borrow_mut().replace(stop) {
         let _ = previous.send(());
     }
+    let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let sleep = Box::pin(tokio::time::sleep(Duration::from_secs_f64(ms / 1000.0)));
         let stopped = matches!(select(sleep, stopped).await, Either::Right((Ok(()), _)));
-        Ok(scalars(&msg::GlobalTimerResArgs { stopped }))
+        Ok(scalars(&state, &msg::GlobalTimerResArgs { stopped }))
     })))
 }
 
