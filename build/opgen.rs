@@ -651,7 +651,7 @@ export const BASE_RES_VT = {};
 // next op), an async one a promise of it.
 import * as msg from \"./msg.ts\";
 import { sendAsync, sendSync, sendSyncRes, syncRes } from \"../js/dispatch.ts\";
-import { begin, putString, putStrings, room, roomAll } from \"../js/request.ts\";
+import { begin, putString, putStrings, room, roomAll, syncRequest } from \"../js/request.ts\";
 ",
         );
         let mut names = Vec::new();
@@ -729,12 +729,20 @@ export function encode{r}({}): number {{
             let params = params.join(", ");
             let op = &table.attrs["op"];
             if op != "async" {
+                // A request without fields is the same message at every sync call: made
+                // once, when the userland loads (into the snapshot).
+                let request = if table.fields.is_empty() {
+                    writeln!(s, "\nconst {lower}SyncRequest = syncRequest({encode});").unwrap();
+                    format!("{lower}SyncRequest")
+                } else {
+                    encode.clone()
+                };
                 let send = match &reply {
                     Some(res) => {
                         writeln!(s, "\nconst {lower}Res = new msg.{res}();").unwrap();
-                        format!("sendSyncRes({encode}{data});\n  return {lower}Res.__init(syncRes.bb_pos, syncRes.bb!)")
+                        format!("sendSyncRes({request}{data});\n  return {lower}Res.__init(syncRes.bb_pos, syncRes.bb!)")
                     }
-                    None => format!("sendSync({encode}{data})"),
+                    None => format!("sendSync({request}{data})"),
                 };
                 writeln!(
                     s,

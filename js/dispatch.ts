@@ -128,14 +128,17 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
   return kind === msg.ErrorKind.NoError ? null : new DenoError(kind, base.error() ?? "");
 }
 
-/** Sends the sync request of `len` bytes in the request buffer, for an op without a result. */
-export function sendSync(len: number, zeroCopy?: ArrayBufferView): void {
-  dispatchSync(finish(len, 0, true), zeroCopy);
+/**
+ * Sends a sync request, for an op without a result: the `len` bytes in the request
+ * buffer, or a message of its own.
+ */
+export function sendSync(request: number | Uint8Array, zeroCopy?: ArrayBufferView): void {
+  dispatchSync(typeof request === "number" ? finish(request, 0, true) : request, zeroCopy);
 }
 
-/** Sends the sync request of `len` bytes in the request buffer; its result is then in `syncRes`. */
-export function sendSyncRes(len: number, zeroCopy?: ArrayBufferView): void {
-  if (!dispatchSync(finish(len, 0, true), zeroCopy)) {
+/** Sends a sync request, as sendSync does; its result is then in `syncRes`. */
+export function sendSyncRes(request: number | Uint8Array, zeroCopy?: ArrayBufferView): void {
+  if (!dispatchSync(typeof request === "number" ? finish(request, 0, true) : request, zeroCopy)) {
     throw new TypeError("Deno.core.dispatch: a sync op replied without its result");
   }
 }

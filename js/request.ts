@@ -65,6 +65,11 @@ export function finish(len: number, cmdId: number, sync: boolean): Uint8Array {
   return first(len);
 }
 
+/** The sync request of `len` bytes now in the buffer, as a message of its own. */
+export function syncRequest(len: number): Uint8Array {
+  return finish(len, 0, true).slice();
+}
+
 /** `text` (a JSON request, ops/json.rs) written into the buffer as UTF-8. */
 export function putText(text: string): Uint8Array {
   begin(3 * text.length);
