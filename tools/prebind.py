@@ -2,7 +2,7 @@
 # Pre-binds libnode.so.108 (what -Bsymbolic would have done at link time): rewrites each
 # symbol relocation (R_X86_64_64, GLOB_DAT, JUMP_SLOT) that the loader is sure to bind
 # to libnode's own definition into an R_X86_64_RELATIVE one, so that start-up skips
-# ~58,000 symbol lookups. BIND_NOW and RELRO stay as they are: nothing is bound lazily.
+# ~55,000 symbol lookups. BIND_NOW and RELRO stay as they are: nothing is bound lazily.
 #
 # A relocation keeps its symbol (and its lookup) when another object could interpose
 # the definition: the symbol is weak outside libnode's internal names (inline functions
