@@ -133,14 +133,19 @@ function errorOf(base: msg.Base): DenoError<msg.ErrorKind> | null {
  * buffer, or a message of its own.
  */
 export function sendSync(request: number | Uint8Array, zeroCopy?: ArrayBufferView): void {
-  dispatchSync(typeof request === "number" ? finish(request, 0, true) : request, zeroCopy);
+  dispatchSync(syncMessage(request), zeroCopy);
 }
 
 /** Sends a sync request, as sendSync does; its result is then in `syncRes`. */
 export function sendSyncRes(request: number | Uint8Array, zeroCopy?: ArrayBufferView): void {
-  if (!dispatchSync(typeof request === "number" ? finish(request, 0, true) : request, zeroCopy)) {
+  if (!dispatchSync(syncMessage(request), zeroCopy)) {
     throw new TypeError("Deno.core.dispatch: a sync op replied without its result");
   }
+}
+
+/** A sync request: the `len` bytes in the request buffer, or a message of its own. */
+function syncMessage(request: number | Uint8Array): Uint8Array {
+  return typeof request === "number" ? finish(request, 0, true) : request;
 }
 
 /** Whether the last sync reply lies in the shared buffer (else it came in one of its own). */
