@@ -21,6 +21,10 @@ export interface Core {
   shared: ArrayBuffer;
   /** Where most batches of async replies are written: valid during the recv callback only. */
   sharedAsync: ArrayBuffer;
+  /** V8's structured clone of a value, as bytes. */
+  serialize(value: unknown): Uint8Array;
+  /** The value `serialize` made `bytes` of (a new copy). */
+  deserialize(bytes: ArrayBufferView): unknown;
 }
 
 /** A generated reply table (`msg.XRes`): what a reply's result is read into. */
@@ -29,9 +33,13 @@ export interface ResTable {
   bb_pos: number;
 }
 
-/** Where an async reply goes: `res` is the table its result is read into (null: none). */
+/**
+ * Where an async reply goes: `res` is the table its result is read into (null: none).
+ * `inPlace`: `resolve` reads it at once, so it needs no copy of the reply's bytes.
+ */
 export interface Resolvers<T> {
   res: T | null;
+  inPlace?: boolean;
   resolve(res: T): void;
   reject(e: Error): void;
 }
@@ -113,6 +121,16 @@ export function setCore(c: Core): void {
   shared32 = new Int32Array(core.shared);
   sharedBytes = new Uint8Array(core.shared);
   core.recv(handleAsyncReplies);
+}
+
+/** A structured clone of `value` (Deno.core.serialize). */
+export function serialize(value: unknown): Uint8Array {
+  return core.serialize(value);
+}
+
+/** The value `bytes` hold (Deno.core.deserialize). */
+export function deserialize(bytes: ArrayBufferView): unknown {
+  return core.deserialize(bytes);
 }
 
 /** A cmd_id no reply is awaited under. */
@@ -302,7 +320,7 @@ function handleAsyncReplies(replies: Uint8Array): void {
     const err = errorOf(base);
     if (err) resolvers.reject(err);
     else if (resolvers.res === null) resolvers.resolve(undefined);
-    else if (!reused) resolvers.resolve(base.res(resolvers.res));
+    else if (!reused || resolvers.inPlace) resolvers.resolve(base.res(resolvers.res));
     else {
       const own = new flatbuffers.ByteBuffer(replies.slice(pos, pos + 4 + bb.readUint32(pos)));
       resolvers.resolve(msg.Base.getSizePrefixedRootAsBase(own).res(resolvers.res));

@@ -498,6 +498,14 @@ declare namespace Deno {
     /** Where sync replies are written. */
     shared: ArrayBuffer;
     /**
+     * V8's structured clone of `value`, as bytes (what `postMessage` sends): Maps, Sets,
+     * Dates, RegExps, typed arrays, errors and cycles survive; a function or a symbol
+     * throws a DataCloneError.
+     */
+    serialize(value: unknown): Uint8Array;
+    /** A new copy of the value `serialize` made `bytes` of. */
+    deserialize(bytes: ArrayBufferView): unknown;
+    /**
      * The `Base` message (cmd_id 0, async) that the generated encoder of the request
      * table `request` (schema/msg.fbs, e.g. "Open") writes for `fields`, given in
      * schema order: to study the bytes, or to send them with `dispatch`.
@@ -517,6 +525,88 @@ declare namespace Deno {
     }>;
   };
 }
+
+/** A message from a worker, or inside a worker from its parent: `data` is a structured clone. */
+declare class MessageEvent {
+  readonly type: "message";
+  readonly data: unknown;
+}
+
+/**
+ * An uncaught error that ended a worker, as its parent sees it. Unless a handler
+ * calls `preventDefault()`, it ends the parent too, with the worker's report.
+ */
+declare class ErrorEvent {
+  readonly type: "error";
+  /** `Uncaught Error: boom`. */
+  readonly message: string;
+  /** Where it was thrown: the module's URL, line and column (0 when unknown). */
+  readonly filename: string;
+  readonly lineno: number;
+  readonly colno: number;
+  readonly defaultPrevented: boolean;
+  preventDefault(): void;
+}
+
+/** A worker's permissions: each `"inherit"`, `true` (all of it), a list of paths, hosts or names, or `false` (the default: denied). None may exceed the parent's. */
+type WorkerPermissionValue = "inherit" | boolean | string[];
+
+interface WorkerOptions {
+  /** Must be "module" (classic workers are not supported). */
+  type?: "classic" | "module";
+  /** `self.name` inside the worker. */
+  name?: string;
+  /** "inherit" (the default): the parent's permissions; "none"; or one by one. */
+  deno?: {
+    permissions?: "inherit" | "none" | Partial<Record<"read" | "write" | "net" | "env" | "run" | "hrtime", WorkerPermissionValue>>;
+  };
+}
+
+/**
+ * A module run by an isolate of its own, on an OS thread of its own, with its own event
+ * loop, rids and `Deno.metrics()` (to see a worker's, have it post its own). It talks to
+ * its parent only through messages, in order both ways. It runs until it calls
+ * `self.close()`, the parent calls `terminate()`, or an uncaught error ends it; while
+ * it runs, the parent's event loop stays alive. A relative specifier is resolved
+ * against `Deno.mainModule`; `import.meta.resolve("./w.ts")` names one next to the
+ * calling module.
+ */
+declare class Worker {
+  constructor(specifier: string | { href: string }, options?: WorkerOptions);
+  onmessage: ((this: Worker, event: MessageEvent) => void) | null;
+  onerror: ((this: Worker, event: ErrorEvent) => void) | null;
+  /** Sends the worker a structured clone of `message` (ignored once it has ended). */
+  postMessage(message: unknown): void;
+  /** Stops the worker at once, even inside `while (true) {}`, and frees its thread and isolate. */
+  terminate(): void;
+  addEventListener(type: "message", listener: (this: Worker, event: MessageEvent) => void): void;
+  addEventListener(type: "error", listener: (this: Worker, event: ErrorEvent) => void): void;
+  removeEventListener(type: "message" | "error", listener: (event: never) => void): void;
+}
+
+interface ImportMeta {
+  /** The module's URL. */
+  url: string;
+  /** Whether it is the main module. */
+  main: boolean;
+  /** The URL an import of `specifier` from this module would load. */
+  resolve(specifier: string): string;
+}
+
+/** The global object (`globalThis`), as in Deno and browsers. */
+declare var self: typeof globalThis;
+
+// Inside a worker only:
+/** Inside a worker: its name (`WorkerOptions.name`). */
+declare var name: string;
+/** Inside a worker: receives its parent's messages. */
+declare var onmessage: ((event: MessageEvent) => void) | null;
+/** Inside a worker: sends its parent a structured clone of `message`. */
+declare function postMessage(message: unknown): void;
+/** Inside a worker: ends it once the current task is done. */
+declare function close(): void;
+declare function addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
+declare function removeEventListener(type: "message", listener: (event: MessageEvent) => void): void;
 
 declare function setTimeout(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): number;
 declare function setInterval(callback: (...args: unknown[]) => void, delay?: number, ...args: unknown[]): number;

@@ -6,12 +6,14 @@ import { type Core, setCore } from "./dispatch.ts";
 import { createDeno } from "./deno.ts";
 import { start } from "./os.ts";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "./timers.ts";
+import { becomeWorker, ErrorEvent, MessageEvent, Worker, WorkerUncaught } from "./workers.ts";
 
 /**
  * Formats an uncaught exception for `error: Uncaught ...`. A value that cannot even be
  * looked at (a revoked Proxy) prints as `null`, as Deno 2 prints it.
  */
 function formatUncaught(e: unknown): string {
+  if (e instanceof WorkerUncaught) return e.text;
   try {
     return e instanceof Error ? inspect(e) : inspect(typeof e !== "string" ? e : JSON.stringify(e));
   } catch {
@@ -22,12 +24,14 @@ function formatUncaught(e: unknown): string {
 function bootstrap(core: Core) {
   delete (globalThis as any).__bootstrap;
   setCore(core);
-  const Deno = createDeno(core, start());
+  const info = start();
+  const Deno = createDeno(core, info);
   Object.defineProperty(globalThis, "Deno", { value: Object.freeze(Deno), enumerable: false });
+  if (info.workerName !== null) becomeWorker(info.workerName);
   return formatUncaught;
 }
 
-const globals = { console, setTimeout, setInterval, clearTimeout, clearInterval };
+const globals = { console, setTimeout, setInterval, clearTimeout, clearInterval, Worker, MessageEvent, ErrorEvent, self: globalThis };
 for (const [name, value] of Object.entries(globals)) {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
 }

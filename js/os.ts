@@ -11,6 +11,8 @@ export interface StartInfo {
   noColor: boolean;
   version: { deno: string; v8: string; typescript: string };
   build: { os: string; arch: string; target: string };
+  /** In a worker: its name; null in the main isolate. */
+  workerName: string | null;
 }
 
 export function start(): StartInfo {
@@ -29,6 +31,7 @@ export function start(): StartInfo {
       typescript: res.typescriptVersion()!,
     },
     build: { os: res.os()!, arch: res.arch()!, target: res.target()! },
+    workerName: res.workerName(),
   };
 }
 

@@ -1,5 +1,6 @@
 //! The V8 glue: an isolate started from the startup snapshot, the native `Deno.core`
-//! bindings (the one door, `dispatch`), module evaluation, the event loop and
+//! bindings (the one door, `dispatch`; and `serialize`/`deserialize`, V8's structured
+//! clone, which touch no outside), module evaluation, the event loop and
 //! uncaught-error reporting. It knows nothing of particular ops: the op set comes from
 //! outside as a [`Dispatch`] (early Deno's `set_dispatch`), so the same glue can run
 //! other op sets. Ops see bytes, never V8 handles.
@@ -16,9 +17,9 @@ use futures_util::FutureExt;
 use url::Url;
 
 use crate::errors::DenoError;
-use crate::limits::{Guard, Termination};
+use crate::limits::{Guard, Stopper, Termination};
 use crate::modules::{self, ModuleMap};
-use crate::source_maps;
+use crate::source_maps::{self, Position};
 
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"));
 
@@ -270,6 +271,8 @@ pub(crate) struct IsolateState {
     recv: Option<v8::Global<v8::Function>>,
     shared: Rc<SharedReply>,
     shared_async: Rc<SharedReply>,
+    /// Where the last uncaught error was thrown (the user's frame, source-mapped).
+    uncaught_at: Option<Position>,
 }
 
 /// The glue's state of the isolate.
@@ -338,12 +341,16 @@ impl Isolate {
             let core = v8::Object::new(scope);
             let dispatch = v8::Function::new(scope, dispatch).unwrap();
             let recv = v8::Function::new(scope, recv).unwrap();
+            let serialize = v8::Function::new(scope, serialize).unwrap();
+            let deserialize = v8::Function::new(scope, deserialize).unwrap();
             let shared = SharedReply::new(scope, SHARED_REPLY_SIZE);
             let shared_async = SharedReply::new(scope, SHARED_BATCH_SIZE);
             let members = [
                 ("dispatch", dispatch.into()),
                 ("send", dispatch.into()),
                 ("recv", recv.into()),
+                ("serialize", serialize.into()),
+                ("deserialize", deserialize.into()),
                 ("shared", shared.local(scope).into()),
                 ("sharedAsync", shared_async.local(scope).into()),
             ];
@@ -360,6 +367,7 @@ impl Isolate {
                 recv: None,
                 shared: Rc::new(shared),
                 shared_async: Rc::new(shared_async),
+                uncaught_at: None,
             });
             let tc = &mut v8::TryCatch::new(scope);
             let key = v8::String::new(tc, "__bootstrap").unwrap();
@@ -406,6 +414,17 @@ impl Isolate {
     /// `Termination::Exit`), not the process.
     pub fn exit_hook(&self) -> crate::state::ExitHook {
         self.guard.exit_hook()
+    }
+
+    /// A handle that stops this isolate from any thread (see `Stopper`).
+    pub fn stopper(&self) -> Stopper {
+        self.guard.stopper()
+    }
+
+    /// Where the last uncaught error was thrown, if it was an Error thrown by a known
+    /// line: its module's URL and the line and column in its source.
+    pub fn uncaught_position(&mut self) -> Option<Position> {
+        state(&mut self.isolate).uncaught_at.take()
     }
 
     /// The limit that stopped this isolate, if one did; then it runs no more JS.
@@ -621,6 +640,7 @@ impl Isolate {
             self.fast_turns = 0;
             let background = self.isolate.has_pending_background_tasks();
             let deadline = self.guard.deadline();
+            let stopped = std::pin::pin!(self.guard.stopped());
             let pending = &mut state(&mut self.isolate).pending;
             let waited = Instant::now();
             let next = self.runtime.block_on(async {
@@ -645,11 +665,17 @@ impl Isolate {
                         Err(_) => Wait::Again,
                     }
                 };
-                match deadline {
-                    Some(at) => tokio::time::timeout_at(at.into(), wait)
-                        .await
-                        .unwrap_or(Wait::Deadline),
-                    None => wait.await,
+                let wait = std::pin::pin!(async {
+                    match deadline {
+                        Some(at) => tokio::time::timeout_at(at.into(), wait)
+                            .await
+                            .unwrap_or(Wait::Deadline),
+                        None => wait.await,
+                    }
+                });
+                match futures_util::future::select(wait, stopped).await {
+                    futures_util::future::Either::Left((wait, _)) => wait,
+                    futures_util::future::Either::Right(_) => Wait::Stopped,
                 }
             });
             self.idle += waited.elapsed();
@@ -658,6 +684,8 @@ impl Isolate {
                 Wait::Again => continue,
                 Wait::Done => return Ok(()),
                 Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
+                // The caller reports it (see `limited`).
+                Wait::Stopped => return Err(ScriptError("terminated".into())),
             };
             self.deliver(first)?;
         }
@@ -738,6 +766,8 @@ enum Wait {
     /// Nothing is pending: the loop is over.
     Done,
     Deadline,
+    /// A `Stopper` stopped the isolate.
+    Stopped,
 }
 
 /// `Uncaught <error, formatted by the userland>`, with a code frame (the source line
@@ -751,12 +781,12 @@ fn uncaught(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>, in_promise: bo
         .call(tc, undefined, &[e])
         .map(|s| s.to_rust_string_lossy(tc))
         .unwrap_or_else(|| e.to_rust_string_lossy(tc));
-    if e.is_native_error() {
-        if let Some(frame) = error_code_frame(tc, e) {
-            let at = text.find("\n    at ").unwrap_or(text.len());
-            text.insert_str(at, &format!("\n{frame}"));
-        }
+    let position = e.is_native_error().then(|| user_position(tc, e)).flatten();
+    if let Some(frame) = position.as_ref().and_then(Position::code_frame) {
+        let at = text.find("\n    at ").unwrap_or(text.len());
+        text.insert_str(at, &format!("\n{frame}"));
     }
+    state(tc).uncaught_at = position;
     let prefix = if in_promise {
         "Uncaught (in promise)"
     } else {
@@ -795,8 +825,9 @@ pub(crate) fn script_origin<'s>(
     )
 }
 
-/// The code frame of where `e` was made, if its source is known.
-fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<String> {
+/// Where `e` was made: the user's frame, source-mapped (with its line's text) if a
+/// source map covers it.
+fn user_position(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<Position> {
     let trace = v8::Exception::get_stack_trace(scope, e)?;
     // The line to show is the user's: an op's DenoError is made inside the userland,
     // and one delivered by the event loop has no user frame at all (then none is shown).
@@ -819,7 +850,12 @@ fn error_code_frame(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Opt
         }
     }
     let (url, line, col) = shown?;
-    source_maps::map_location_with_text(scope, &url, line, col)?.code_frame()
+    source_maps::map_location_with_text(scope, &url, line, col).or(Some(Position {
+        file: url,
+        line,
+        col,
+        text: None,
+    }))
 }
 
 extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
@@ -937,6 +973,83 @@ fn dispatch(
             }
             SyncReply::Own(bytes, start) => rv.set(uint8_array(scope, bytes, start).into()),
         },
+    }
+}
+
+/// Throws V8's clone errors as `DataCloneError`s, as structuredClone does.
+struct CloneErrors;
+
+impl v8::ValueSerializerImpl for CloneErrors {
+    fn throw_data_clone_error<'s>(
+        &mut self,
+        scope: &mut v8::HandleScope<'s>,
+        message: v8::Local<'s, v8::String>,
+    ) {
+        let e = v8::Exception::error(scope, message);
+        if let Ok(e) = v8::Local::<v8::Object>::try_from(e) {
+            let (key, name) = (
+                v8::String::new(scope, "name").unwrap(),
+                v8::String::new(scope, "DataCloneError").unwrap(),
+            );
+            e.set(scope, key.into(), name.into());
+        }
+        scope.throw_exception(e);
+    }
+}
+
+impl v8::ValueDeserializerImpl for CloneErrors {}
+
+/// `Deno.core.serialize(value): Uint8Array`: V8's structured clone of `value` (Maps,
+/// Sets, Dates, RegExps, typed arrays and cycles survive; functions and symbols throw
+/// a DataCloneError).
+fn serialize(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let context = scope.get_current_context();
+    use v8::ValueSerializerHelper;
+    let mut serializer = v8::ValueSerializer::new(scope, Box::new(CloneErrors));
+    serializer.write_header();
+    if serializer.write_value(context, args.get(0)) == Some(true) {
+        let bytes = serializer.release();
+        rv.set(uint8_array(scope, bytes, 0).into());
+    }
+}
+
+/// `Deno.core.deserialize(bytes: ArrayBufferView)`: the value `serialize` made the bytes
+/// of (a new copy of it).
+fn deserialize(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let data = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+        .map_err(|_| "bytes must be an ArrayBufferView")
+        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
+    let data = match data {
+        Ok(data) => data,
+        Err(why) => return throw_type_error(scope, &format!("Deno.core.deserialize: {why}")),
+    };
+    let context = scope.get_current_context();
+    let tc = &mut v8::TryCatch::new(scope);
+    let value = {
+        use v8::ValueDeserializerHelper;
+        let mut deserializer = v8::ValueDeserializer::new(tc, Box::new(CloneErrors), &data);
+        match deserializer.read_header(context) {
+            Some(true) => deserializer.read_value(context),
+            _ => None,
+        }
+    };
+    match value {
+        Some(value) => rv.set(value),
+        None if tc.has_caught() => {
+            tc.rethrow();
+        }
+        None => throw_type_error(
+            tc,
+            "Deno.core.deserialize: the bytes are not a serialized value",
+        ),
     }
 }
 

@@ -20,7 +20,8 @@
 //! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
 //! [`permissions`] (the `--allow-*` grants every op checks before it acts),
 //! [`resources`] (rids: the userland's file descriptors: files, sockets, child
-//! processes and their pipes), [`msg`] (the generated
+//! processes and their pipes), [`workers`] (an isolate per thread, talking to its
+//! parent by messages), [`msg`] (the generated
 //! messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
 //! Embedding (the script may read below /tmp and nothing else):
@@ -52,6 +53,7 @@ pub mod source_maps;
 pub mod state;
 pub mod trace;
 pub mod transpile;
+pub mod workers;
 
 pub use errors::DenoError;
 pub use isolate::{init_v8, Dispatch, Isolate, ScriptError, ZeroCopyBuf};

@@ -4,6 +4,7 @@
 //! stops). The heap: V8's near-heap-limit callback raises the limit just enough for
 //! the script to unwind and terminates it, where V8 would otherwise abort the whole
 //! process. In an embedder's isolate, `Deno.exit` ends the script, not the process.
+//! From any thread, a [`Stopper`] ends it (a worker's `terminate()` and `close()`).
 //! Whatever stopped it, the isolate is spent: it runs no more JS.
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -24,6 +25,8 @@ pub enum Termination {
     /// It called `Deno.exit(code)` in an isolate that must not end the process (an
     /// embedder's).
     Exit { code: i32 },
+    /// A [`Stopper`] stopped it (a worker terminated by its parent, or closed).
+    Stopped,
 }
 
 impl fmt::Display for Termination {
@@ -40,6 +43,7 @@ impl fmt::Display for Termination {
                 )
             }
             Termination::Exit { code } => write!(f, "Script called Deno.exit({code})"),
+            Termination::Stopped => f.write_str("Script was terminated"),
         }
     }
 }
@@ -51,6 +55,7 @@ impl Termination {
             Termination::Timeout { .. } => EXIT_TIMEOUT,
             Termination::HeapLimit { .. } => EXIT_HEAP_LIMIT,
             Termination::Exit { code } => code,
+            Termination::Stopped => 1,
         }
     }
 }
@@ -253,6 +258,33 @@ impl Drop for Watchdog {
     }
 }
 
+/// Set by a [`Stopper`]; its event loop waits on `wake` as well as on its ops.
+#[derive(Default)]
+struct Stop {
+    requested: AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+/// Stops an isolate from any thread: `terminate` at once, even inside `while (true) {}`;
+/// `close` once the task it runs now is done. Either way its event loop stops waiting.
+#[derive(Clone)]
+pub struct Stopper {
+    stop: Arc<Stop>,
+    handle: v8::IsolateHandle,
+}
+
+impl Stopper {
+    pub fn terminate(&self) {
+        self.close();
+        self.handle.terminate_execution();
+    }
+
+    pub fn close(&self) {
+        self.stop.requested.store(true, Ordering::SeqCst);
+        self.stop.wake.notify_one();
+    }
+}
+
 /// An isolate's limits and whether one stopped it.
 pub struct Guard {
     heap: Box<Heap>,
@@ -262,6 +294,7 @@ pub struct Guard {
     deadline: Option<(Instant, Duration)>,
     /// The code of a `Deno.exit` that ended only the script.
     exit: Rc<Cell<Option<i32>>>,
+    stop: Arc<Stop>,
     termination: Option<Termination>,
 }
 
@@ -283,6 +316,7 @@ impl Guard {
             watchdog: None,
             deadline: None,
             exit: Rc::default(),
+            stop: Arc::default(),
             termination: None,
         }
     }
@@ -295,6 +329,24 @@ impl Guard {
             exit.set(Some(code));
             handle.terminate_execution();
         })
+    }
+
+    /// A handle that stops the isolate from any thread.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            stop: self.stop.clone(),
+            handle: self.heap.handle.clone(),
+        }
+    }
+
+    /// Completes once a `Stopper` has stopped the isolate (or at once if one had).
+    pub fn stopped(&self) -> impl std::future::Future<Output = ()> + 'static {
+        let stop = self.stop.clone();
+        async move {
+            if !stop.requested.load(Ordering::SeqCst) {
+                stop.wake.notified().await
+            }
+        }
     }
 
     /// Stops the isolate `timeout` from now (None: no deadline).
@@ -328,6 +380,8 @@ impl Guard {
         if self.termination.is_none() {
             if let Some(code) = self.exit.get() {
                 self.termination = Some(Termination::Exit { code });
+            } else if self.stop.requested.load(Ordering::SeqCst) {
+                self.termination = Some(Termination::Stopped);
             } else if self.heap.hit.load(Ordering::SeqCst) {
                 self.termination = Some(Termination::HeapLimit {
                     limit: self.heap.limit,

@@ -224,4 +224,36 @@ pub extern "C" fn import_meta_callback(
     let key = v8::String::new(scope, "main").unwrap();
     let value = v8::Boolean::new(scope, is_main);
     meta.create_data_property(scope, key.into(), value.into());
+    let key = v8::String::new(scope, "resolve").unwrap();
+    let resolve = v8::Function::builder(import_meta_resolve)
+        .data(v8::String::new(scope, &url).unwrap().into())
+        .build(scope);
+    if let Some(resolve) = resolve {
+        meta.create_data_property(scope, key.into(), resolve.into());
+    }
+}
+
+/// `import.meta.resolve(specifier)`: the URL an import of `specifier` from this module
+/// would load (a `new Worker` specifier next to the calling module).
+fn import_meta_resolve(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let referrer = args
+        .data()
+        .map(|d| d.to_rust_string_lossy(scope))
+        .unwrap_or_default();
+    let specifier = args.get(0).to_rust_string_lossy(scope);
+    let resolved = Url::parse(&referrer)
+        .map_err(|e| e.to_string())
+        .and_then(|referrer| resolve(&specifier, &referrer));
+    match resolved {
+        Ok(url) => rv.set(v8::String::new(scope, url.as_str()).unwrap().into()),
+        Err(e) => {
+            let text = v8::String::new(scope, &e).unwrap();
+            let e = v8::Exception::type_error(scope, text);
+            scope.throw_exception(e);
+        }
+    }
 }

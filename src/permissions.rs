@@ -180,6 +180,100 @@ impl Permissions {
             .ok_or_else(|| denied("run", &format!("\"{program}\"")))
     }
 
+    /// A worker's grants, as `flags` name them ("read", "read=/tmp,/srv",
+    /// "net=localhost:8000", "run"; "NAME=inherit" for this isolate's grant); a
+    /// permission not named is denied. Each must be within this isolate's grants.
+    pub fn narrowed(&self, flags: &[&str]) -> OpResult<Grants> {
+        let mine = self.grants();
+        let mut theirs = Grants::default();
+        for flag in flags {
+            let (name, scopes) = match flag.split_once('=') {
+                Some((name, scopes)) => (name, Some(scopes)),
+                None => (*flag, None),
+            };
+            let list = || scopes.into_iter().flat_map(|s| s.split(','));
+            let escalates = |what: &str| {
+                DenoError::new(
+                    ErrorKind::PermissionDenied,
+                    format!("Can't escalate parent thread permissions: {name} {what}"),
+                )
+            };
+            let within = |check: OpResult<()>| check.map_err(|e| escalates(&e.msg));
+            if scopes == Some("inherit") {
+                match name {
+                    "read" => theirs.read = mine.read.clone(),
+                    "write" => theirs.write = mine.write.clone(),
+                    "net" => theirs.net = mine.net.clone(),
+                    "env" => theirs.env = mine.env.clone(),
+                    "run" => theirs.run = mine.run,
+                    "hrtime" => theirs.hrtime = mine.hrtime,
+                    _ => return Err(unknown_permission(name)),
+                }
+                continue;
+            }
+            match (name, scopes) {
+                ("run" | "hrtime", Some(_)) => {
+                    return Err(DenoError::new(
+                        ErrorKind::InvalidInput,
+                        format!("the {name} permission takes no list"),
+                    ))
+                }
+                ("run", None) if mine.run => theirs.run = true,
+                ("hrtime", None) if mine.hrtime => theirs.hrtime = true,
+                ("run" | "hrtime", None) => return Err(escalates("is not granted")),
+                ("read" | "write" | "net" | "env", None) => {
+                    let all = match name {
+                        "read" => mine.read == Grant::All,
+                        "write" => mine.write == Grant::All,
+                        "net" => mine.net == Grant::All,
+                        _ => mine.env == Grant::All,
+                    };
+                    if !all {
+                        return Err(escalates("is not granted in full"));
+                    }
+                    match name {
+                        "read" => theirs.read = Grant::All,
+                        "write" => theirs.write = Grant::All,
+                        "net" => theirs.net = Grant::All,
+                        _ => theirs.env = Grant::All,
+                    }
+                }
+                ("read" | "write", Some(_)) => {
+                    let paths: Vec<PathBuf> = list().map(PathBuf::from).collect();
+                    for path in &paths {
+                        within(match name {
+                            "read" => self.check_read(path, Follow::Yes),
+                            _ => self.check_write(path, Follow::Yes),
+                        })?;
+                    }
+                    match name {
+                        "read" => theirs.read = Grant::Some(paths),
+                        _ => theirs.write = Grant::Some(paths),
+                    }
+                }
+                ("net", Some(_)) => {
+                    let scopes = list()
+                        .map(NetScope::parse)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| DenoError::new(ErrorKind::InvalidInput, e))?;
+                    for s in &scopes {
+                        within(self.check_net(&s.host, s.port))?;
+                    }
+                    theirs.net = Grant::Some(scopes);
+                }
+                ("env", Some(_)) => {
+                    let names: Vec<String> = list().map(String::from).collect();
+                    for n in &names {
+                        within(self.check_env(Some(n)))?;
+                    }
+                    theirs.env = Grant::Some(names);
+                }
+                _ => return Err(unknown_permission(name)),
+            }
+        }
+        Ok(theirs)
+    }
+
     /// Drops the grant `name` for the rest of the run.
     pub fn revoke(&self, name: &str) -> OpResult<()> {
         let mut g = self.grants.borrow_mut();
@@ -190,18 +284,20 @@ impl Permissions {
             "env" => g.env = Grant::None,
             "run" => g.run = false,
             "hrtime" => g.hrtime = false,
-            _ => {
-                return Err(DenoError::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "unknown permission \"{name}\" (expected one of {})",
-                        NAMES.join(", ")
-                    ),
-                ))
-            }
+            _ => return Err(unknown_permission(name)),
         }
         Ok(())
     }
+}
+
+fn unknown_permission(name: &str) -> DenoError {
+    DenoError::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "unknown permission \"{name}\" (expected one of {})",
+            NAMES.join(", ")
+        ),
+    )
 }
 
 fn check_path(grant: &Grant<PathBuf>, name: &str, path: &Path, follow: Follow) -> OpResult<()> {

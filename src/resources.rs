@@ -19,6 +19,7 @@ use tokio::sync::Notify;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::ErrorKind;
+use crate::workers::WorkerHost;
 
 pub type Rid = u32;
 
@@ -36,6 +37,8 @@ pub enum Resource {
     ChildStderr(Rc<Closable<pipe::Receiver>>),
     /// A child process; `RunStatus` waits for it. Dropped unwaited, Tokio reaps it.
     Child(Rc<tokio::sync::Mutex<Child>>),
+    /// A worker; closing its rid terminates it.
+    Worker(Rc<Closable<WorkerHost>>),
 }
 
 impl Resource {
@@ -52,6 +55,7 @@ impl Resource {
             Resource::ChildStdout(_) => "childStdout",
             Resource::ChildStderr(_) => "childStderr",
             Resource::Child(_) => "child",
+            Resource::Worker(_) => "worker",
         }
     }
 
@@ -62,6 +66,10 @@ impl Resource {
             Resource::TcpStream(r) => r.close(),
             Resource::ChildStdin(r) => r.close(),
             Resource::ChildStdout(r) | Resource::ChildStderr(r) => r.close(),
+            Resource::Worker(r) => {
+                r.io.terminate();
+                r.close();
+            }
             _ => {}
         }
     }
@@ -208,6 +216,14 @@ impl ResourceTable {
         match self.get(rid)? {
             Resource::FsFile(file) => Ok(file.clone()),
             other => Err(wrong_kind(rid, other, "a file")),
+        }
+    }
+
+    /// The worker behind `rid`, for an op that needs one.
+    pub fn worker(&self, rid: Rid) -> OpResult<Rc<Closable<WorkerHost>>> {
+        match self.get(rid)? {
+            Resource::Worker(worker) => Ok(worker.clone()),
+            other => Err(wrong_kind(rid, other, "a worker")),
         }
     }
 

@@ -40,6 +40,7 @@ use crate::msg::OpCode;
 use crate::permissions::Grants;
 use crate::state::State;
 use crate::trace::TraceMode;
+use crate::workers::WorkerSettings;
 use crate::Dispatcher;
 
 /// How a `Runtime` runs its scripts.
@@ -79,6 +80,8 @@ pub enum Error {
     Module(String),
     /// The script called `Deno.exit(code)`: it ended the script, not the host.
     Exit { code: i32 },
+    /// `Runtime::stopper()` stopped the call (from another thread).
+    Stopped,
     /// A limit (or `Deno.exit`) stopped an earlier call: this runtime runs no more
     /// scripts.
     Spent,
@@ -97,6 +100,7 @@ impl fmt::Display for Error {
             Error::Deserialize(e) => write!(f, "cannot deserialize the result: {e}"),
             Error::Module(e) => f.write_str(e),
             Error::Exit { code } => Termination::Exit { code: *code }.fmt(f),
+            Error::Stopped => Termination::Stopped.fmt(f),
             Error::Spent => f.write_str("a limit stopped this runtime earlier; make a new one"),
             Error::Startup(e) => write!(f, "cannot start the runtime: {e}"),
         }
@@ -165,6 +169,14 @@ impl Runtime {
         if let Some((mode, name)) = &options.trace {
             state = state.with_tracing(*mode, name);
         }
+        // Workers load modules, and run under the same heap limit.
+        if options.module_loading {
+            state.workers = Some(WorkerSettings {
+                max_heap_bytes: options.max_heap_bytes,
+                minimal_io: state.minimal_io,
+                argv: vec![],
+            });
+        }
         let ops = Dispatcher::new(state);
         let state = ops.state().clone();
         let isolate = Isolate::with_heap_limit(ops, options.max_heap_bytes)
@@ -211,6 +223,12 @@ impl Runtime {
         self.call(params, |isolate| isolate.execute_module(&url))
     }
 
+    /// A handle that stops the running call from any thread (`terminate`: at once, even
+    /// inside `while (true) {}`), and leaves the runtime spent.
+    pub fn stopper(&self) -> crate::limits::Stopper {
+        self.isolate.stopper()
+    }
+
     /// The stats of the last call, whether it succeeded or not.
     pub fn last_stats(&self) -> &ExecutionStats {
         &self.last_stats
@@ -249,6 +267,7 @@ impl Runtime {
                 Termination::Timeout { after } => Error::Timeout { after },
                 Termination::HeapLimit { limit } => Error::HeapLimit { limit },
                 Termination::Exit { code } => Error::Exit { code },
+                Termination::Stopped => Error::Stopped,
             });
         }
         let value = result.map_err(uncaught)?;

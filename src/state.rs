@@ -1,5 +1,5 @@
 //! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! permissions and the resource table, the reused reply builder, the async cmd_ids in
+//! permissions and the resource table, the worker's port (in a worker), the reused reply builder, the async cmd_ids in
 //! flight, the metrics counters (in total and per op), the op tracer if one is on, and
 //! the isolate's one timer.
 use std::cell::{Cell, RefCell};
@@ -13,6 +13,7 @@ use crate::msg::OpCode;
 use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
 use crate::trace::{TraceMode, Tracer};
+use crate::workers::{WorkerPort, WorkerSettings};
 use tokio::sync::oneshot;
 
 pub struct State {
@@ -48,6 +49,10 @@ pub struct State {
     /// Whether the userland sends read and write in the minimal encoding (else as
     /// FlatBuffers, like every other op).
     pub minimal_io: bool,
+    /// What this isolate's workers start with; None: it may not start any.
+    pub workers: Option<WorkerSettings>,
+    /// In a worker: its side of the channel to its parent.
+    pub port: Option<WorkerPort>,
 }
 
 impl State {
@@ -68,6 +73,8 @@ impl State {
             exit_hook: RefCell::new(None),
             timer: RefCell::new(None),
             minimal_io: true,
+            workers: None,
+            port: None,
         }
     }
 

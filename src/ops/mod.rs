@@ -18,6 +18,7 @@ pub mod reply;
 mod testing;
 mod timers;
 pub mod verify;
+mod workers;
 
 pub use dispatch::Dispatcher;
 pub use reply::{Handler, Op};
@@ -75,5 +76,12 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Run => process::op_run,
         OpCode::RunStatus => process::op_run_status,
         OpCode::Kill => process::op_kill,
+        OpCode::CreateWorker => workers::op_create_worker,
+        OpCode::HostPostMessage => workers::op_host_post_message,
+        OpCode::HostGetMessage => workers::op_host_get_message,
+        OpCode::TerminateWorker => workers::op_terminate_worker,
+        OpCode::WorkerPostMessage => workers::op_worker_post_message,
+        OpCode::WorkerGetMessage => workers::op_worker_get_message,
+        OpCode::WorkerClose => workers::op_worker_close,
     }
 }

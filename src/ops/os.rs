@@ -29,6 +29,7 @@ pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>
             os: Some(b.create_string(std::env::consts::OS)),
             arch: Some(b.create_string(std::env::consts::ARCH)),
             target: Some(b.create_string(env!("TARGET"))),
+            worker_name: state.port.as_ref().map(|p| b.create_string(&p.name)),
         };
         msg::StartRes::create(b, &args)
     })))

@@ -1,0 +1,181 @@
+//! Worker ops. In the parent: `CreateWorker` (a thread and an isolate; a rid),
+//! `HostPostMessage`, `HostGetMessage` (the worker's next message, error or end) and
+//! `TerminateWorker`. In the worker: `WorkerPostMessage`, `WorkerGetMessage` and
+//! `WorkerClose`. Messages are bytes (the userland's structured clones) in the
+//! zero-copy buffer, handed to the other thread as they are, with no copy.
+use std::rc::Rc;
+
+use crate::errors::{DenoError, OpResult};
+use crate::msg::{self, ErrorKind, WorkerEventKind};
+use crate::ops::reply::{inner, reply, scalars, Op, Res, ZeroCopyBuf};
+use crate::resources::Resource;
+use crate::state::State;
+use crate::workers::{WorkerEvent, WorkerHost, WorkerOptions, WorkerPort};
+
+pub fn op_create_worker(
+    state: &Rc<State>,
+    base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let t = inner(base.inner_as_create_worker(), "CreateWorker")?;
+    let Some(settings) = state.workers.clone() else {
+        return Err(DenoError::new(
+            ErrorKind::OpNotAvailable,
+            "this runtime does not start workers (RuntimeOptions::module_loading is off)",
+        ));
+    };
+    let specifier = t.specifier().unwrap_or_default();
+    let referrer = state
+        .main_module
+        .as_deref()
+        .and_then(|m| url::Url::parse(m).ok());
+    let url = match &referrer {
+        Some(referrer) => crate::modules::resolve(specifier, referrer),
+        None => url::Url::parse(specifier).map_err(|e| format!("Invalid URL \"{specifier}\": {e}")),
+    }
+    .map_err(|e| DenoError::new(ErrorKind::InvalidUri, e))?;
+    let grants = if t.narrow() {
+        let flags: Vec<&str> = t
+            .permissions()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        state.permissions.narrowed(&flags)?
+    } else {
+        state.permissions.grants()
+    };
+    let host = WorkerHost::spawn(WorkerOptions {
+        url,
+        name: t.name().unwrap_or_default().to_string(),
+        grants,
+        settings,
+    })?;
+    let rid = state
+        .resources
+        .borrow_mut()
+        .add(Resource::Worker(crate::resources::Closable::new(host)));
+    Ok(Op::Sync(scalars(state, &msg::CreateWorkerResArgs { rid })))
+}
+
+fn message(data: Option<ZeroCopyBuf>) -> OpResult<ZeroCopyBuf> {
+    data.ok_or_else(|| {
+        DenoError::new(
+            ErrorKind::InvalidInput,
+            "a message travels in the zero-copy buffer",
+        )
+    })
+}
+
+pub fn op_host_post_message(
+    state: &Rc<State>,
+    base: &msg::Base,
+    data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let rid = inner(base.inner_as_host_post_message(), "HostPostMessage")?.rid();
+    let worker = state.resources.borrow().worker(rid)?;
+    worker.io.post(message(data)?);
+    Ok(Op::Sync(None))
+}
+
+pub fn op_host_get_message(
+    state: &Rc<State>,
+    base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let rid = inner(base.inner_as_host_get_message(), "HostGetMessage")?.rid();
+    let worker = state.resources.borrow().worker(rid)?;
+    let state = state.clone();
+    Ok(Op::Async(Box::pin(async move {
+        let next = async { Ok::<_, std::io::Error>(worker.io.events.lock().await.recv().await) };
+        // Terminated (its rid closed) while waiting: no event follows.
+        let event = worker.unless_closed(rid, next).await.ok().flatten();
+        Ok(event_reply(&state, event))
+    })))
+}
+
+pub fn op_terminate_worker(
+    state: &Rc<State>,
+    base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    let rid = inner(base.inner_as_terminate_worker(), "TerminateWorker")?.rid();
+    let mut table = state.resources.borrow_mut();
+    table.worker(rid)?;
+    table.close(rid)?;
+    Ok(Op::Sync(None))
+}
+
+/// The worker's side of the channel; an error outside a worker.
+fn port(state: &State) -> OpResult<&WorkerPort> {
+    state
+        .port
+        .as_ref()
+        .ok_or_else(|| DenoError::new(ErrorKind::OpNotAvailable, "not inside a worker"))
+}
+
+pub fn op_worker_post_message(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    port(state)?.post(message(data)?);
+    Ok(Op::Sync(None))
+}
+
+pub fn op_worker_get_message(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    port(state)?;
+    let state = state.clone();
+    Ok(Op::Async(Box::pin(async move {
+        let port = state.port.as_ref().expect("checked above");
+        let data = port.messages.lock().await.recv().await;
+        Ok(event_reply(&state, data.map(WorkerEvent::Message)))
+    })))
+}
+
+pub fn op_worker_close(
+    state: &Rc<State>,
+    _base: &msg::Base,
+    _data: Option<ZeroCopyBuf>,
+) -> OpResult<Op> {
+    port(state)?.close();
+    Ok(Op::Sync(None))
+}
+
+/// The reply carrying `event` (None: the other side has ended).
+fn event_reply(state: &State, event: Option<WorkerEvent>) -> Res {
+    reply(state, |b| match event {
+        Some(WorkerEvent::Message(data)) => {
+            let data = Some(b.create_vector(&data));
+            msg::WorkerEventRes::create(
+                b,
+                &msg::WorkerEventResArgs {
+                    kind: WorkerEventKind::Message,
+                    data,
+                    ..Default::default()
+                },
+            )
+        }
+        Some(WorkerEvent::Error(e)) => {
+            let args = msg::WorkerEventResArgs {
+                kind: WorkerEventKind::Error,
+                message: Some(b.create_string(&e.message)),
+                file_name: Some(b.create_string(&e.file_name)),
+                line_number: e.line_number,
+                column_number: e.column_number,
+                report: Some(b.create_string(&e.report)),
+                data: None,
+            };
+            msg::WorkerEventRes::create(b, &args)
+        }
+        None => msg::WorkerEventRes::create(
+            b,
+            &msg::WorkerEventResArgs {
+                kind: WorkerEventKind::Closed,
+                ..Default::default()
+            },
+        ),
+    })
+}
