@@ -84,6 +84,35 @@ impl Grants {
     }
 }
 
+impl Grants {
+    /// Sets the permission `name` to what `from` grants.
+    fn copy(&mut self, name: &str, from: &Grants) -> OpResult<()> {
+        match name {
+            "read" => self.read = from.read.clone(),
+            "write" => self.write = from.write.clone(),
+            "net" => self.net = from.net.clone(),
+            "env" => self.env = from.env.clone(),
+            "run" => self.run = from.run,
+            "hrtime" => self.hrtime = from.hrtime,
+            _ => return Err(unknown_permission(name)),
+        }
+        Ok(())
+    }
+
+    /// Whether the permission `name` is granted in full.
+    fn is_full(&self, name: &str) -> OpResult<bool> {
+        Ok(match name {
+            "read" => self.read == Grant::All,
+            "write" => self.write == Grant::All,
+            "net" => self.net == Grant::All,
+            "env" => self.env == Grant::All,
+            "run" => self.run,
+            "hrtime" => self.hrtime,
+            _ => return Err(unknown_permission(name)),
+        })
+    }
+}
+
 impl NetScope {
     /// `host`, `host:port` or `[v6]:port`.
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -187,86 +216,63 @@ impl Permissions {
         let mine = self.grants();
         let mut theirs = Grants::default();
         for flag in flags {
-            let (name, scopes) = match flag.split_once('=') {
-                Some((name, scopes)) => (name, Some(scopes)),
+            let (name, list) = match flag.split_once('=') {
+                Some((name, list)) => (name, Some(list)),
                 None => (*flag, None),
             };
-            let list = || scopes.into_iter().flat_map(|s| s.split(','));
-            let escalates = |what: &str| {
+            let items = list.into_iter().flat_map(|l| l.split(','));
+            let wider = |what: &str| {
                 DenoError::new(
                     ErrorKind::PermissionDenied,
-                    format!("Can't escalate parent thread permissions: {name} {what}"),
+                    format!(
+                        "Can't escalate parent thread permissions: {name} {what} is not granted"
+                    ),
                 )
             };
-            let within = |check: OpResult<()>| check.map_err(|e| escalates(&e.msg));
-            if scopes == Some("inherit") {
-                match name {
-                    "read" => theirs.read = mine.read.clone(),
-                    "write" => theirs.write = mine.write.clone(),
-                    "net" => theirs.net = mine.net.clone(),
-                    "env" => theirs.env = mine.env.clone(),
-                    "run" => theirs.run = mine.run,
-                    "hrtime" => theirs.hrtime = mine.hrtime,
-                    _ => return Err(unknown_permission(name)),
+            match (name, list) {
+                (_, Some("inherit")) => theirs.copy(name, &mine)?,
+                (_, None) if mine.is_full(name)? => theirs.copy(name, &mine)?,
+                (_, None) => return Err(wider("(all of it)")),
+                ("read" | "write", Some(_)) => {
+                    let paths: Vec<PathBuf> = items.map(PathBuf::from).collect();
+                    for path in &paths {
+                        let granted = match name {
+                            "read" => self.check_read(path, Follow::Yes),
+                            _ => self.check_write(path, Follow::Yes),
+                        };
+                        granted.map_err(|_| wider(&format!("access to {path:?}")))?;
+                    }
+                    *if name == "read" {
+                        &mut theirs.read
+                    } else {
+                        &mut theirs.write
+                    } = Grant::Some(paths);
                 }
-                continue;
-            }
-            match (name, scopes) {
+                ("net", Some(_)) => {
+                    let scopes = items
+                        .map(NetScope::parse)
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| DenoError::new(ErrorKind::InvalidInput, e))?;
+                    for s in &scopes {
+                        let port = s.port.map(|p| format!(":{p}")).unwrap_or_default();
+                        self.check_net(&s.host, s.port)
+                            .map_err(|_| wider(&format!("access to \"{}{port}\"", s.host)))?;
+                    }
+                    theirs.net = Grant::Some(scopes);
+                }
+                ("env", Some(_)) => {
+                    let names: Vec<String> = items.map(String::from).collect();
+                    for n in &names {
+                        self.check_env(Some(n))
+                            .map_err(|_| wider(&format!("access to \"{n}\"")))?;
+                    }
+                    theirs.env = Grant::Some(names);
+                }
                 ("run" | "hrtime", Some(_)) => {
                     return Err(DenoError::new(
                         ErrorKind::InvalidInput,
                         format!("the {name} permission takes no list"),
                     ))
-                }
-                ("run", None) if mine.run => theirs.run = true,
-                ("hrtime", None) if mine.hrtime => theirs.hrtime = true,
-                ("run" | "hrtime", None) => return Err(escalates("is not granted")),
-                ("read" | "write" | "net" | "env", None) => {
-                    let all = match name {
-                        "read" => mine.read == Grant::All,
-                        "write" => mine.write == Grant::All,
-                        "net" => mine.net == Grant::All,
-                        _ => mine.env == Grant::All,
-                    };
-                    if !all {
-                        return Err(escalates("is not granted in full"));
-                    }
-                    match name {
-                        "read" => theirs.read = Grant::All,
-                        "write" => theirs.write = Grant::All,
-                        "net" => theirs.net = Grant::All,
-                        _ => theirs.env = Grant::All,
-                    }
-                }
-                ("read" | "write", Some(_)) => {
-                    let paths: Vec<PathBuf> = list().map(PathBuf::from).collect();
-                    for path in &paths {
-                        within(match name {
-                            "read" => self.check_read(path, Follow::Yes),
-                            _ => self.check_write(path, Follow::Yes),
-                        })?;
-                    }
-                    match name {
-                        "read" => theirs.read = Grant::Some(paths),
-                        _ => theirs.write = Grant::Some(paths),
-                    }
-                }
-                ("net", Some(_)) => {
-                    let scopes = list()
-                        .map(NetScope::parse)
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| DenoError::new(ErrorKind::InvalidInput, e))?;
-                    for s in &scopes {
-                        within(self.check_net(&s.host, s.port))?;
-                    }
-                    theirs.net = Grant::Some(scopes);
-                }
-                ("env", Some(_)) => {
-                    let names: Vec<String> = list().map(String::from).collect();
-                    for n in &names {
-                        within(self.check_env(Some(n)))?;
-                    }
-                    theirs.env = Grant::Some(names);
                 }
                 _ => return Err(unknown_permission(name)),
             }
@@ -276,17 +282,7 @@ impl Permissions {
 
     /// Drops the grant `name` for the rest of the run.
     pub fn revoke(&self, name: &str) -> OpResult<()> {
-        let mut g = self.grants.borrow_mut();
-        match name {
-            "read" => g.read = Grant::None,
-            "write" => g.write = Grant::None,
-            "net" => g.net = Grant::None,
-            "env" => g.env = Grant::None,
-            "run" => g.run = false,
-            "hrtime" => g.hrtime = false,
-            _ => return Err(unknown_permission(name)),
-        }
-        Ok(())
+        self.grants.borrow_mut().copy(name, &Grants::default())
     }
 }
 

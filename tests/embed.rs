@@ -403,3 +403,65 @@ fn array_buffers_outside_the_heap_are_held_to_the_limit_too() {
         "{too_big:?}"
     );
 }
+
+#[test]
+fn a_stopper_ends_a_call_from_another_thread_even_one_that_waits() {
+    let _turn = one_at_a_time();
+    for code in [
+        "while (true) {}",
+        "new Promise(() => setInterval(() => {}, 60_000))",
+    ] {
+        let mut rt = runtime(RuntimeOptions::default());
+        let stopper = rt.stopper();
+        let stopping = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            stopper.terminate();
+        });
+        let start = Instant::now();
+        let result = rt.execute_script::<_, Value>("forever.js", code, ());
+        assert_eq!(result.unwrap_err(), Error::Stopped, "{code}");
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{code}: {:?}",
+            start.elapsed()
+        );
+        stopping.join().unwrap();
+        let again = rt.execute_script::<_, Value>("again.js", "1", ());
+        assert_eq!(again.unwrap_err(), Error::Spent);
+    }
+}
+
+#[test]
+fn workers_need_module_loading_and_run_under_the_heap_limit() {
+    let _turn = one_at_a_time();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("embed-workers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bomb = "const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random()));\n";
+    std::fs::write(dir.join("bomb.ts"), bomb).unwrap();
+    let main = r#"export default new Promise((resolve) => {
+        const worker = new Worker(import.meta.resolve("./bomb.ts"), { type: "module" });
+        worker.onerror = (e) => { e.preventDefault(); resolve(e.message); };
+    });
+    "#;
+    std::fs::write(dir.join("main.ts"), main).unwrap();
+    let mut rt = runtime(RuntimeOptions::default());
+    let code = r#"new Worker("file:///tmp/w.ts", { type: "module" })"#;
+    let refused = rt
+        .execute_script::<_, Value>("worker.js", code, ())
+        .unwrap_err();
+    let Error::Uncaught { message, .. } = refused else {
+        panic!("{refused:?}")
+    };
+    assert!(
+        message.starts_with("OpNotAvailable: this runtime does not start workers"),
+        "{message}"
+    );
+
+    let mut rt = runtime(RuntimeOptions {
+        module_loading: true,
+        max_heap_bytes: Some(32 << 20),
+        ..Default::default()
+    });
+    let message: String = rt.execute_module(&dir.join("main.ts"), ()).unwrap().value;
+    assert_eq!(message, "Script exceeded its 32 MiB heap limit");
+}

@@ -118,6 +118,14 @@ itest!(exit_bad_code: "exit_bad_code.ts"; exit = 0);
 itest!(metrics: "metrics.ts"; exit = 0);
 itest!(metrics_per_op: "metrics_per_op.ts"; exit = 0);
 itest!(encodings: "encodings.ts"; exit = 0);
+itest!(workers_round_trip: "workers/round_trip.ts"; exit = 0);
+itest!(workers_nested: "workers/nested.ts"; exit = 0);
+itest!(workers_error_unhandled: "workers/error_unhandled.ts"; exit = 1);
+itest!(workers_error_handled: "workers/error_handled.ts"; exit = 0);
+itest!(workers_close: "workers/close.ts"; exit = 0);
+itest!(workers_terminate: ["--allow-read=/proc/self"] "workers/terminate.ts"; exit = 0);
+itest!(workers_many: ["--allow-read=/proc/self"] "workers/many.ts"; exit = 0);
+itest!(workers_permissions: ["--allow-read=tests/testdata/workers", "--allow-env"] "workers/permissions.ts"; exit = 0);
 
 #[test]
 fn trace_ops_lines() {

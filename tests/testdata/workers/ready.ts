@@ -1,0 +1,3 @@
+// Says it is ready, then waits for messages.
+postMessage("ready");
+onmessage = () => {};

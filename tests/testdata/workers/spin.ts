@@ -1,0 +1,5 @@
+// Says it is about to spin, then spins forever.
+postMessage("spinning");
+while (true) {
+  // busy
+}

@@ -1,0 +1,16 @@
+// What the tests of worker teardown look at: this process's threads and memory.
+export function threads(): number {
+  return [...Deno.readDirSync("/proc/self/task")].length;
+}
+
+export function rssMiB(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** Waits (polling each millisecond, up to 5 s) until at most `n` threads run; the ms it took. */
+export async function threadsDownTo(n: number): Promise<number> {
+  const start = Date.now();
+  while (threads() > n && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 1));
+  return Date.now() - start;
+}

@@ -1,0 +1,4 @@
+// Throws from its message handler.
+onmessage = () => {
+  throw new Error(`boom in ${self.name}`);
+};
