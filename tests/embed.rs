@@ -460,6 +460,10 @@ fn workers_need_module_loading_and_run_under_the_heap_limit() {
     let mut rt = runtime(RuntimeOptions {
         module_loading: true,
         max_heap_bytes: Some(32 << 20),
+        permissions: Grants {
+            read: Grant::Some(vec![dir.clone()]),
+            ..Grants::default()
+        },
         ..Default::default()
     });
     let message: String = rt.execute_module(&dir.join("main.ts"), ()).unwrap().value;

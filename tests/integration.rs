@@ -118,14 +118,15 @@ itest!(exit_bad_code: "exit_bad_code.ts"; exit = 0);
 itest!(metrics: "metrics.ts"; exit = 0);
 itest!(metrics_per_op: "metrics_per_op.ts"; exit = 0);
 itest!(encodings: "encodings.ts"; exit = 0);
-itest!(workers_round_trip: "workers/round_trip.ts"; exit = 0);
-itest!(workers_nested: "workers/nested.ts"; exit = 0);
-itest!(workers_error_unhandled: "workers/error_unhandled.ts"; exit = 1);
-itest!(workers_error_handled: "workers/error_handled.ts"; exit = 0);
-itest!(workers_close: "workers/close.ts"; exit = 0);
-itest!(workers_terminate: ["--allow-read=/proc/self"] "workers/terminate.ts"; exit = 0);
-itest!(workers_many: ["--allow-read=/proc/self"] "workers/many.ts"; exit = 0);
+itest!(workers_round_trip: ["--allow-read=tests/testdata/workers"] "workers/round_trip.ts"; exit = 0);
+itest!(workers_nested: ["--allow-read=tests/testdata/workers"] "workers/nested.ts"; exit = 0);
+itest!(workers_error_unhandled: ["--allow-read=tests/testdata/workers"] "workers/error_unhandled.ts"; exit = 1);
+itest!(workers_error_handled: ["--allow-read=tests/testdata/workers"] "workers/error_handled.ts"; exit = 0);
+itest!(workers_close: ["--allow-read=tests/testdata/workers"] "workers/close.ts"; exit = 0);
+itest!(workers_terminate: ["--allow-read=/proc/self,tests/testdata/workers"] "workers/terminate.ts"; exit = 0);
+itest!(workers_many: ["--allow-read=/proc/self,tests/testdata/workers"] "workers/many.ts"; exit = 0);
 itest!(workers_permissions: ["--allow-read=tests/testdata/workers", "--allow-env"] "workers/permissions.ts"; exit = 0);
+itest!(workers_need_read_access: "workers/needs_read.ts"; exit = 0);
 
 #[test]
 fn trace_ops_lines() {
@@ -262,6 +263,24 @@ fn examples_my_pid_and_resolve() {
         (code, out.as_str()),
         (0, "localhost resolves to 127.0.0.1\n")
     );
+}
+
+#[test]
+fn workers_example_counts_primes_on_one_and_on_n_workers() {
+    let (code, out) = minideno(
+        &[
+            "run",
+            "--allow-read=examples",
+            "examples/workers.ts",
+            "2",
+            "100000",
+            "1000",
+        ],
+        &test_deno_dir(),
+    );
+    let expected = "primes below 100000: 9592\n1 worker: [WILDCARD] ms, 2 workers: [WILDCARD] ms, speed-up [WILDCARD]x\nmessages: 1000 round trips in [WILDCARD] messages/s\n";
+    assert!(wildcard_match(expected, &out), "{out}");
+    assert_eq!(code, 0);
 }
 
 #[test]
