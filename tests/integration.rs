@@ -119,6 +119,7 @@ itest!(metrics: "metrics.ts"; exit = 0);
 itest!(metrics_per_op: "metrics_per_op.ts"; exit = 0);
 itest!(encodings: "encodings.ts"; exit = 0);
 itest!(workers_round_trip: ["--allow-read=tests/testdata/workers"] "workers/round_trip.ts"; exit = 0);
+itest!(workers_clone_bytes: "workers/clone_bytes.ts"; exit = 0);
 itest!(workers_nested: ["--allow-read=tests/testdata/workers"] "workers/nested.ts"; exit = 0);
 itest!(workers_error_unhandled: ["--allow-read=tests/testdata/workers"] "workers/error_unhandled.ts"; exit = 1);
 itest!(workers_error_handled: ["--allow-read=tests/testdata/workers"] "workers/error_handled.ts"; exit = 0);
