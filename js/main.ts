@@ -13,8 +13,8 @@ import { becomeWorker, ErrorEvent, MessageEvent, Worker, WorkerUncaught } from "
  * looked at (a revoked Proxy) prints as `null`, as Deno 2 prints it.
  */
 function formatUncaught(e: unknown): string {
-  if (e instanceof WorkerUncaught) return e.text;
   try {
+    if (e instanceof WorkerUncaught) return e.text;
     return e instanceof Error ? inspect(e) : inspect(typeof e !== "string" ? e : JSON.stringify(e));
   } catch {
     return "null";
