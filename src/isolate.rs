@@ -618,6 +618,12 @@ impl Isolate {
                     let e = v8::Local::new(scope, e);
                     return Err(uncaught(scope, e, true));
                 }
+                // A module that threw (or a script whose promise rejected) ends the run
+                // now, as any uncaught error does, not once its timers and ops are done:
+                // the caller reports it.
+                if v8::Local::new(scope, main).state() == v8::PromiseState::Rejected {
+                    return Ok(());
+                }
             }
             if self.guard.check().is_some() {
                 // The caller reports the limit (see `limited`).
