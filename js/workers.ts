@@ -89,13 +89,24 @@ function permissionFlags(permissions: WorkerPermissions | undefined): [boolean, 
 }
 
 /**
- * The next event of a worker (`rid`), or inside a worker (`rid` null) the next message
- * from its parent, handed to `handle` as the event loop delivers it (read in place:
- * valid during the call).
+ * The next event of a worker (`rid`), or inside a worker (`rid` null) the next
+ * messages from its parent, handed to `handle` as the event loop delivers it (read in
+ * place: valid during the call).
  */
 function nextEvent(rid: number | null, res: msg.WorkerEventRes, handle: (event: msg.WorkerEventRes) => void, gone: () => void): void {
   const request = rid === null ? op.encodeWorkerGetMessage() : op.encodeHostGetMessage(rid);
   sendWithCallbacks(request, { res, inPlace: true, resolve: handle, reject: gone });
+}
+
+/**
+ * Dispatches each message of `event` (a batch) with `dispatch`, in order, while
+ * `stop()` is false.
+ */
+function eachMessage(event: msg.WorkerEventRes, dispatch: (e: MessageEvent) => void, stop: () => boolean): void {
+  const message = new msg.WorkerMessage();
+  for (let i = 0, n = event.messagesLength(); i < n && !stop(); i++) {
+    dispatch(new MessageEvent(deserialize(event.messages(i, message)!.dataArray()!)));
+  }
 }
 
 /** A module running on a thread of its own, with its own isolate and event loop. */
@@ -149,7 +160,7 @@ export class Worker {
   #handle(event: msg.WorkerEventRes): void {
     switch (event.kind()) {
       case msg.WorkerEventKind.Message:
-        this.#listeners.dispatch(this, this.onmessage, new MessageEvent(deserialize(event.dataArray()!)));
+        eachMessage(event, (e) => this.#listeners.dispatch(this, this.onmessage, e), () => this.#ended);
         break;
       case msg.WorkerEventKind.Error: {
         const error = new ErrorEvent(event.message()!, event.fileName()!, event.lineNumber(), event.columnNumber());
@@ -172,6 +183,7 @@ export class Worker {
 export function becomeWorker(name: string): void {
   const global = globalThis as Record<string, unknown>;
   const listeners = new Listeners();
+  let closed = false;
   const scope = {
     name,
     onmessage: null,
@@ -179,6 +191,7 @@ export function becomeWorker(name: string): void {
       op.workerPostMessageSync(serialize(message));
     },
     close(): void {
+      closed = true;
       op.workerCloseSync();
     },
     addEventListener(type: "message", listener: Listener<MessageEvent>): void {
@@ -194,9 +207,9 @@ export function becomeWorker(name: string): void {
   const res = new msg.WorkerEventRes();
   const handle = (event: msg.WorkerEventRes) => {
     if (event.kind() !== msg.WorkerEventKind.Message) return;
-    const onmessage = global.onmessage as Listener<MessageEvent> | null;
-    listeners.dispatch(globalThis, onmessage, new MessageEvent(deserialize(event.dataArray()!)));
-    nextEvent(null, res, handle, () => {});
+    const dispatch = (e: MessageEvent) => listeners.dispatch(globalThis, global.onmessage as Listener<MessageEvent> | null, e);
+    eachMessage(event, dispatch, () => closed);
+    if (!closed) nextEvent(null, res, handle, () => {});
   };
   nextEvent(null, res, handle, () => {});
 }

@@ -16,11 +16,64 @@ use crate::permissions::Grants;
 use crate::state::State;
 use crate::Dispatcher;
 
-/// What a worker sends its parent. Its end is the end of the channel.
+/// What goes down a channel between a worker and its parent. Its end is the end of
+/// the channel.
 pub enum WorkerEvent {
     Message(ZeroCopyBuf),
-    /// An uncaught error ended the worker.
+    /// An uncaught error ended the worker (only from a worker).
     Error(WorkerError),
+}
+
+/// What one `HostGetMessage` or `WorkerGetMessage` takes.
+pub enum Received {
+    /// The messages waiting, in order: a bounded batch, one at least.
+    Messages(Vec<ZeroCopyBuf>),
+    Error(WorkerError),
+    /// The other side has ended: nothing more will come.
+    Closed,
+}
+
+/// A batch ends at this many messages, or once it holds this many bytes.
+const BATCH_MESSAGES: usize = 1024;
+const BATCH_BYTES: usize = 48 << 10;
+
+/// The receiving end of a channel, taken from by one op at a time (a second one waits
+/// its turn), a batch of messages per op: one event-loop turn and one reply carry all
+/// the messages waiting, not one each.
+pub struct Inbox(tokio::sync::Mutex<(UnboundedReceiver<WorkerEvent>, Option<WorkerError>)>);
+
+impl Inbox {
+    fn new(rx: UnboundedReceiver<WorkerEvent>) -> Self {
+        Inbox(tokio::sync::Mutex::new((rx, None)))
+    }
+
+    /// Waits for the next event, and takes the messages waiting behind it.
+    pub async fn next(&self) -> Received {
+        let mut guard = self.0.lock().await;
+        let (rx, error_next) = &mut *guard;
+        if let Some(error) = error_next.take() {
+            return Received::Error(error);
+        }
+        let first = match rx.recv().await {
+            Some(WorkerEvent::Message(data)) => data,
+            Some(WorkerEvent::Error(error)) => return Received::Error(error),
+            None => return Received::Closed,
+        };
+        let mut bytes = first.len();
+        let mut batch = vec![first];
+        while batch.len() < BATCH_MESSAGES && bytes < BATCH_BYTES {
+            match rx.try_recv() {
+                Ok(WorkerEvent::Message(data)) => {
+                    bytes += data.len();
+                    batch.push(data);
+                }
+                // It comes with the next op, after these messages.
+                Ok(WorkerEvent::Error(error)) => *error_next = Some(error),
+                Err(_) => break,
+            }
+        }
+        Received::Messages(batch)
+    }
 }
 
 /// An uncaught error of a worker, as its parent's `error` event carries it.
@@ -56,9 +109,8 @@ pub struct WorkerOptions {
 /// The parent's side of a worker (a rid in its resource table). Dropping it
 /// terminates the worker.
 pub struct WorkerHost {
-    to_worker: UnboundedSender<ZeroCopyBuf>,
-    /// Locked by the one `HostGetMessage` that waits (a second one waits its turn).
-    pub events: tokio::sync::Mutex<UnboundedReceiver<WorkerEvent>>,
+    to_worker: UnboundedSender<WorkerEvent>,
+    pub events: Inbox,
     control: Arc<Mutex<Control>>,
 }
 
@@ -66,7 +118,7 @@ pub struct WorkerHost {
 pub struct WorkerPort {
     pub name: String,
     to_parent: UnboundedSender<WorkerEvent>,
-    pub messages: tokio::sync::Mutex<UnboundedReceiver<ZeroCopyBuf>>,
+    pub messages: Inbox,
     /// Ends the worker for `self.close()`; set once its isolate exists.
     stopper: RefCell<Option<Stopper>>,
 }
@@ -89,7 +141,7 @@ impl WorkerHost {
         let port = WorkerPort {
             name: options.name.clone(),
             to_parent,
-            messages: tokio::sync::Mutex::new(messages),
+            messages: Inbox::new(messages),
             stopper: RefCell::new(None),
         };
         std::thread::Builder::new()
@@ -97,14 +149,14 @@ impl WorkerHost {
             .spawn(move || run(options, port, &theirs))?;
         Ok(WorkerHost {
             to_worker,
-            events: tokio::sync::Mutex::new(events),
+            events: Inbox::new(events),
             control,
         })
     }
 
     /// Queues a message for the worker (dropped if it has ended).
     pub fn post(&self, data: ZeroCopyBuf) {
-        let _ = self.to_worker.send(data);
+        let _ = self.to_worker.send(WorkerEvent::Message(data));
     }
 
     /// Stops the worker now, even inside `while (true) {}`; its thread frees its

@@ -11,7 +11,7 @@ use crate::ops::reply::{inner, reply, scalars, Op, Res, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::resources::Resource;
 use crate::state::State;
-use crate::workers::{WorkerEvent, WorkerHost, WorkerOptions, WorkerPort};
+use crate::workers::{Received, WorkerHost, WorkerOptions, WorkerPort};
 
 pub fn op_create_worker(
     state: &Rc<State>,
@@ -91,10 +91,10 @@ pub fn op_host_get_message(
     let worker = state.resources.borrow().worker(rid)?;
     let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
-        let next = async { Ok::<_, std::io::Error>(worker.io.events.lock().await.recv().await) };
+        let next = async { Ok::<_, std::io::Error>(worker.io.events.next().await) };
         // Terminated (its rid closed) while waiting: no event follows.
-        let event = worker.unless_closed(rid, next).await.ok().flatten();
-        Ok(event_reply(&state, event))
+        let received = worker.unless_closed(rid, next).await;
+        Ok(event_reply(&state, received.unwrap_or(Received::Closed)))
     })))
 }
 
@@ -136,8 +136,8 @@ pub fn op_worker_get_message(
     let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
         let port = state.port.as_ref().expect("checked above");
-        let data = port.messages.lock().await.recv().await;
-        Ok(event_reply(&state, data.map(WorkerEvent::Message)))
+        let received = port.messages.next().await;
+        Ok(event_reply(&state, received))
     })))
 }
 
@@ -150,38 +150,38 @@ pub fn op_worker_close(
     Ok(Op::Sync(None))
 }
 
-/// The reply carrying `event` (None: the other side has ended).
-fn event_reply(state: &State, event: Option<WorkerEvent>) -> Res {
-    reply(state, |b| match event {
-        Some(WorkerEvent::Message(data)) => {
-            let data = Some(b.create_vector(&data));
-            msg::WorkerEventRes::create(
-                b,
-                &msg::WorkerEventResArgs {
+/// The reply carrying what was received.
+fn event_reply(state: &State, received: Received) -> Res {
+    reply(state, |b| {
+        let args = match received {
+            Received::Messages(batch) => {
+                let messages: Vec<_> = batch
+                    .iter()
+                    .map(|data| {
+                        let data = Some(b.create_vector(data));
+                        msg::WorkerMessage::create(b, &msg::WorkerMessageArgs { data })
+                    })
+                    .collect();
+                msg::WorkerEventResArgs {
                     kind: WorkerEventKind::Message,
-                    data,
+                    messages: Some(b.create_vector(&messages)),
                     ..Default::default()
-                },
-            )
-        }
-        Some(WorkerEvent::Error(e)) => {
-            let args = msg::WorkerEventResArgs {
+                }
+            }
+            Received::Error(e) => msg::WorkerEventResArgs {
                 kind: WorkerEventKind::Error,
                 message: Some(b.create_string(&e.message)),
                 file_name: Some(b.create_string(&e.file_name)),
                 line_number: e.line_number,
                 column_number: e.column_number,
                 report: Some(b.create_string(&e.report)),
-                data: None,
-            };
-            msg::WorkerEventRes::create(b, &args)
-        }
-        None => msg::WorkerEventRes::create(
-            b,
-            &msg::WorkerEventResArgs {
+                messages: None,
+            },
+            Received::Closed => msg::WorkerEventResArgs {
                 kind: WorkerEventKind::Closed,
                 ..Default::default()
             },
-        ),
+        };
+        msg::WorkerEventRes::create(b, &args)
     })
 }
