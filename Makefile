@@ -2,7 +2,7 @@
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
 
-.PHONY: run test setup lint build bench bench-net clean
+.PHONY: run test setup lint build bench bench-net bench-workers clean
 
 run: setup
 	$(CARGO) run --release -- run examples/number.ts
@@ -23,6 +23,11 @@ bench: setup
 # Networking against Deno 2.x and Node side by side (wrk; about two minutes).
 bench-net: setup
 	bash tools/bench-net.sh
+
+# Workers against Deno 2.x and Node's worker_threads: messages/s and the speed-up of
+# N workers (about a minute).
+bench-workers: setup
+	bash tools/bench-workers.sh
 
 build: setup
 	$(CARGO) build --release
