@@ -13,7 +13,9 @@
 //! as early Deno v0.10's minimal records (16 bytes: `[0xCAFE, promise_id, op, rid]`),
 //! told apart from FlatBuffers by their size and first int32 (`ops/minimal.rs`); the
 //! bench ops also as JSON (`{"op":"Noop"}`), told apart by their first bytes
-//! (`ops/json.rs`), to measure what each encoding costs.
+//! (`ops/json.rs`), to measure what each encoding costs. Beside the door, the glue
+//! offers V8's structured clone (`Deno.core.serialize`/`deserialize`: V8 work, no
+//! I/O), whose bytes workers send each other through the door.
 //!
 //! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
 //! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
