@@ -1,5 +1,5 @@
 //! Worker ops. In the parent: `CreateWorker` (a thread and an isolate; a rid),
-//! `HostPostMessage`, `HostGetMessage` (the worker's next message, error or end) and
+//! `HostPostMessage`, `HostGetMessage` (the messages waiting, an error, or the end) and
 //! `TerminateWorker`. In the worker: `WorkerPostMessage`, `WorkerGetMessage` and
 //! `WorkerClose`. Messages are bytes (the userland's structured clones) in the
 //! zero-copy buffer, handed to the other thread as they are, with no copy.
