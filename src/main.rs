@@ -91,12 +91,10 @@ fn run(
         .and_then(|base| base.join(script).map_err(|_| ()))
         .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
     init_v8(v8_flags);
-    let mut state = State::new(args.clone(), Some(url.to_string())).with_permissions(grants);
+    let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
     state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;
     state.workers = Some(WorkerSettings {
         max_heap_bytes: limits.max_heap_bytes(),
-        minimal_io: state.minimal_io,
-        argv: args,
     });
     if let Some(mode) = trace_ops {
         state = state.with_tracing(mode, "main");

@@ -173,8 +173,6 @@ impl Runtime {
         if options.module_loading {
             state.workers = Some(WorkerSettings {
                 max_heap_bytes: options.max_heap_bytes,
-                minimal_io: state.minimal_io,
-                argv: vec![],
             });
         }
         let ops = Dispatcher::new(state);

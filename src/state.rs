@@ -1,7 +1,8 @@
 //! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! permissions and the resource table, the worker's port (in a worker), the reused reply builder, the async cmd_ids in
-//! flight, the metrics counters (in total and per op), the op tracer if one is on, and
-//! the isolate's one timer.
+//! permissions and the resource table, what its workers start with (and in a worker,
+//! its port), the reused reply builder, the async cmd_ids in flight, the metrics
+//! counters (in total and per op), the op tracer if one is on, and the isolate's one
+//! timer.
 use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::time::Duration;

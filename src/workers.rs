@@ -88,21 +88,21 @@ pub struct WorkerError {
     pub report: String,
 }
 
-/// What every worker of a process starts with, besides its permissions: the parent's
-/// limits, so that a worker cannot escape them. None in a `State`: this isolate may
-/// not start workers (an embedder's, unless it loads modules).
+/// The limits every worker of a process starts with, so that a worker cannot escape
+/// them. None in a `State`: this isolate may not start workers (an embedder's, unless
+/// it loads modules).
 #[derive(Clone, Debug, Default)]
 pub struct WorkerSettings {
     pub max_heap_bytes: Option<usize>,
-    pub minimal_io: bool,
-    pub argv: Vec<String>,
 }
 
-/// A worker to start.
+/// A worker to start; `argv` and `minimal_io` are its parent's.
 pub struct WorkerOptions {
     pub url: Url,
     pub name: String,
     pub grants: Grants,
+    pub argv: Vec<String>,
+    pub minimal_io: bool,
     pub settings: WorkerSettings,
 }
 
@@ -195,17 +195,18 @@ impl WorkerPort {
 fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     let WorkerOptions {
         url,
-        name: _,
         grants,
+        argv,
+        minimal_io,
         settings,
+        ..
     } = options;
     let to_parent = port.to_parent.clone();
     let report = |error: WorkerError| {
         let _ = to_parent.send(WorkerEvent::Error(error));
     };
-    let mut state =
-        State::new(settings.argv.clone(), Some(url.to_string())).with_permissions(grants);
-    state.minimal_io = settings.minimal_io;
+    let mut state = State::new(argv, Some(url.to_string())).with_permissions(grants);
+    state.minimal_io = minimal_io;
     let max_heap_bytes = settings.max_heap_bytes;
     state.workers = Some(settings);
     state.port = Some(port);

@@ -53,6 +53,8 @@ pub fn op_create_worker(
         url,
         name: t.name().unwrap_or_default().to_string(),
         grants,
+        argv: state.argv.clone(),
+        minimal_io: state.minimal_io,
         settings,
     })?;
     let rid = state
