@@ -18,6 +18,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use oxc::span::SourceType;
 use oxc_sourcemap::{ConcatSourceMapBuilder, SourceMap};
 use transpile::{transpile, Linking, Transpiled, USERLAND_URL};
 
@@ -178,10 +179,18 @@ fn link_userland(src: &ModuleSources) -> (String, String) {
         let text = fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("userland module {id} ({}): {e}", path.display()));
         // Named by its id, so that the source map says `js/timers.ts`.
-        let mut js = transpile(Path::new(&id), &text, Linking::Function)
-            .unwrap_or_else(|e| panic!("{}: {} at byte {:?}", path.display(), e.message, e.offset));
+        let mut js = transpile(
+            Path::new(&id),
+            SourceType::from_path(&id).unwrap_or_default(),
+            &text,
+            Linking::Function,
+        )
+        .unwrap_or_else(|e| panic!("{}: {} at byte {:?}", path.display(), e.message, e.offset));
         let mut deps = BTreeMap::new();
-        for spec in std::mem::take(&mut js.imports) {
+        for spec in std::mem::take(&mut js.imports)
+            .into_iter()
+            .map(|i| i.specifier)
+        {
             let dep = src.resolve(&id, &spec);
             todo.push(dep.clone());
             deps.insert(spec, dep);

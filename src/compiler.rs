@@ -2,29 +2,33 @@
 //! disk under DENO_DIR, keyed by a hash of the source, so an unchanged file is read,
 //! not recompiled, on the next run. A cached `.js` ends with a line listing the
 //! module's imports as written (the module graph needs them; the JavaScript may have
-//! lost some to type elision); a file without that line is damaged and recompiled.
+//! lost some to type elision) and a digest of all before it: an entry that is cut
+//! short, emptied or altered is recompiled and written again.
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::transpile::{transpile, Linking, TranspileError};
+use oxc::span::SourceType;
+
+use crate::fetch::MediaType;
+use crate::transpile::{transpile, Import, Linking, TranspileError};
 
 /// A compiled module: its JavaScript, its imports as written, and where its source
 /// map is (read only when a stack trace needs it).
 pub struct Compiled {
     pub code: String,
-    pub imports: Vec<String>,
+    pub imports: Vec<Import>,
     pub source_map: SourceMapLocation,
 }
 
-/// Starts the last line of a cached `.js`; the imports follow, percent-encoded,
-/// separated by spaces.
+/// Starts the last line of a cached `.js`: the digest of the code and imports, then
+/// the imports, percent-encoded, separated by spaces (a JSON import marked `!`).
 const IMPORTS_LINE: &str = "\n//# minideno-imports:";
 
 /// Bumped when the cache's format changes, so old entries are not read.
-const CACHE_FORMAT: &str = "2";
+const CACHE_FORMAT: &str = "3";
 
 pub enum SourceMapLocation {
     File(PathBuf),
@@ -45,20 +49,27 @@ pub fn deno_dir() -> PathBuf {
     cache.join("minideno")
 }
 
-/// Compiles `source` (from `path`; its extension picks TS or JS), through the cache.
-pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
-    let dir = deno_dir().join("gen");
+/// Where compiled module `key` is cached.
+pub fn cache_file(key: &str) -> PathBuf {
+    deno_dir().join("gen").join(format!("{key}.js"))
+}
+
+/// The cache key of `source` as `media`.
+pub fn cache_key(media: MediaType, source: &str) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(crate::TRANSPILER_VERSION);
-    hasher.update([0]);
-    hasher.update(CACHE_FORMAT);
-    hasher.update([0]);
-    hasher.update(path.extension().unwrap_or_default().as_encoded_bytes());
-    hasher.update([0]);
+    for part in [crate::TRANSPILER_VERSION, CACHE_FORMAT, media.name()] {
+        hasher.update(part);
+        hasher.update([0]);
+    }
     hasher.update(source);
-    let key = format!("{:x}", hasher.finalize());
-    let js_path = dir.join(format!("{key}.js"));
-    let map_path = dir.join(format!("{key}.js.map"));
+    format!("{:x}", hasher.finalize())
+}
+
+/// Compiles `source` (module `path`, which names it in the source map), of type
+/// `media` (JavaScript or TypeScript, with or without JSX), through the cache.
+pub fn compile(path: &Path, media: MediaType, source: &str) -> Result<Compiled, TranspileError> {
+    let js_path = cache_file(&cache_key(media, source));
+    let map_path = js_path.with_extension("js.map");
 
     if let Ok(mut code) = fs::read_to_string(&js_path) {
         if let Some(imports) = split_imports_line(&mut code).filter(|_| map_path.exists()) {
@@ -69,15 +80,28 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
             });
         }
     }
-    let out = transpile(path, source, Linking::EsModule)?;
-    let mut imports_line = String::from(IMPORTS_LINE);
-    for spec in &out.imports {
-        imports_line.push(' ');
-        imports_line.extend(url::form_urlencoded::byte_serialize(spec.as_bytes()));
+    let source_type = match media {
+        MediaType::TypeScript => SourceType::ts(),
+        MediaType::Tsx => SourceType::tsx(),
+        MediaType::Jsx => SourceType::jsx(),
+        _ => SourceType::mjs(),
+    };
+    let out = transpile(path, source_type, source, Linking::EsModule)?;
+    let mut imports = String::new();
+    for import in &out.imports {
+        imports.push(' ');
+        if import.json {
+            imports.push('!');
+        }
+        imports.extend(url::form_urlencoded::byte_serialize(
+            import.specifier.as_bytes(),
+        ));
     }
-    imports_line.push('\n');
+    let imports_line = format!("{IMPORTS_LINE}{}{imports}\n", digest(&out.code, &imports));
     // The map is written first: a .js in the cache implies its map is there.
-    let stored = fs::create_dir_all(&dir).is_ok()
+    let stored = js_path
+        .parent()
+        .is_some_and(|dir| fs::create_dir_all(dir).is_ok())
         && write_atomic(&map_path, &[out.source_map.as_bytes()]).is_ok()
         && write_atomic(&js_path, &[out.code.as_bytes(), imports_line.as_bytes()]).is_ok();
     let source_map = if stored {
@@ -92,16 +116,36 @@ pub fn compile(path: &Path, source: &str) -> Result<Compiled, TranspileError> {
     })
 }
 
-/// Takes the imports line off a cached `.js`; None if it is missing (a damaged entry).
-fn split_imports_line(code: &mut String) -> Option<Vec<String>> {
+/// A short digest of a cache entry's code and imports.
+fn digest(code: &str, imports: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(code);
+    hasher.update([0]);
+    hasher.update(imports);
+    format!("{:x}", hasher.finalize())[..16].to_string()
+}
+
+/// Takes the imports line off a cached `.js`; None if it is missing or the digest does
+/// not match (a damaged entry).
+fn split_imports_line(code: &mut String) -> Option<Vec<Import>> {
     let at = code.rfind(IMPORTS_LINE)?;
     let line = code[at + IMPORTS_LINE.len()..].strip_suffix('\n')?;
-    let imports = line
+    let (sum, imports_text) = line.split_at_checked(16)?;
+    if digest(&code[..at], imports_text) != sum {
+        return None;
+    }
+    let imports = imports_text
         .split(' ')
         .filter(|s| !s.is_empty())
-        // An encoded token has no `=` or `&`: it parses as one key, the specifier.
-        .filter_map(|s| url::form_urlencoded::parse(s.as_bytes()).next())
-        .map(|(spec, _)| spec.into_owned())
+        .map(|s| {
+            let json = s.starts_with('!');
+            // An encoded token has no `=` or `&`: it parses as one key, the specifier.
+            let specifier = url::form_urlencoded::parse(s.trim_start_matches('!').as_bytes())
+                .next()
+                .map(|(spec, _)| spec.into_owned())
+                .unwrap_or_default();
+            Import { specifier, json }
+        })
         .collect();
     code.truncate(at);
     Some(imports)
@@ -109,7 +153,7 @@ fn split_imports_line(code: &mut String) -> Option<Vec<String>> {
 
 /// Writes `parts` via a temporary file and a rename, so concurrent runs never read
 /// half a file.
-fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+pub fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     let mut f = fs::File::create(&tmp)?;
     for part in parts {

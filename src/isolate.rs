@@ -40,6 +40,12 @@ pub trait Dispatch {
     /// The event loop starts a turn (an op set may budget per turn what it answers at
     /// dispatch).
     fn turn(&self) {}
+
+    /// Whether a dynamic `import()` may load `url` (static imports are not checked,
+    /// as in Deno). Err: the message the import's promise rejects with.
+    fn check_import(&self, _url: &Url) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// A reply's bytes as an op set hands them over: a slice (a sync reply is copied into
@@ -100,7 +106,8 @@ pub fn init_v8(v8_flags: &str) {
         // The startup snapshot is part of this binary, as trusted as its code: checking
         // its checksum at every start cost ~0.7 ms. (No V8 code cache is used, which the
         // flag would leave unchecked too.) The caller's flags come after, and may undo it.
-        v8::V8::set_flags_from_string("--no-verify-snapshot-checksum");
+        // Import attributes: V8 10.2 knows them by their older name, assertions.
+        v8::V8::set_flags_from_string("--no-verify-snapshot-checksum --harmony-import-assertions");
         if !v8_flags.is_empty() {
             v8::V8::set_flags_from_string(&v8_flags.replace(',', " "));
         }
@@ -275,6 +282,12 @@ pub(crate) struct IsolateState {
     uncaught_at: Option<Position>,
 }
 
+impl IsolateState {
+    pub(crate) fn check_import(&self, url: &Url) -> Result<(), String> {
+        self.dispatcher.check_import(url)
+    }
+}
+
 /// The glue's state of the isolate.
 pub(crate) fn state(isolate: &mut v8::Isolate) -> &mut IsolateState {
     isolate
@@ -329,6 +342,7 @@ impl Isolate {
         isolate.set_prepare_stack_trace_callback(source_maps::prepare_stack_trace);
         isolate.set_promise_reject_callback(promise_reject_callback);
         isolate.set_host_initialize_import_meta_object_callback(modules::import_meta_callback);
+        isolate.set_host_import_module_dynamically_callback(modules::dynamic_import_callback);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -491,23 +505,14 @@ impl Isolate {
         let _entered = runtime.enter();
         let (module, promise) = {
             let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
-            let module = modules::load(scope, url, source, true).map_err(ScriptError)?;
-            let tc = &mut v8::TryCatch::new(scope);
-            if module
-                .instantiate_module(tc, modules::resolve_callback)
-                .is_none()
-            {
-                let e = tc.exception().unwrap_or_else(|| v8::undefined(tc).into());
-                return Err(uncaught(tc, e, false));
+            match modules::run(scope, url, source, false, true) {
+                Ok((module, promise)) => (
+                    v8::Global::new(scope, module),
+                    v8::Global::new(scope, promise),
+                ),
+                Err(modules::Failure::Load(e)) => return Err(ScriptError(e)),
+                Err(modules::Failure::Thrown(e)) => return Err(uncaught(scope, e, false)),
             }
-            let Some(result) = module.evaluate(tc) else {
-                let e = tc.exception().unwrap_or_else(|| v8::undefined(tc).into());
-                return Err(uncaught(tc, e, false));
-            };
-            let promise: v8::Local<v8::Promise> = result
-                .try_into()
-                .expect("module evaluation gives a promise");
-            (v8::Global::new(tc, module), v8::Global::new(tc, promise))
         };
         self.run_event_loop(&promise)?;
         self.settled(&promise, "Top-level await promise never resolved")?;

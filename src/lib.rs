@@ -42,6 +42,7 @@
 
 pub mod compiler;
 pub mod errors;
+pub mod fetch;
 pub mod flags;
 pub mod isolate;
 pub mod limits;

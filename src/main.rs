@@ -8,7 +8,6 @@ use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
-use url::Url;
 
 fn main() {
     let cli = Cli::parse();
@@ -87,9 +86,7 @@ fn run(
 ) -> Result<(), ScriptError> {
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
-    let url = Url::from_directory_path(&cwd)
-        .and_then(|base| base.join(script).map_err(|_| ()))
-        .map_err(|_| ScriptError(format!("invalid module path \"{script}\"")))?;
+    let url = minideno::modules::main_url(script, &cwd).map_err(ScriptError)?;
     init_v8(v8_flags);
     let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
     state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;

@@ -2,12 +2,15 @@
 //! the compiler's cache, and keeps V8's modules by URL for instantiation.
 use std::collections::HashMap;
 use std::num::NonZeroI32;
+use std::path::Path;
 
 use url::Url;
 
 use crate::compiler::{self, SourceMapLocation};
+use crate::fetch::{self, MediaType, Source};
 use crate::isolate::state;
 use crate::source_maps::{code_frame, map_location_with_text, LineMap};
+use crate::transpile::Import;
 
 /// Every module of the isolate, kept in the isolate's state.
 #[derive(Default)]
@@ -19,6 +22,12 @@ pub struct ModuleMap {
     /// Maps parsed on first use (a stack trace through that module); None if unreadable.
     parsed_maps: HashMap<String, Option<LineMap>>,
     main: Option<String>,
+    /// Each module's type (a JSON module answers only an import that asks for JSON).
+    media: HashMap<String, MediaType>,
+    /// A requested URL -> the URL its redirects ended at (the module's name).
+    redirects: HashMap<String, String>,
+    /// JSON modules' values, until their evaluation exports them.
+    json: HashMap<String, v8::Global<v8::Value>>,
 }
 
 impl ModuleMap {
@@ -43,7 +52,8 @@ impl ModuleMap {
     }
 }
 
-/// Resolves an import specifier against the importing module's URL.
+/// Resolves an import specifier against the importing module's URL. A remote module
+/// may import only remote ones.
 pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
     let relative = ["./", "../", "/"].iter().any(|p| specifier.starts_with(p));
     let url = if relative {
@@ -55,88 +65,431 @@ pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
             format!("Relative import path \"{specifier}\" not prefixed with / or ./ or ../")
         })?
     };
-    if url.scheme() != "file" {
-        return Err(format!(
-            "Unsupported scheme \"{}\" for module \"{url}\"",
-            url.scheme()
-        ));
+    match (referrer.scheme(), url.scheme()) {
+        (_, "file" | "http" | "https") if url.scheme() != "file" || referrer.scheme() == "file" => {
+            Ok(url)
+        }
+        ("http" | "https", "file") => Err(format!(
+            "Remote module \"{referrer}\" may not import local module \"{url}\""
+        )),
+        (_, scheme) => Err(format!(
+            "Unsupported scheme \"{scheme}\" for module \"{url}\""
+        )),
     }
-    Ok(url)
 }
 
-/// Loads module `url` and, recursively, everything it imports. `source` replaces the
-/// file's contents (for `eval`). Errors are messages for `error: ...`.
-pub fn load<'s>(
+/// The URL of a module named on the command line: a URL as it is, a path made
+/// absolute against `cwd` and percent-encoded (a `#`, `?` or `%` in a file name is
+/// part of the name).
+pub fn main_url(name: &str, cwd: &Path) -> Result<Url, String> {
+    if let Some(url) = Url::parse(name).ok().filter(|u| u.scheme().len() > 1) {
+        return Ok(url);
+    }
+    Url::from_file_path(cwd.join(name)).map_err(|_| format!("invalid module path \"{name}\""))
+}
+
+/// One import to load: what it resolved to, who asked, and whether as JSON.
+struct Request {
+    url: Url,
+    referrer: Option<Url>,
+    json: bool,
+}
+
+impl Request {
+    /// `e`, naming the importing module.
+    fn fail(&self, e: String) -> String {
+        match &self.referrer {
+            None => e,
+            Some(by) => imported_from(e, by),
+        }
+    }
+
+    /// Whether the module loaded for this request (`url`) is of the kind it asked for.
+    fn check(&self, url: &str, media: MediaType) -> Result<(), String> {
+        let json = media == MediaType::Json;
+        let what = match media {
+            MediaType::Unknown => "an Unknown",
+            MediaType::Json => "a JSON",
+            _ => "a JavaScript or TypeScript",
+        };
+        let expected = match (self.json, media) {
+            (_, MediaType::Unknown) => "Importing it is not supported.",
+            (false, MediaType::Json) => "Import it with { type: \"json\" }.",
+            (true, _) if !json => "Only a JSON module answers { type: \"json\" }.",
+            _ => return Ok(()),
+        };
+        let by = match &self.referrer {
+            Some(by) => format!(" imported from \"{by}\""),
+            None => String::new(),
+        };
+        Err(format!("\"{url}\"{by} is {what} module. {expected}"))
+    }
+}
+
+/// `e` (a one-line message), naming the importing module `by`.
+fn imported_from(e: String, by: &Url) -> String {
+    format!("{} imported from \"{by}\".", e.trim_end_matches('.'))
+}
+
+/// Loads module `url` and everything it imports, depth first and without recursion
+/// (a chain of 10,000 imports is 10,000 turns of a loop, not a deep stack); `source`
+/// replaces the file's contents (for `eval`). Errors are messages for `error: ...`.
+fn load_graph<'s>(
     scope: &mut v8::HandleScope<'s>,
     url: &Url,
-    source: Option<String>,
-    is_main: bool,
+    mut source: Option<String>,
+    json: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    if let Some(module) = state(scope).modules.by_url.get(url.as_str()).cloned() {
-        return Ok(v8::Local::new(scope, module));
-    }
-    let path = url
-        .to_file_path()
-        .map_err(|_| format!("Invalid module path \"{url}\""))?;
-    let source = match source {
-        Some(s) => s,
-        None => std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("Module not found \"{url}\"."),
-            _ => format!("Cannot load module \"{url}\": {e}"),
-        })?,
-    };
-    let compiled = compiler::compile(&path, &source).map_err(|e| {
-        let at = e.offset.map(|o| location(&source, o as usize));
-        match at {
-            Some((line, col, text)) => format!(
-                "SyntaxError: {}\n{}\n    at {url}:{line}:{col}",
-                e.message,
-                code_frame(text, col as u32)
-            ),
-            None => format!("SyntaxError: {}\n    at {url}", e.message),
+    let mut todo = vec![Request {
+        url: url.clone(),
+        referrer: None,
+        json,
+    }];
+    while let Some(request) = todo.pop() {
+        let map = &state(scope).modules;
+        let requested = request.url.as_str();
+        let known = map
+            .redirects
+            .get(requested)
+            .map_or(requested, String::as_str);
+        if let Some(&media) = map.media.get(known) {
+            request.check(known, media)?;
+            continue;
         }
-    })?;
+        let loaded = match source.take() {
+            Some(code) => Ok(Source {
+                url: request.url.clone(),
+                media: MediaType::from_path(request.url.path()),
+                local: request.url.to_file_path().unwrap_or_default(),
+                code,
+            }),
+            None => fetch::fetch(&request.url),
+        };
+        let loaded = loaded.map_err(|e| request.fail(e))?;
+        let map = &mut state(scope).modules;
+        if loaded.url != request.url {
+            map.redirects
+                .insert(request.url.to_string(), loaded.url.to_string());
+            if let Some(&media) = map.media.get(loaded.url.as_str()) {
+                request.check(loaded.url.as_str(), media)?;
+                continue;
+            }
+        }
+        request.check(loaded.url.as_str(), loaded.media)?;
+        let imports = compile(scope, &loaded)?;
+        // Pushed last first, so they load in the order they are written.
+        for import in imports.iter().rev() {
+            let dep = resolve(&import.specifier, &loaded.url)
+                .map_err(|e| imported_from(e, &loaded.url))?;
+            todo.push(Request {
+                url: dep,
+                referrer: Some(loaded.url.clone()),
+                json: import.json,
+            });
+        }
+    }
+    module_of(scope, url).ok_or_else(|| format!("Module \"{url}\" was not loaded"))
+}
 
-    // The map first: V8's own syntax errors are reported at the source position.
-    let map = &mut state(scope).modules;
-    map.source_maps.insert(url.to_string(), compiled.source_map);
-    let module = compile_module(scope, url.as_str(), &compiled.code)?;
+/// The loaded module that an import of `url` gets (after redirects).
+fn module_of<'s>(scope: &mut v8::HandleScope<'s>, url: &Url) -> Option<v8::Local<'s, v8::Module>> {
+    let map = &state(scope).modules;
+    let url = map
+        .redirects
+        .get(url.as_str())
+        .map_or(url.as_str(), String::as_str);
+    let module = map.by_url.get(url)?.clone();
+    Some(v8::Local::new(scope, module))
+}
+
+/// Compiles a loaded source into a V8 module and records it; returns its imports:
+/// the ones written (the TypeScript transform may have dropped some, but the graph
+/// holds them all) and any further ones in the JavaScript.
+fn compile(scope: &mut v8::HandleScope, loaded: &Source) -> Result<Vec<Import>, String> {
+    let url = &loaded.url;
+    let (module, mut imports) = if loaded.media == MediaType::Json {
+        (json_module(scope, loaded)?, Vec::new())
+    } else {
+        let source = &loaded.code;
+        let compiled =
+            compiler::compile(&loaded.local, loaded.media, source).map_err(|e| {
+                match e.offset.map(|o| location(source, o as usize)) {
+                    Some((line, col, text)) => format!(
+                        "SyntaxError: {}\n{}\n    at {url}:{line}:{col}",
+                        e.message,
+                        code_frame(text, col as u32)
+                    ),
+                    None => format!("SyntaxError: {}\n    at {url}", e.message),
+                }
+            })?;
+        // The map first: V8's own syntax errors are reported at the source position.
+        let map = &mut state(scope).modules;
+        map.source_maps.insert(url.to_string(), compiled.source_map);
+        (
+            compile_module(scope, url.as_str(), &compiled.code)?,
+            compiled.imports,
+        )
+    };
+    for (specifier, json) in requests(scope, module) {
+        if !imports.iter().any(|i| i.specifier == specifier) {
+            imports.push(Import { specifier, json });
+        }
+    }
     let global = v8::Global::new(scope, module);
     let map = &mut state(scope).modules;
     map.by_url.insert(url.to_string(), global);
+    map.media.insert(url.to_string(), loaded.media);
     map.by_hash
         .entry(module.get_identity_hash())
         .or_default()
         .push(url.to_string());
-    if is_main {
-        map.main = Some(url.to_string());
-    }
+    Ok(imports)
+}
 
-    // The imports as written, then any the JavaScript has beyond them: every module
-    // they name must exist before anything runs.
-    let mut specifiers = compiled.imports;
+/// A module's imports as V8 sees them: each specifier, and whether it asks for JSON.
+fn requests(scope: &mut v8::HandleScope, module: v8::Local<v8::Module>) -> Vec<(String, bool)> {
     let requests = module.get_module_requests();
-    for i in 0..requests.length() {
-        let request: v8::Local<v8::ModuleRequest> = requests
-            .get(scope, i)
-            .and_then(|d| d.try_into().ok())
-            .expect("V8 module request");
-        let specifier = request.get_specifier().to_rust_string_lossy(scope);
-        if !specifiers.contains(&specifier) {
-            specifiers.push(specifier);
+    (0..requests.length())
+        .filter_map(|i| {
+            let request: v8::Local<v8::ModuleRequest> = requests.get(scope, i)?.try_into().ok()?;
+            let specifier = request.get_specifier().to_rust_string_lossy(scope);
+            let json = asks_for_json(scope, request.get_import_assertions(), 3);
+            Some((specifier, json))
+        })
+        .collect()
+}
+
+/// Whether import assertions (key, value[, position] entries of `stride` items) say
+/// `type: "json"`.
+fn asks_for_json(
+    scope: &mut v8::HandleScope,
+    assertions: v8::Local<v8::FixedArray>,
+    stride: usize,
+) -> bool {
+    (0..assertions.length()).step_by(stride).any(|i| {
+        let text = |scope: &mut v8::HandleScope, i| {
+            assertions
+                .get(scope, i)
+                .and_then(|d| v8::Local::<v8::Value>::try_from(d).ok())
+                .map(|v| v.to_rust_string_lossy(scope))
+        };
+        text(scope, i).as_deref() == Some("type") && text(scope, i + 1).as_deref() == Some("json")
+    })
+}
+
+/// A JSON module: a synthetic module whose default export is the parsed value.
+fn json_module<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    loaded: &Source,
+) -> Result<v8::Local<'s, v8::Module>, String> {
+    let url = loaded.url.as_str();
+    let text = v8::String::new(scope, &loaded.code)
+        .ok_or_else(|| format!("Module too large: \"{url}\""))?;
+    let tc = &mut v8::TryCatch::new(scope);
+    let Some(value) = v8::json::parse(tc, text) else {
+        let e = tc
+            .exception()
+            .map(|e| e.to_rust_string_lossy(tc))
+            .unwrap_or_default();
+        return Err(format!("{e}\n    at {url}"));
+    };
+    let value = v8::Global::new(tc, value);
+    state(tc).modules.json.insert(url.to_string(), value);
+    let name = v8::String::new(tc, url).unwrap();
+    let export = v8::String::new(tc, "default").unwrap();
+    Ok(v8::Module::create_synthetic_module(
+        tc,
+        name,
+        &[export],
+        json_module_evaluation,
+    ))
+}
+
+fn json_module_evaluation<'a>(
+    context: v8::Local<'a, v8::Context>,
+    module: v8::Local<'a, v8::Module>,
+) -> Option<v8::Local<'a, v8::Value>> {
+    // SAFETY: V8 calls this with the context entered, on the isolate's thread.
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
+    let map = &mut state(scope).modules;
+    let url = map.url_of(module)?.clone();
+    let value = map.json.remove(&url)?;
+    let value = v8::Local::new(scope, value);
+    let export = v8::String::new(scope, "default").unwrap();
+    module.set_synthetic_module_export(scope, export, value)?;
+    Some(v8::undefined(scope).into())
+}
+
+/// Why a module graph did not run.
+pub enum Failure<'s> {
+    /// It could not be loaded or compiled: a message for `error: ...`.
+    Load(String),
+    /// Linking or evaluation threw this.
+    Thrown(v8::Local<'s, v8::Value>),
+}
+
+/// Loads module `url` with everything it imports, links it and starts its evaluation;
+/// returns it and the promise of its evaluation. `source` stands in for its file
+/// (for `eval`); `json` asks for a JSON module (a dynamic import's attribute).
+///
+/// V8 links and evaluates a graph depth first, by recursion: a chain of a few
+/// thousand imports would overflow its stack. So the graph is linked and evaluated
+/// one strongly connected component at a time, dependencies first (each component's
+/// first module in the order V8's own walk would finish it): every call then finds
+/// its dependencies done, and the order of evaluation is the one the standard gives.
+pub fn run<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    url: &Url,
+    source: Option<String>,
+    json: bool,
+    is_main: bool,
+) -> Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>> {
+    let root = load_graph(scope, url, source, json).map_err(Failure::Load)?;
+    if is_main {
+        let map = &mut state(scope).modules;
+        map.main = map.url_of(root).cloned();
+    }
+    let mut order = components(scope, root);
+    if order.last() != Some(&root) {
+        order.push(root);
+    }
+    let tc = &mut v8::TryCatch::new(scope);
+    for &module in &order {
+        if module.get_status() == v8::ModuleStatus::Uninstantiated
+            && module.instantiate_module(tc, resolve_callback).is_none()
+        {
+            return Err(Failure::Thrown(exception(tc)));
         }
     }
-    for specifier in specifiers {
-        let dep = resolve(&specifier, url).map_err(|e| format!("{e}\n    at {url}"))?;
-        load(scope, &dep, None, false).map_err(|e| {
-            if e.starts_with("Module not found") {
-                format!("{e}\n    at {url}")
-            } else {
-                e
+    let mut last = None;
+    for module in order {
+        let Some(result) = module.evaluate(tc) else {
+            return Err(Failure::Thrown(exception(tc)));
+        };
+        // A synthetic (JSON) module's evaluation gives what its steps returned.
+        let promise = match v8::Local::<v8::Promise>::try_from(result) {
+            Ok(promise) => promise,
+            Err(_) => {
+                let resolver = v8::PromiseResolver::new(tc)
+                    .ok_or_else(|| Failure::Load("cannot make a promise".into()))?;
+                resolver.resolve(tc, result);
+                resolver.get_promise(tc)
             }
-        })?;
+        };
+        let rejected = promise.state() == v8::PromiseState::Rejected;
+        if module != root || rejected {
+            // Its rejection reaches the root's promise, or the caller: it is not
+            // one of its own.
+            let ignore = v8::Function::new(
+                tc,
+                |_: &mut v8::HandleScope, _: v8::FunctionCallbackArguments, _: v8::ReturnValue| {},
+            );
+            if let Some(ignore) = ignore {
+                promise.catch(tc, ignore);
+            }
+        }
+        if rejected {
+            return Err(Failure::Thrown(promise.result(tc)));
+        }
+        last = Some(promise);
     }
-    Ok(module)
+    Ok((root, last.expect("the root is evaluated")))
+}
+
+fn exception<'s>(tc: &mut v8::TryCatch<v8::HandleScope<'s>>) -> v8::Local<'s, v8::Value> {
+    tc.exception().unwrap_or_else(|| v8::undefined(tc).into())
+}
+
+/// The first module of each strongly connected component of the unlinked part of the
+/// graph below `root`, dependencies first (Tarjan's algorithm, without recursion,
+/// following each module's imports in V8's order).
+fn components<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    root: v8::Local<'s, v8::Module>,
+) -> Vec<v8::Local<'s, v8::Module>> {
+    struct Node<'s> {
+        module: v8::Local<'s, v8::Module>,
+        index: usize,
+        low: usize,
+        on_stack: bool,
+    }
+    let fresh = |m: v8::Local<v8::Module>| m.get_status() == v8::ModuleStatus::Uninstantiated;
+    if !fresh(root) {
+        return Vec::new();
+    }
+    let mut nodes: Vec<Node<'s>> = Vec::new();
+    // Identity hash -> nodes with it (hashes may collide; handles are compared).
+    let mut seen: HashMap<NonZeroI32, Vec<usize>> = HashMap::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut roots = Vec::new();
+    // Per node being visited: its unlinked imports, and the next one to look at.
+    let mut walk: Vec<(usize, Vec<v8::Local<'s, v8::Module>>, usize)> = Vec::new();
+    let mut pending = Some(root);
+    loop {
+        if let Some(module) = pending.take() {
+            let i = nodes.len();
+            nodes.push(Node {
+                module,
+                index: i,
+                low: i,
+                on_stack: true,
+            });
+            seen.entry(module.get_identity_hash()).or_default().push(i);
+            stack.push(i);
+            walk.push((i, imported_modules(scope, module), 0));
+        }
+        let Some((v, imports, next)) = walk.last_mut() else {
+            break;
+        };
+        let v = *v;
+        if let Some(&w) = imports.get(*next) {
+            *next += 1;
+            let known = seen
+                .get(&w.get_identity_hash())
+                .and_then(|ids| ids.iter().copied().find(|&i| nodes[i].module == w));
+            match known {
+                None if fresh(w) => pending = Some(w),
+                Some(w) if nodes[w].on_stack => nodes[v].low = nodes[v].low.min(nodes[w].index),
+                _ => {}
+            }
+            continue;
+        }
+        walk.pop();
+        if let Some(&(u, _, _)) = walk.last() {
+            nodes[u].low = nodes[u].low.min(nodes[v].low);
+        }
+        if nodes[v].low == nodes[v].index {
+            while let Some(w) = stack.pop() {
+                nodes[w].on_stack = false;
+                if w == v {
+                    break;
+                }
+            }
+            roots.push(nodes[v].module);
+        }
+    }
+    roots
+}
+
+/// The modules `module` imports, in V8's order.
+fn imported_modules<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    module: v8::Local<'s, v8::Module>,
+) -> Vec<v8::Local<'s, v8::Module>> {
+    let Some(referrer) = state(scope)
+        .modules
+        .url_of(module)
+        .and_then(|u| Url::parse(u).ok())
+    else {
+        return Vec::new();
+    };
+    requests(scope, module)
+        .into_iter()
+        .filter_map(|(specifier, _)| {
+            let url = resolve(&specifier, &referrer).ok()?;
+            module_of(scope, &url)
+        })
+        .collect()
 }
 
 fn compile_module<'s>(
@@ -197,11 +550,9 @@ pub fn resolve_callback<'a>(
     // SAFETY: V8 calls this with the context entered, on the isolate's thread.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let specifier = specifier.to_rust_string_lossy(scope);
-    let map = &state(scope).modules;
-    let referrer = Url::parse(map.url_of(referrer)?).ok()?;
+    let referrer = Url::parse(state(scope).modules.url_of(referrer)?).ok()?;
     let url = resolve(&specifier, &referrer).ok()?;
-    let module = map.by_url.get(url.as_str())?.clone();
-    Some(v8::Local::new(scope, module))
+    module_of(scope, &url)
 }
 
 /// `import.meta.url` and `import.meta.main`.
@@ -254,6 +605,121 @@ fn import_meta_resolve(
             let text = v8::String::new(scope, &e).unwrap();
             let e = v8::Exception::type_error(scope, text);
             scope.throw_exception(e);
+        }
+    }
+}
+
+/// `import(specifier)`: V8 wants a promise at once. The module is loaded, linked and
+/// evaluated in a microtask, so the code after the `import()` runs first, as it would
+/// while a module is fetched.
+pub extern "C" fn dynamic_import_callback(
+    context: v8::Local<v8::Context>,
+    _options: v8::Local<v8::Data>,
+    resource_name: v8::Local<v8::Value>,
+    specifier: v8::Local<v8::String>,
+    assertions: v8::Local<v8::FixedArray>,
+) -> *mut v8::Promise {
+    // SAFETY: as above. No handle scope of our own: the promise returned must outlive
+    // this call, in the caller's.
+    let scope = &mut unsafe { v8::CallbackScope::new(context) };
+    let Some(resolver) = v8::PromiseResolver::new(scope) else {
+        return std::ptr::null_mut();
+    };
+    // A dynamic import's assertions are key, value pairs.
+    let json = asks_for_json(scope, assertions, 2);
+    let json = v8::Boolean::new(scope, json);
+    let task = [
+        resolver.into(),
+        resource_name,
+        specifier.into(),
+        json.into(),
+    ];
+    let task = v8::Array::new_with_elements(scope, &task);
+    let Some(task) = v8::Function::builder(dynamic_import_task)
+        .data(task.into())
+        .build(scope)
+    else {
+        return std::ptr::null_mut();
+    };
+    scope.enqueue_microtask(task);
+    let promise = resolver.get_promise(scope);
+    &*promise as *const v8::Promise as *mut v8::Promise
+}
+
+fn dynamic_import_task(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    let Some(task) = args
+        .data()
+        .and_then(|d| v8::Local::<v8::Array>::try_from(d).ok())
+    else {
+        return;
+    };
+    let mut item = |i| {
+        task.get_index(scope, i)
+            .unwrap_or_else(|| v8::undefined(scope).into())
+    };
+    let (resolver, referrer, specifier, json) = (item(0), item(1), item(2), item(3));
+    if !resolver.is_object() {
+        return;
+    }
+    // SAFETY: item 0 is the resolver `dynamic_import_callback` put there (the task's
+    // data is out of JavaScript's reach).
+    let resolver = unsafe { v8::Local::<v8::PromiseResolver>::cast(resolver) };
+    let referrer = referrer.to_rust_string_lossy(scope);
+    let specifier = specifier.to_rust_string_lossy(scope);
+    let json = json.boolean_value(scope);
+    // A script (eval, an embedder's) imports relative to the main module, else the
+    // current directory.
+    let referrer = Url::parse(&referrer)
+        .ok()
+        .or_else(|| {
+            state(scope)
+                .modules
+                .main
+                .as_deref()
+                .and_then(|m| Url::parse(m).ok())
+        })
+        .or_else(|| Url::from_directory_path(std::env::current_dir().ok()?).ok());
+    let url = referrer
+        .ok_or_else(|| "no module to import from".to_string())
+        .and_then(|referrer| resolve(&specifier, &referrer))
+        .and_then(|url| state(scope).check_import(&url).map(|_| url));
+    let result = match url {
+        Ok(url) => run(scope, &url, None, json, false),
+        Err(e) => Err(Failure::Load(e)),
+    };
+    match result {
+        Ok((module, evaluated)) => {
+            let namespace = v8::Local::new(scope, module.get_module_namespace());
+            let then = v8::Function::builder(
+                |_: &mut v8::HandleScope,
+                 args: v8::FunctionCallbackArguments,
+                 mut rv: v8::ReturnValue| {
+                    if let Some(namespace) = args.data() {
+                        rv.set(namespace);
+                    }
+                },
+            )
+            .data(namespace)
+            .build(scope);
+            match then.and_then(|then| evaluated.then(scope, then)) {
+                Some(loaded) => resolver.resolve(scope, loaded.into()),
+                None => {
+                    let undefined = v8::undefined(scope).into();
+                    resolver.reject(scope, undefined)
+                }
+            };
+        }
+        Err(Failure::Load(e)) => {
+            let text = v8::String::new(scope, &e).unwrap();
+            let e = v8::Exception::type_error(scope, text);
+            resolver.reject(scope, e);
+        }
+        Err(Failure::Thrown(e)) => {
+            resolver.reject(scope, e);
         }
     }
 }

@@ -189,6 +189,15 @@ impl Permissions {
             .ok_or_else(|| denied("net", &format!("\"{what}\"")))
     }
 
+    /// Loading module `url` at run time (a dynamic import, a worker): read access to a
+    /// file, net access to a remote module's host and port.
+    pub fn check_import(&self, url: &url::Url) -> OpResult<()> {
+        match url.to_file_path() {
+            Ok(path) => self.check_read(&path, Follow::Yes),
+            Err(_) => self.check_net(url.host_str().unwrap_or(""), url.port_or_known_default()),
+        }
+    }
+
     /// Access to the environment variable `name`; None: the whole environment.
     pub fn check_env(&self, name: Option<&str>) -> OpResult<()> {
         let allowed = match (&self.grants.borrow().env, name) {

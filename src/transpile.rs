@@ -3,7 +3,14 @@
 
 use std::path::Path;
 
+use std::collections::HashSet;
+
 use oxc::allocator::Allocator;
+use oxc::ast::ast::{
+    Expression, ImportExpression, ObjectPropertyKind, PropertyKey, StringLiteral, WithClause,
+    WithClauseKeyword,
+};
+use oxc::ast_visit::{walk_mut, VisitMut};
 use oxc::codegen::{Codegen, CodegenOptions};
 use oxc::parser::Parser;
 use oxc::semantic::SemanticBuilder;
@@ -32,7 +39,14 @@ pub struct Transpiled {
     /// written, except `import type`, in source order (the TypeScript transform drops
     /// imports only used as types, but the module graph must still contain them).
     /// `Linking::Function`: the static and dynamic imports the output calls.
-    pub imports: Vec<String>,
+    pub imports: Vec<Import>,
+}
+
+/// An import as written, and whether it asks for a JSON module (`with { type: "json" }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub specifier: String,
+    pub json: bool,
 }
 
 /// A parse or transform error, with the 0-based byte offset it points at, if any.
@@ -45,15 +59,15 @@ pub struct TranspileError {
 /// The ECMAScript version V8 10.2 runs natively; newer syntax is lowered.
 const TARGET: &str = "es2022";
 
+/// Transpiles `source`, of `source_type`; `path` names it in the source map.
 pub fn transpile(
     path: &Path,
+    source_type: SourceType,
     source: &str,
     linking: Linking,
 ) -> Result<Transpiled, TranspileError> {
     let allocator = Allocator::default();
-    let source_type = SourceType::from_path(path)
-        .unwrap_or_default()
-        .with_module(true);
+    let source_type = source_type.with_module(true);
     let parsed = Parser::new(&allocator, source, source_type).parse();
     if let Some(e) = parsed
         .diagnostics
@@ -61,6 +75,14 @@ pub fn transpile(
         .find(|d| d.severity == oxc::diagnostics::Severity::Error)
     {
         return Err(diagnostic(e));
+    }
+    let mut program = parsed.program;
+    let mut attributes = Attributes::default();
+    if linking == Linking::EsModule {
+        attributes.visit_program(&mut program);
+        if let Some(e) = attributes.error {
+            return Err(e);
+        }
     }
     let mut imports: Vec<(u32, String)> = parsed
         .module_record
@@ -70,8 +92,13 @@ pub fn transpile(
         .map(|(spec, uses)| (uses[0].span.start, spec.to_string()))
         .collect();
     imports.sort();
-    let mut imports: Vec<String> = imports.into_iter().map(|(_, spec)| spec).collect();
-    let mut program = parsed.program;
+    let mut imports: Vec<Import> = imports
+        .into_iter()
+        .map(|(_, specifier)| Import {
+            json: attributes.json.contains(&specifier),
+            specifier,
+        })
+        .collect();
     // The TypeScript transform needs enum members evaluated to emit enums.
     let scoping = SemanticBuilder::new()
         .with_enum_eval(true)
@@ -93,8 +120,15 @@ pub fn transpile(
     if linking == Linking::Function {
         let (deps, dynamic_deps) =
             ModuleRunnerTransform::new().transform(&allocator, &mut program, transformed.scoping);
-        imports = deps.into_iter().chain(dynamic_deps).collect();
-        imports.sort();
+        let mut deps: Vec<String> = deps.into_iter().chain(dynamic_deps).collect();
+        deps.sort();
+        imports = deps
+            .into_iter()
+            .map(|specifier| Import {
+                specifier,
+                json: false,
+            })
+            .collect();
     }
     let out = Codegen::new()
         .with_options(CodegenOptions {
@@ -115,5 +149,65 @@ fn diagnostic(e: oxc::diagnostics::OxcDiagnostic) -> TranspileError {
     TranspileError {
         message: e.message.to_string(),
         offset,
+    }
+}
+
+/// Import attributes: V8 10.2 reads them only in the older `assert` spelling, so
+/// `with { type: "json" }` is printed as `assert { type: "json" }`, and the options of
+/// `import(x, { with: ... })` likewise. Records which static imports ask for JSON; any
+/// other attribute is an error, as in Deno.
+#[derive(Default)]
+struct Attributes {
+    json: HashSet<String>,
+    error: Option<TranspileError>,
+}
+
+impl Attributes {
+    fn clause(&mut self, source: &StringLiteral, clause: Option<&mut WithClause>) {
+        let Some(clause) = clause else { return };
+        clause.keyword = WithClauseKeyword::Assert;
+        for entry in &clause.with_entries {
+            let key = entry.key.as_arena_str();
+            if key.as_str() == "type" && entry.value.value.as_str() == "json" {
+                self.json.insert(source.value.to_string());
+            } else if self.error.is_none() {
+                self.error = Some(TranspileError {
+                    message: format!(
+                        "Unsupported import attribute {key}: \"{}\" (only type: \"json\")",
+                        entry.value.value
+                    ),
+                    offset: Some(entry.span.start),
+                });
+            }
+        }
+    }
+}
+
+impl<'a> VisitMut<'a> for Attributes {
+    fn visit_import_declaration(&mut self, it: &mut oxc::ast::ast::ImportDeclaration<'a>) {
+        self.clause(&it.source, it.with_clause.as_deref_mut());
+    }
+
+    fn visit_export_all_declaration(&mut self, it: &mut oxc::ast::ast::ExportAllDeclaration<'a>) {
+        self.clause(&it.source, it.with_clause.as_deref_mut());
+    }
+
+    fn visit_export_from_declaration(&mut self, it: &mut oxc::ast::ast::ExportFromDeclaration<'a>) {
+        self.clause(&it.source, it.with_clause.as_deref_mut());
+    }
+
+    fn visit_import_expression(&mut self, it: &mut ImportExpression<'a>) {
+        if let Some(Expression::ObjectExpression(options)) = &mut it.options {
+            for property in options.properties.iter_mut() {
+                if let ObjectPropertyKind::ObjectProperty(p) = property {
+                    if let PropertyKey::StaticIdentifier(key) = &mut p.key {
+                        if key.name == "with" {
+                            key.name = "assert".into();
+                        }
+                    }
+                }
+            }
+        }
+        walk_mut::walk_import_expression(self, it);
     }
 }

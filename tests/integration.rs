@@ -426,13 +426,82 @@ fn compile_cache_follows_content_and_deno_dir() {
         .find(|p| p.extension().is_some_and(|e| e == "js"))
         .unwrap();
     let whole = std::fs::read(&js).unwrap();
-    std::fs::write(&js, &whole[..whole.len() / 2]).unwrap();
-    assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
-    assert_eq!(std::fs::read(&js).unwrap(), whole);
+    // Cut short, emptied, or cut by one byte (inside its imports line): each is
+    // noticed, compiled again and written whole.
+    for damaged in [&whole[..whole.len() / 2], &[], &whole[..whole.len() - 2]] {
+        std::fs::write(&js, damaged).unwrap();
+        assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "1\n".into()));
+        assert_eq!(std::fs::read(&js).unwrap(), whole);
+    }
     // Changed content: recompiled.
     std::fs::write(&script, "const a: number = 2;\nconsole.log(a);\n").unwrap();
     assert_eq!(minideno(&["run", script_arg], &deno_dir), (0, "2\n".into()));
     assert_eq!(cached(), 4);
+}
+
+itest!(modules_dynamic: ["--allow-read=tests/testdata/modules"] "modules/dynamic.ts"; exit = 0);
+itest!(modules_dynamic_denied: "modules/dynamic_denied.ts"; exit = 0);
+itest!(modules_json_static: "modules/json_static.ts"; exit = 0);
+itest!(modules_json_without_type: "modules/json_without_type.ts"; exit = 1);
+itest!(modules_cycle_order: "modules/cycle_main.ts"; exit = 0);
+itest!(modules_odd_names: "modules/odd_names.ts"; exit = 0);
+
+#[test]
+fn main_modules_with_odd_names_are_found() {
+    for name in ["odd#name", "odd?name", "odd%41name"] {
+        let file = format!("tests/testdata/modules/{name}.ts");
+        let (code, out) = minideno(&["run", &file], &test_deno_dir());
+        assert_eq!((code, out), (0, format!("main: {name}.ts\n")));
+    }
+}
+
+#[test]
+fn a_chain_of_10000_imports_loads_links_and_runs() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chain");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = 10_000;
+    for i in 0..n {
+        let body = if i + 1 < n {
+            format!(
+                "import {{ depth as d }} from \"./m{}.ts\";\nexport const depth: number = d + 1;\n",
+                i + 1
+            )
+        } else {
+            "export const depth: number = 0;\n".to_string()
+        };
+        std::fs::write(dir.join(format!("m{i}.ts")), body).unwrap();
+    }
+    std::fs::write(
+        dir.join("main.ts"),
+        "import { depth } from \"./m0.ts\";\nconsole.log(depth);\n",
+    )
+    .unwrap();
+    let main = dir.join("main.ts");
+    let (code, out) = minideno(&["run", main.to_str().unwrap()], &dir.join("deno_dir"));
+    assert_eq!((code, out.as_str()), (0, "9999\n"));
+}
+
+#[test]
+fn a_fifo_device_or_directory_as_main_module_is_refused_at_once() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fifo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("fifo.ts");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    for (path, why) in [
+        (fifo.to_str().unwrap(), "not a regular file"),
+        ("/dev/zero", "not a regular file"),
+        (dir.to_str().unwrap(), "it is a directory"),
+    ] {
+        let (code, out) = minideno(&["run", path], &test_deno_dir());
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.starts_with("error: Cannot load module \"file://") && out.contains(why),
+            "{out}"
+        );
+    }
 }
 
 itest!(fs_files: ["-A"] "fs/files.ts"; exit = 0);

@@ -157,6 +157,10 @@ impl Dispatch for Dispatcher {
     fn turn(&self) {
         self.eager_left.set(EAGER_PER_TURN);
     }
+
+    fn check_import(&self, url: &url::Url) -> Result<(), String> {
+        self.state.permissions.check_import(url).map_err(|e| e.msg)
+    }
 }
 
 impl Dispatcher {

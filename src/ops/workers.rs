@@ -8,7 +8,6 @@ use std::rc::Rc;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, WorkerEventKind};
 use crate::ops::reply::{inner, reply, scalars, Op, Res, ZeroCopyBuf};
-use crate::permissions::Follow;
 use crate::resources::Resource;
 use crate::state::State;
 use crate::workers::{Received, WorkerHost, WorkerOptions, WorkerPort};
@@ -37,9 +36,7 @@ pub fn op_create_worker(
     .map_err(|e| DenoError::new(ErrorKind::InvalidUri, e))?;
     // Starting a worker loads its module, as a dynamic import does: it needs read
     // access to it (as in Deno).
-    if let Ok(path) = url.to_file_path() {
-        state.permissions.check_read(&path, Follow::Yes)?;
-    }
+    state.permissions.check_import(&url)?;
     let grants = if t.narrow() {
         let flags: Vec<&str> = t
             .permissions()

@@ -1,0 +1,432 @@
+//! Module sources: local files, and remote modules downloaded over HTTP(S) into
+//! `$DENO_DIR/deps/<scheme>/<host>/<path>` with their status and headers beside them
+//! (`<path>.metadata.json`), read from there on later runs without the network.
+use std::collections::HashSet;
+use std::fs;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::compiler::{deno_dir, write_atomic};
+
+/// What a module's source is, decided as Deno decides it: by Content-Type for a
+/// remote module, by extension otherwise (and when the type says nothing more).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaType {
+    JavaScript,
+    Jsx,
+    TypeScript,
+    Tsx,
+    Json,
+    Unknown,
+}
+
+impl MediaType {
+    pub fn from_path(path: &str) -> MediaType {
+        let ext = path.rsplit_once('.').map_or("", |(_, ext)| ext);
+        match ext {
+            "ts" | "mts" | "cts" => MediaType::TypeScript,
+            "tsx" => MediaType::Tsx,
+            "js" | "mjs" | "cjs" => MediaType::JavaScript,
+            "jsx" => MediaType::Jsx,
+            "json" => MediaType::Json,
+            _ => MediaType::Unknown,
+        }
+    }
+
+    /// A remote module's type from its Content-Type header (None: no header).
+    pub fn from_content_type(content_type: Option<&str>, path: &str) -> MediaType {
+        let by_path = MediaType::from_path(path);
+        let Some(content_type) = content_type else {
+            return by_path;
+        };
+        let essence = content_type.split(';').next().unwrap_or("").trim();
+        match essence.to_ascii_lowercase().as_str() {
+            "application/typescript"
+            | "text/typescript"
+            | "video/vnd.dlna.mpeg-tts"
+            | "video/mp2t"
+            | "application/x-typescript" => match by_path {
+                MediaType::Tsx => MediaType::Tsx,
+                _ => MediaType::TypeScript,
+            },
+            "application/javascript"
+            | "text/javascript"
+            | "application/ecmascript"
+            | "text/ecmascript"
+            | "application/x-javascript"
+            | "application/node" => match by_path {
+                MediaType::Jsx => MediaType::Jsx,
+                _ => MediaType::JavaScript,
+            },
+            "text/jsx" => MediaType::Jsx,
+            "text/tsx" => MediaType::Tsx,
+            "application/json" | "text/json" => MediaType::Json,
+            "text/plain" | "application/octet-stream" => by_path,
+            _ => MediaType::Unknown,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MediaType::JavaScript => "JavaScript",
+            MediaType::Jsx => "JSX",
+            MediaType::TypeScript => "TypeScript",
+            MediaType::Tsx => "TSX",
+            MediaType::Json => "Json",
+            MediaType::Unknown => "Unknown",
+        }
+    }
+}
+
+/// A module's source as loaded.
+pub struct Source {
+    /// Where it was found: the requested URL, or where its redirects ended.
+    pub url: Url,
+    pub media: MediaType,
+    pub code: String,
+    /// The file it was read from: the module itself, or its copy in the deps cache.
+    pub local: PathBuf,
+}
+
+/// How remote modules are fetched; set once per process (`configure`).
+pub struct Settings {
+    /// Download every remote module again (once per process), ignoring the cache.
+    pub reload: bool,
+    /// A PEM file of CA certificates to trust instead of the bundled Mozilla roots.
+    pub cert: Option<PathBuf>,
+}
+
+struct Fetcher {
+    reload: bool,
+    agent: ureq::Agent,
+    /// URLs downloaded in this process (with `reload`, each is fetched once).
+    fetched: Mutex<HashSet<String>>,
+}
+
+static FETCHER: OnceLock<Result<Fetcher, String>> = OnceLock::new();
+
+/// The environment variable with the remote-fetch timeout, in seconds.
+pub const TIMEOUT_VAR: &str = "MINIDENO_FETCH_TIMEOUT";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A remote module larger than this is refused.
+const MAX_MODULE_BYTES: u64 = 256 << 20;
+const MAX_REDIRECTS: usize = 10;
+
+/// Sets how remote modules are fetched: call it before the first load (later calls,
+/// and loads before any call, use what was set first). Errors: an unreadable `cert`.
+pub fn configure(settings: Settings) -> Result<(), String> {
+    FETCHER
+        .get_or_init(|| Fetcher::new(settings))
+        .as_ref()
+        .map(drop)
+        .map_err(Clone::clone)
+}
+
+impl Fetcher {
+    fn new(settings: Settings) -> Result<Fetcher, String> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(path) = &settings.cert {
+            let pem = fs::read(path)
+                .map_err(|e| format!("cannot read --cert \"{}\": {e}", path.display()))?;
+            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(format!(
+                    "--cert \"{}\" holds no PEM certificate",
+                    path.display()
+                ));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+        let timeout = match std::env::var(TIMEOUT_VAR) {
+            Ok(s) => s
+                .parse::<f64>()
+                .ok()
+                .filter(|s| *s > 0.0 && *s < 1e6)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| format!("{TIMEOUT_VAR} must be a positive number of seconds"))?,
+            Err(_) => DEFAULT_TIMEOUT,
+        };
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls.build())
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .user_agent(concat!("minideno/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Ok(Fetcher {
+            reload: settings.reload,
+            agent,
+            fetched: Mutex::default(),
+        })
+    }
+}
+
+fn fetcher() -> Result<&'static Fetcher, String> {
+    FETCHER
+        .get_or_init(|| {
+            Fetcher::new(Settings {
+                reload: false,
+                cert: None,
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Loads module `url`: a local file, or a remote module through the deps cache.
+pub fn fetch(url: &Url) -> Result<Source, String> {
+    match url.scheme() {
+        "file" => read_file(url),
+        "http" | "https" => fetch_remote(url),
+        scheme => Err(format!(
+            "Unsupported scheme \"{scheme}\" for module \"{url}\""
+        )),
+    }
+}
+
+fn read_file(url: &Url) -> Result<Source, String> {
+    let path = url
+        .to_file_path()
+        .map_err(|_| format!("Invalid module path \"{url}\""))?;
+    let not_found = || format!("Module not found \"{url}\".");
+    let cannot = |e: std::io::Error| format!("Cannot load module \"{url}\": {e}");
+    // Opened without blocking, so a FIFO is refused below instead of waiting forever
+    // for a writer.
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => not_found(),
+            _ => cannot(e),
+        })?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(format!("Cannot load module \"{url}\": it is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(format!("Cannot load module \"{url}\": not a regular file"));
+    }
+    let mut code = String::with_capacity(meta.len() as usize);
+    file.read_to_string(&mut code).map_err(cannot)?;
+    // Local files of no known extension run as JavaScript, as they always have.
+    let media = match MediaType::from_path(url.path()) {
+        MediaType::Unknown => MediaType::JavaScript,
+        media => media,
+    };
+    Ok(Source {
+        url: url.clone(),
+        media,
+        code,
+        local: path,
+    })
+}
+
+/// A cache entry's metadata: the response's status and headers, and a digest of the
+/// body (a damaged body is downloaded again).
+#[derive(Serialize, Deserialize)]
+struct Metadata {
+    url: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    sha256: String,
+}
+
+impl Metadata {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Where `url`'s body is cached: its path below `deps/<scheme>/<host>[_<port>]/`. A
+/// URL with a query, a path ending in `/` or a segment no file can be named gets a
+/// name made from its digest.
+pub fn cache_path(url: &Url) -> PathBuf {
+    let mut path = deno_dir().join("deps").join(url.scheme());
+    let host = url.host_str().unwrap_or("_");
+    path.push(match url.port() {
+        Some(port) => format!("{host}_{port}"),
+        None => host.to_string(),
+    });
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    fn plain(s: &&&str) -> bool {
+        !s.is_empty() && **s != "." && **s != ".." && s.len() <= 200
+    }
+    for segment in &segments[..segments.len().saturating_sub(1)] {
+        path.push(if plain(&segment) { segment } else { "_" });
+    }
+    match segments.last().filter(plain) {
+        Some(name) if url.query().is_none() => path.push(name),
+        last => {
+            let digest = hex(&Sha256::digest(url.as_str()))[..16].to_string();
+            path.push(format!("{}_{digest}", last.filter(plain).unwrap_or(&"")));
+        }
+    }
+    path
+}
+
+fn metadata_path(body: &Path) -> PathBuf {
+    let mut name = body.as_os_str().to_owned();
+    name.push(".metadata.json");
+    PathBuf::from(name)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fetch_remote(requested: &Url) -> Result<Source, String> {
+    let fetcher = fetcher()?;
+    let mut url = requested.clone();
+    for _ in 0..=MAX_REDIRECTS {
+        let body_path = cache_path(&url);
+        let fresh = !fetcher.reload || fetcher.fetched.lock().unwrap().contains(url.as_str());
+        let cached = fresh.then(|| read_cached(&body_path)).flatten();
+        let (meta, body) = match cached {
+            Some(entry) => entry,
+            None => download(fetcher, &url, &body_path)?,
+        };
+        if let Some(location) = meta.header("location").filter(|_| is_redirect(meta.status)) {
+            url = url
+                .join(location)
+                .map_err(|e| format!("Bad redirect from \"{url}\" to \"{location}\": {e}"))?;
+            continue;
+        }
+        let body = body.unwrap_or_default();
+        let code =
+            String::from_utf8(body).map_err(|_| format!("Module \"{url}\" is not valid UTF-8"))?;
+        let media = MediaType::from_content_type(meta.header("content-type"), url.path());
+        return Ok(Source {
+            url,
+            media,
+            code,
+            local: body_path,
+        });
+    }
+    Err(format!("Too many redirects from \"{requested}\""))
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// A cache entry, if present and whole: its metadata, and its body unless a redirect.
+fn read_cached(body_path: &Path) -> Option<(Metadata, Option<Vec<u8>>)> {
+    let meta: Metadata = serde_json::from_slice(&fs::read(metadata_path(body_path)).ok()?).ok()?;
+    if is_redirect(meta.status) {
+        return Some((meta, None));
+    }
+    let body = fs::read(body_path).ok()?;
+    let whole = body.len() as u64 == meta.size && hex(&Sha256::digest(&body)) == meta.sha256;
+    whole.then_some((meta, Some(body)))
+}
+
+/// Downloads `url` (one request, no redirects followed) into the cache.
+fn download(
+    fetcher: &Fetcher,
+    url: &Url,
+    body_path: &Path,
+) -> Result<(Metadata, Option<Vec<u8>>), String> {
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(stderr, "Download {url}");
+    let failed = |e: &dyn std::fmt::Display| format!("Import \"{url}\" failed: {e}");
+    let response = fetcher
+        .agent
+        .get(url.as_str())
+        .call()
+        .map_err(|e| failed(&e))?;
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_string())))
+        .collect();
+    let mut meta = Metadata {
+        url: url.to_string(),
+        status,
+        headers,
+        size: 0,
+        sha256: String::new(),
+    };
+    let body = if is_redirect(status) && meta.header("location").is_some() {
+        None
+    } else if status == 404 || status == 410 {
+        return Err(format!("Module not found \"{url}\"."));
+    } else if status != 200 {
+        let reason = response.status().canonical_reason().unwrap_or("");
+        return Err(failed(&format_args!("{status} {reason}")));
+    } else {
+        let total = response.body().content_length();
+        let mut reader = response
+            .into_body()
+            .into_reader()
+            .take(MAX_MODULE_BYTES + 1);
+        let body = read_with_progress(&mut reader, total).map_err(|e| failed(&e))?;
+        if body.len() as u64 > MAX_MODULE_BYTES {
+            return Err(failed(&"larger than 256 MiB"));
+        }
+        meta.size = body.len() as u64;
+        meta.sha256 = hex(&Sha256::digest(&body));
+        Some(body)
+    };
+    // A cache that cannot be written costs a download next time, nothing more.
+    if let Some(dir) = body_path.parent() {
+        let json = serde_json::to_vec_pretty(&meta).unwrap_or_default();
+        let _ = fs::create_dir_all(dir).and_then(|_| {
+            if let Some(body) = &body {
+                write_atomic(body_path, &[body])?;
+            }
+            write_atomic(&metadata_path(body_path), &[&json])
+        });
+    }
+    fetcher.fetched.lock().unwrap().insert(url.to_string());
+    Ok((meta, body))
+}
+
+/// Reads a response body; on a terminal, shows how much has arrived.
+fn read_with_progress(reader: &mut impl Read, total: Option<u64>) -> std::io::Result<Vec<u8>> {
+    let mut stderr = std::io::stderr();
+    let show = stderr.is_terminal();
+    let mut body = Vec::with_capacity(total.unwrap_or(0).min(MAX_MODULE_BYTES) as usize);
+    let mut chunk = vec![0; 64 << 10];
+    let mut shown = Instant::now();
+    loop {
+        let n = reader.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+        if show && shown.elapsed() > Duration::from_millis(100) {
+            shown = Instant::now();
+            let of = total.map(|t| format!(" / {:.1} MiB", t as f64 / 1048576.0));
+            let mib = body.len() as f64 / 1048576.0;
+            let _ = write!(stderr, "\r\x1b[K  {mib:.1} MiB{}", of.unwrap_or_default());
+        }
+    }
+    if show {
+        let _ = write!(stderr, "\r\x1b[K");
+    }
+    Ok(body)
+}

@@ -1,0 +1,3 @@
+import "./cycle_b.ts";
+import "./cycle_d.ts";
+console.log("a");

@@ -1,0 +1,3 @@
+import "./cycle_c.ts";
+import "./cycle_a.ts";
+console.log("b");

@@ -1,0 +1,2 @@
+await Promise.resolve();
+console.log("d (top-level await)");

@@ -1,0 +1,2 @@
+export const leaf: string = "leaf";
+console.log("leaf evaluated");
