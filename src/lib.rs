@@ -44,6 +44,7 @@ pub mod compiler;
 pub mod errors;
 pub mod fetch;
 pub mod flags;
+pub mod graph;
 pub mod isolate;
 pub mod limits;
 pub mod modules;

@@ -1,16 +1,15 @@
-//! The ES module graph: resolves specifiers to URLs, loads and compiles files through
-//! the compiler's cache, and keeps V8's modules by URL for instantiation.
+//! V8's modules: made from the module graph (graph.rs), kept by URL, linked and
+//! evaluated dependencies first; `import()`, JSON modules and `import.meta`.
 use std::collections::HashMap;
 use std::num::NonZeroI32;
-use std::path::Path;
 
 use url::Url;
 
-use crate::compiler::{self, SourceMapLocation};
-use crate::fetch::{self, MediaType, Source};
+use crate::compiler::SourceMapLocation;
+use crate::fetch::{MediaType, Source};
+use crate::graph::{self, resolve};
 use crate::isolate::state;
-use crate::source_maps::{code_frame, map_location_with_text, LineMap};
-use crate::transpile::Import;
+use crate::source_maps::{map_location_with_text, LineMap};
 
 /// Every module of the isolate, kept in the isolate's state.
 #[derive(Default)]
@@ -52,141 +51,21 @@ impl ModuleMap {
     }
 }
 
-/// Resolves an import specifier against the importing module's URL. A remote module
-/// may import only remote ones.
-pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
-    let relative = ["./", "../", "/"].iter().any(|p| specifier.starts_with(p));
-    let url = if relative {
-        referrer
-            .join(specifier)
-            .map_err(|e| format!("Invalid import \"{specifier}\": {e}"))?
-    } else {
-        Url::parse(specifier).map_err(|_| {
-            format!("Relative import path \"{specifier}\" not prefixed with / or ./ or ../")
-        })?
-    };
-    match (referrer.scheme(), url.scheme()) {
-        (_, "file" | "http" | "https") if url.scheme() != "file" || referrer.scheme() == "file" => {
-            Ok(url)
-        }
-        ("http" | "https", "file") => Err(format!(
-            "Remote module \"{referrer}\" may not import local module \"{url}\""
-        )),
-        (_, scheme) => Err(format!(
-            "Unsupported scheme \"{scheme}\" for module \"{url}\""
-        )),
-    }
-}
-
-/// The URL of a module named on the command line: a URL as it is, a path made
-/// absolute against `cwd` and percent-encoded (a `#`, `?` or `%` in a file name is
-/// part of the name).
-pub fn main_url(name: &str, cwd: &Path) -> Result<Url, String> {
-    if let Some(url) = Url::parse(name).ok().filter(|u| u.scheme().len() > 1) {
-        return Ok(url);
-    }
-    Url::from_file_path(cwd.join(name)).map_err(|_| format!("invalid module path \"{name}\""))
-}
-
-/// One import to load: what it resolved to, who asked, and whether as JSON.
-struct Request {
-    url: Url,
-    referrer: Option<Url>,
-    json: bool,
-}
-
-impl Request {
-    /// `e`, naming the importing module.
-    fn fail(&self, e: String) -> String {
-        match &self.referrer {
-            None => e,
-            Some(by) => imported_from(e, by),
-        }
-    }
-
-    /// Whether the module loaded for this request (`url`) is of the kind it asked for.
-    fn check(&self, url: &str, media: MediaType) -> Result<(), String> {
-        let json = media == MediaType::Json;
-        let what = match media {
-            MediaType::Unknown => "an Unknown",
-            MediaType::Json => "a JSON",
-            _ => "a JavaScript or TypeScript",
-        };
-        let expected = match (self.json, media) {
-            (_, MediaType::Unknown) => "Importing it is not supported.",
-            (false, MediaType::Json) => "Import it with { type: \"json\" }.",
-            (true, _) if !json => "Only a JSON module answers { type: \"json\" }.",
-            _ => return Ok(()),
-        };
-        let by = match &self.referrer {
-            Some(by) => format!(" imported from \"{by}\""),
-            None => String::new(),
-        };
-        Err(format!("\"{url}\"{by} is {what} module. {expected}"))
-    }
-}
-
-/// `e` (a one-line message), naming the importing module `by`.
-fn imported_from(e: String, by: &Url) -> String {
-    format!("{} imported from \"{by}\".", e.trim_end_matches('.'))
-}
-
-/// Loads module `url` and everything it imports, depth first and without recursion
-/// (a chain of 10,000 imports is 10,000 turns of a loop, not a deep stack); `source`
-/// replaces the file's contents (for `eval`). Errors are messages for `error: ...`.
+/// Loads module `url` and everything it imports that is not loaded yet (graph.rs) and
+/// compiles each into a V8 module. Errors are messages for `error: ...`.
 fn load_graph<'s>(
     scope: &mut v8::HandleScope<'s>,
     url: &Url,
-    mut source: Option<String>,
+    source: Option<String>,
     json: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    let mut todo = vec![Request {
-        url: url.clone(),
-        referrer: None,
-        json,
-    }];
-    while let Some(request) = todo.pop() {
-        let map = &state(scope).modules;
-        let requested = request.url.as_str();
-        let known = map
-            .redirects
-            .get(requested)
-            .map_or(requested, String::as_str);
-        if let Some(&media) = map.media.get(known) {
-            request.check(known, media)?;
-            continue;
-        }
-        let loaded = match source.take() {
-            Some(code) => Ok(Source {
-                url: request.url.clone(),
-                media: MediaType::from_path(request.url.path()),
-                local: request.url.to_file_path().unwrap_or_default(),
-                code,
-            }),
-            None => fetch::fetch(&request.url),
-        };
-        let loaded = loaded.map_err(|e| request.fail(e))?;
-        let map = &mut state(scope).modules;
-        if loaded.url != request.url {
-            map.redirects
-                .insert(request.url.to_string(), loaded.url.to_string());
-            if let Some(&media) = map.media.get(loaded.url.as_str()) {
-                request.check(loaded.url.as_str(), media)?;
-                continue;
-            }
-        }
-        request.check(loaded.url.as_str(), loaded.media)?;
-        let imports = compile(scope, &loaded)?;
-        // Pushed last first, so they load in the order they are written.
-        for import in imports.iter().rev() {
-            let dep = resolve(&import.specifier, &loaded.url)
-                .map_err(|e| imported_from(e, &loaded.url))?;
-            todo.push(Request {
-                url: dep,
-                referrer: Some(loaded.url.clone()),
-                json: import.json,
-            });
-        }
+    let map = &state(scope).modules;
+    let graph = graph::walk(url, source, json, &|name| map.media.get(name).copied())?;
+    for (from, to) in graph.redirects {
+        state(scope).modules.redirects.insert(from, to);
+    }
+    for module in graph.modules {
+        compile(scope, module)?;
     }
     module_of(scope, url).ok_or_else(|| format!("Module \"{url}\" was not loaded"))
 }
@@ -202,48 +81,27 @@ fn module_of<'s>(scope: &mut v8::HandleScope<'s>, url: &Url) -> Option<v8::Local
     Some(v8::Local::new(scope, module))
 }
 
-/// Compiles a loaded source into a V8 module and records it; returns its imports:
-/// the ones written (the TypeScript transform may have dropped some, but the graph
-/// holds them all) and any further ones in the JavaScript.
-fn compile(scope: &mut v8::HandleScope, loaded: &Source) -> Result<Vec<Import>, String> {
-    let url = &loaded.url;
-    let (module, mut imports) = if loaded.media == MediaType::Json {
-        (json_module(scope, loaded)?, Vec::new())
-    } else {
-        let source = &loaded.code;
-        let compiled =
-            compiler::compile(&loaded.local, loaded.media, source).map_err(|e| {
-                match e.offset.map(|o| location(source, o as usize)) {
-                    Some((line, col, text)) => format!(
-                        "SyntaxError: {}\n{}\n    at {url}:{line}:{col}",
-                        e.message,
-                        code_frame(text, col as u32)
-                    ),
-                    None => format!("SyntaxError: {}\n    at {url}", e.message),
-                }
-            })?;
-        // The map first: V8's own syntax errors are reported at the source position.
-        let map = &mut state(scope).modules;
-        map.source_maps.insert(url.to_string(), compiled.source_map);
-        (
-            compile_module(scope, url.as_str(), &compiled.code)?,
-            compiled.imports,
-        )
-    };
-    for (specifier, json) in requests(scope, module) {
-        if !imports.iter().any(|i| i.specifier == specifier) {
-            imports.push(Import { specifier, json });
+/// Makes a V8 module of a module of the graph, and records it.
+fn compile(scope: &mut v8::HandleScope, module: graph::Module) -> Result<(), String> {
+    let url = module.source.url.as_str();
+    let v8_module = match module.compiled {
+        None => json_module(scope, &module.source)?,
+        Some(compiled) => {
+            // The map first: V8's own syntax errors are reported at the source position.
+            let map = &mut state(scope).modules;
+            map.source_maps.insert(url.to_string(), compiled.source_map);
+            compile_module(scope, url, &compiled.code)?
         }
-    }
-    let global = v8::Global::new(scope, module);
+    };
+    let global = v8::Global::new(scope, v8_module);
     let map = &mut state(scope).modules;
     map.by_url.insert(url.to_string(), global);
-    map.media.insert(url.to_string(), loaded.media);
+    map.media.insert(url.to_string(), module.source.media);
     map.by_hash
-        .entry(module.get_identity_hash())
+        .entry(v8_module.get_identity_hash())
         .or_default()
         .push(url.to_string());
-    Ok(imports)
+    Ok(())
 }
 
 /// A module's imports as V8 sees them: each specifier, and whether it asks for JSON.
@@ -521,23 +379,6 @@ fn compile_module<'s>(
         }
         None => format!("{text}\n    at {url}:{line}:{col}"),
     })
-}
-
-/// 1-based line and column (in characters) of byte `offset`, and that line's text.
-fn location(source: &str, offset: usize) -> (usize, usize, &str) {
-    let offset = offset.min(source.len());
-    let before = &source[..source.floor_char_boundary(offset)];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[line_start..]
-        .find('\n')
-        .map_or(source.len(), |i| line_start + i);
-    let line = before.matches('\n').count() + 1;
-    let col = before[line_start..].chars().count() + 1;
-    (
-        line,
-        col,
-        source[line_start..line_end].trim_end_matches('\r'),
-    )
 }
 
 /// V8 asks for each import of a module being instantiated; all were loaded before.
