@@ -13,6 +13,7 @@ import * as process from "./process.ts";
 import { echo, echoAsync, encodings, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
 import { finish } from "./request.ts";
+import { runTests, test } from "./testing.ts";
 import { encoders } from "../gen/ops.ts";
 
 /** An enum's members as name -> "value". */
@@ -32,7 +33,8 @@ function encode(request: string, ...fields: unknown[]): Uint8Array {
 /** Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift both ways. */
 export function createDeno(core: Core, info: StartInfo): typeof Deno {
   return {
-    core: Object.assign(core, { encode, encodings }),
+    core: Object.assign(core, { encode, encodings, runTests }),
+    test,
     args: info.args,
     pid: info.pid,
     mainModule: info.mainModule,

@@ -523,7 +523,45 @@ declare namespace Deno {
       myPid(): number;
       echo: ((data: ArrayBufferView) => Uint8Array) | null;
     }>;
+    /**
+     * Runs the tests `Deno.test` registered (what `minideno test` calls once the test
+     * modules have loaded): those whose name contains `filter` (or matches it, written
+     * `/regex/`), or only the ones marked `only` if any is. Prints `test NAME ... ok
+     * (Nms)`, `FAILED` or `ignored` per test, each failure with its stack, and the
+     * counts; resolves to them.
+     */
+    runTests(options?: { filter?: string }): Promise<TestSummary>;
   };
+
+  /** A test for `Deno.test`. */
+  export interface TestDefinition {
+    name: string;
+    /** The test: it fails if it throws or its promise rejects. */
+    fn: () => void | Promise<void>;
+    /** Skip it (reported as ignored). */
+    ignore?: boolean;
+    /** Run only the tests marked `only`. */
+    only?: boolean;
+  }
+
+  /** What `Deno.core.runTests` counted. */
+  export interface TestSummary {
+    passed: number;
+    failed: number;
+    ignored: number;
+    /** Left out by the filter or by `only`. */
+    filtered: number;
+  }
+
+  /**
+   * Registers a test for `minideno test`, which runs every test its files register,
+   * in order, and fails if one throws or rejects:
+   * `Deno.test("adds", () => { ... })`, `Deno.test(function adds() { ... })` or
+   * `Deno.test({ name, fn, ignore, only })`. In `minideno run` it only registers.
+   */
+  export function test(name: string, fn: TestDefinition["fn"]): void;
+  export function test(fn: TestDefinition["fn"]): void;
+  export function test(def: TestDefinition): void;
 }
 
 /** A message from a worker, or inside a worker from its parent: `data` is a structured clone. */

@@ -1,5 +1,6 @@
-//! The command line: `minideno run [flags] FILE [args...]`, `minideno eval CODE`, and
-//! the `--allow-*` permission flags both take.
+//! The command line: `run`, `eval`, `test`, `cache`, `info`, `types`, `repl` (also
+//! `minideno` alone), and the flags they share: `--allow-*` permissions, and
+//! `--reload`/`--cert` for remote modules.
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -30,6 +31,8 @@ pub enum Command {
         #[command(flatten)]
         permissions: PermissionFlags,
         #[command(flatten)]
+        modules: ModuleFlags,
+        #[command(flatten)]
         limits: LimitFlags,
         /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
@@ -38,7 +41,7 @@ pub enum Command {
         /// (--trace-ops=summary)
         #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines")]
         trace_ops: Option<TraceMode>,
-        /// The module to run (path or file: URL)
+        /// The module to run (path or URL)
         script: String,
         /// Arguments for the script (Deno.args)
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -48,9 +51,72 @@ pub enum Command {
     Eval {
         #[command(flatten)]
         permissions: PermissionFlags,
+        #[command(flatten)]
+        modules: ModuleFlags,
         /// The code
         code: String,
     },
+    /// Run the tests that Deno.test registers in test files (*_test.ts, *.test.ts,
+    /// test.ts; and .tsx, .mts, .js, .mjs, .jsx), found in the given files and
+    /// directories (default: the current directory)
+    Test {
+        #[command(flatten)]
+        permissions: PermissionFlags,
+        #[command(flatten)]
+        modules: ModuleFlags,
+        /// Run only the tests whose name contains TEXT (or matches /REGEX/)
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// Test files, or directories to search for them
+        files: Vec<String>,
+    },
+    /// Download and compile modules and all they import, without running them
+    #[command(alias = "fetch")]
+    Cache {
+        #[command(flatten)]
+        modules: ModuleFlags,
+        /// The modules (paths or URLs)
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Show a module's dependency tree: URLs, local files, sizes
+    Info {
+        #[command(flatten)]
+        modules: ModuleFlags,
+        /// The module (path or URL)
+        file: String,
+    },
+    /// Print the declarations of the Deno namespace (lib.deno.d.ts)
+    Types,
+    /// Read, evaluate and print TypeScript lines (also `minideno` with no command)
+    Repl {
+        #[command(flatten)]
+        permissions: PermissionFlags,
+        #[command(flatten)]
+        modules: ModuleFlags,
+    },
+}
+
+/// How remote modules are fetched.
+#[derive(Args, Debug, Default)]
+pub struct ModuleFlags {
+    /// Download remote modules again instead of using the cache in $DENO_DIR/deps
+    #[arg(short = 'r', long)]
+    pub reload: bool,
+    /// Trust the CA certificates in this PEM file for https imports (instead of the
+    /// bundled Mozilla roots)
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+}
+
+impl ModuleFlags {
+    /// Sets up fetching (fetch.rs) as these flags say.
+    pub fn apply(self) -> Result<(), String> {
+        crate::fetch::configure(crate::fetch::Settings {
+            reload: self.reload,
+            cert: self.cert,
+        })
+    }
 }
 
 /// The grants, as Deno spells them: a flag alone grants everything of its kind, a

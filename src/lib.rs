@@ -51,6 +51,7 @@ pub mod modules;
 pub mod msg;
 pub mod ops;
 pub mod permissions;
+pub mod repl;
 pub mod resources;
 pub mod runtime;
 pub mod source_maps;
@@ -66,6 +67,9 @@ pub use state::State;
 
 /// minideno's own version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The declarations of the `Deno` namespace, the userland's man pages (`minideno types`).
+pub const LIB_DENO_D_TS: &str = include_str!("../js/lib.deno.d.ts");
 /// The TypeScript transpiler, as `Deno.version.typescript` reports it.
 pub const TRANSPILER_VERSION: &str = concat!("oxc ", env!("OXC_VERSION"));
 

@@ -1,8 +1,10 @@
-//! The `minideno` binary: parses the command line and runs a module.
+//! The `minideno` binary: parses the command line and runs the command.
+mod commands;
+
 use minideno::exit;
 use std::io::Write;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use minideno::flags::{Cli, Command, LimitFlags};
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
@@ -21,33 +23,60 @@ fn main() {
     let result = match cli.command {
         Some(Command::Run {
             permissions,
+            modules,
             limits,
             v8_flags,
             trace_ops,
             script,
             args,
-        }) => run(
-            permissions.grants(),
-            &limits,
-            &v8_flags,
-            trace_ops,
-            &script,
-            None,
-            args,
-        ),
-        Some(Command::Eval { permissions, code }) => run(
-            permissions.grants(),
-            &LimitFlags::default(),
-            "",
-            None,
-            "./$deno$eval.ts",
-            Some(code),
-            vec![],
-        ),
-        None => {
-            let _ = Cli::command().print_help();
-            exit(2);
+        }) => modules.apply().map_err(ScriptError).and_then(|()| {
+            run(
+                permissions.grants(),
+                &limits,
+                &v8_flags,
+                trace_ops,
+                &script,
+                None,
+                args,
+            )
+        }),
+        Some(Command::Eval {
+            permissions,
+            modules,
+            code,
+        }) => modules
+            .apply()
+            .map_err(ScriptError)
+            .and_then(|()| run_source(permissions.grants(), "./$deno$eval.ts", code)),
+        Some(Command::Test {
+            permissions,
+            modules,
+            filter,
+            files,
+        }) => modules.apply().map_err(ScriptError).and_then(|()| {
+            let main = commands::test_module(&files, filter.as_deref())?;
+            run_source(permissions.grants(), "./$deno$test.ts", main)
+        }),
+        Some(Command::Cache { modules, files }) => modules
+            .apply()
+            .map_err(ScriptError)
+            .and_then(|()| commands::cache(&files)),
+        Some(Command::Info { modules, file }) => modules
+            .apply()
+            .map_err(ScriptError)
+            .and_then(|()| commands::info(&file)),
+        Some(Command::Types) => {
+            print!("{}", minideno::LIB_DENO_D_TS);
+            Ok(())
         }
+        Some(Command::Repl {
+            permissions,
+            modules,
+        }) => modules
+            .apply()
+            .map_err(ScriptError)
+            .and_then(|()| minideno::repl::run(permissions.grants())),
+        None => minideno::repl::run(Grants::default()),
     };
     if let Err(e) = result {
         let _ = std::io::stdout().flush();
@@ -73,6 +102,12 @@ fn raise_fd_limit() {
             libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         }
     }
+}
+
+/// Runs `source` as module `name` (relative to the current directory).
+fn run_source(grants: Grants, name: &str, source: String) -> Result<(), ScriptError> {
+    let limits = LimitFlags::default();
+    run(grants, &limits, "", None, name, Some(source), vec![])
 }
 
 fn run(

@@ -1,0 +1,168 @@
+//! The REPL (`minideno`, `minideno repl`): reads TypeScript with line editing and
+//! history (rustyline), keeps input open until it is a complete statement, evaluates
+//! each entry in one context and prints its value with the console's formatter.
+//! `await` works at top level; Ctrl-D or `close()` ends it.
+use std::io::IsTerminal;
+use std::path::Path;
+
+use oxc::allocator::Allocator;
+use oxc::ast::ast::{BindingPattern, Statement};
+use oxc::parser::Parser;
+use oxc::span::{GetSpan, SourceType};
+use rustyline::error::ReadlineError;
+use url::Url;
+
+use crate::compiler::deno_dir;
+use crate::permissions::Grants;
+use crate::transpile::{transpile, Linking};
+use crate::{init_v8, Dispatcher, Isolate, ScriptError, State};
+
+/// The name entries run under; a relative `import()` resolves against the directory.
+const NAME: &str = "$deno$repl.ts";
+
+pub fn run(grants: Grants) -> Result<(), ScriptError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
+    let main = Url::from_directory_path(&cwd)
+        .ok()
+        .and_then(|dir| dir.join(NAME).ok())
+        .map(String::from);
+    init_v8("");
+    let state = State::new(vec![], main).with_permissions(grants);
+    let mut isolate = Isolate::new(Dispatcher::new(state))?;
+    isolate.execute_script(NAME, "globalThis.close = () => Deno.exit(0);")?;
+
+    let error = |e: ReadlineError| ScriptError(format!("cannot read input: {e}"));
+    let mut editor = rustyline::DefaultEditor::new().map_err(error)?;
+    let history = deno_dir().join("deno_history.txt");
+    let _ = editor.load_history(&history);
+    if std::io::stdin().is_terminal() {
+        println!("minideno {}\nexit using ctrl+d or close()", crate::VERSION);
+    }
+    let mut input = String::new();
+    loop {
+        let prompt = if input.is_empty() { "> " } else { "... " };
+        match editor.readline(prompt) {
+            Ok(line) => {
+                input.push_str(&line);
+                input.push('\n');
+            }
+            Err(ReadlineError::Interrupted) => {
+                input.clear();
+                println!("(To exit, press Ctrl+D or type close())");
+                continue;
+            }
+            Err(ReadlineError::Eof) => return Ok(()),
+            Err(e) => return Err(error(e)),
+        }
+        if input.trim().is_empty() {
+            input.clear();
+            continue;
+        }
+        let Some(code) = prepare(&input) else {
+            continue; // not a complete statement yet
+        };
+        let _ = editor.add_history_entry(input.trim_end());
+        if let Some(dir) = history.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = editor.save_history(&history);
+        input.clear();
+        match code.and_then(|code| evaluate(&mut isolate, &code)) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+}
+
+/// Runs an entry's JavaScript; its value, formatted (a string quoted, as REPLs show it).
+fn evaluate(isolate: &mut Isolate, code: &str) -> Result<String, ScriptError> {
+    let value = isolate.execute_script(NAME, code)?;
+    Ok(isolate.with_scope(|scope| {
+        let value = v8::Local::new(scope, value);
+        if value.is_string() {
+            return v8::json::stringify(scope, value)
+                .map(|s| s.to_rust_string_lossy(scope))
+                .unwrap_or_default();
+        }
+        let global = scope.get_current_context().global(scope);
+        let inspect = v8::String::new(scope, "Deno")
+            .and_then(|key| global.get(scope, key.into()))
+            .and_then(|deno| deno.to_object(scope))
+            .and_then(|deno| {
+                let key = v8::String::new(scope, "inspect")?;
+                deno.get(scope, key.into())
+            })
+            .and_then(|f| v8::Local::<v8::Function>::try_from(f).ok());
+        let undefined = v8::undefined(scope).into();
+        inspect
+            .and_then(|f| f.call(scope, undefined, &[value]))
+            .map(|s| s.to_rust_string_lossy(scope))
+            .unwrap_or_else(|| value.to_rust_string_lossy(scope))
+    }))
+}
+
+/// An entry as JavaScript to run as a script: None while it is incomplete (it ends
+/// where the parser wanted more), Err for a syntax error.
+fn prepare(input: &str) -> Option<Result<String, ScriptError>> {
+    let end = input.trim_end().len();
+    let ts = |code: &str| transpile(Path::new(NAME), SourceType::ts(), code, Linking::EsModule);
+    // `{ a: 1 }` is an object, not a block, as REPLs read it.
+    let object = input.trim_start().starts_with('{') && !input.trim_end().ends_with(';');
+    let js = match object.then(|| ts(&format!("({})", input.trim_end()))) {
+        Some(Ok(js)) => js,
+        _ => match ts(input) {
+            Ok(js) => js,
+            Err(e) if e.offset.is_some_and(|o| o as usize >= end) => return None,
+            Err(e) => {
+                return Some(Err(ScriptError(format!(
+                    "Uncaught SyntaxError: {}",
+                    e.message
+                ))))
+            }
+        },
+    };
+    Some(Ok(with_top_level_await(&js.code)))
+}
+
+/// JavaScript with `await` outside functions runs inside an async function: an
+/// expression as its result; declarations of plain names made globals, so later
+/// entries see them; anything else as a body.
+fn with_top_level_await(js: &str) -> String {
+    let allocator = Allocator::default();
+    let as_script = SourceType::mjs().with_script(true);
+    let script = Parser::new(&allocator, js, as_script).parse();
+    if !script.panicked && script.diagnostics.is_empty() {
+        return js.to_string();
+    }
+    let program = Parser::new(&allocator, js, SourceType::mjs())
+        .parse()
+        .program;
+    let text = |s: oxc::span::Span| &js[s.start as usize..s.end as usize];
+    match program.body.as_slice() {
+        [Statement::ExpressionStatement(e)] => {
+            format!("(async () => ({}))()", text(e.expression.span()))
+        }
+        [Statement::VariableDeclaration(d)] => {
+            let names: Option<Vec<&str>> = d
+                .declarations
+                .iter()
+                .map(|v| match &v.id {
+                    BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            match names {
+                Some(names) => {
+                    let globals: String = names
+                        .iter()
+                        .map(|n| format!(" globalThis.{n} = {n};"))
+                        .collect();
+                    format!("(async () => {{ {}{globals} }})()", text(d.span))
+                }
+                None => format!("(async () => {{ {js} }})()"),
+            }
+        }
+        _ => format!("(async () => {{ {js} }})()"),
+    }
+}
