@@ -24,9 +24,10 @@ export DEBIAN_FRONTEND=noninteractive
 
 # 1. System packages: libnode's runtime dependencies, a C++ compiler for the crate's
 #    binding.cc, cmake for the `flatc` crate (it builds flatc from source).
-#    python3-pyelftools for tools/prebind.py.
+#    python3-pyelftools for tools/prebind.py. For the tests: python3 (the loopback
+#    module server), openssl (its test CA), tmux (the REPL in a real terminal).
 pkgs=(libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 libssl3 zlib1g g++ cmake make xz-utils patch
-  python3 python3-pyelftools)
+  python3 python3-pyelftools openssl tmux)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

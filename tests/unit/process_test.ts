@@ -1,10 +1,10 @@
 // Child processes: output, exit codes, signals, pipes both ways, env and cwd, rids as
-// streams, a missing program, and no zombies. Run with -A.
-import { assert, assertEquals, assertFails, pattern, sameBytes, test } from "../check.ts";
+// streams, a missing program, and no zombies. `minideno test -A tests/unit`.
+import { assert, assertEquals, assertFails, pattern, sameBytes } from "../testdata/check.ts";
 
 const decode = (p: Uint8Array) => new TextDecoder().decode(p);
 
-await test("echo: piped stdout and a successful status", async () => {
+Deno.test("echo: piped stdout and a successful status", async () => {
   const p = Deno.run({ cmd: ["echo", "hello", "world"], stdout: "piped" });
   assert(p.pid > 0 && p.stdin === null && p.stderr === null, "only stdout is piped");
   assertEquals(decode(await p.output()), "hello world\n");
@@ -13,7 +13,7 @@ await test("echo: piped stdout and a successful status", async () => {
   p.close();
 });
 
-await test("early Deno's args, and exit codes", async () => {
+Deno.test("early Deno's args, and exit codes", async () => {
   const p = Deno.run({ args: ["sh", "-c", "echo out; echo err >&2; exit 7"], stdout: "piped", stderr: "piped" });
   assertEquals(decode(await p.output()), "out\n");
   assertEquals(decode(await p.stderrOutput()), "err\n");
@@ -21,7 +21,7 @@ await test("early Deno's args, and exit codes", async () => {
   p.close();
 });
 
-await test("a sleeping child killed with SIGTERM reports the signal", async () => {
+Deno.test("a sleeping child killed with SIGTERM reports the signal", async () => {
   const p = Deno.run({ cmd: ["sleep", "100"] });
   p.kill(Deno.Signal.SIGTERM);
   assertEquals(await p.status(), { success: false, code: 143, signal: 15 });
@@ -31,7 +31,7 @@ await test("a sleeping child killed with SIGTERM reports the signal", async () =
   for (const c of [p, q]) c.close();
 });
 
-await test("10 MiB piped through cat comes back intact", async () => {
+Deno.test("10 MiB piped through cat comes back intact", async () => {
   const p = Deno.run({ cmd: ["cat"], stdin: "piped", stdout: "piped" });
   const data = pattern(10 * 1024 * 1024);
   const writing = Deno.writeAll(p.stdin!, data).then(() => p.stdin!.close());
@@ -43,7 +43,7 @@ await test("10 MiB piped through cat comes back intact", async () => {
   p.close();
 });
 
-await test("env and cwd reach the child", async () => {
+Deno.test("env and cwd reach the child", async () => {
   const dir = Deno.realPathSync(Deno.makeTempDirSync());
   const p = Deno.run({ cmd: ["sh", "-c", 'echo "$GREETING"; pwd'], env: { GREETING: "hi there" }, cwd: dir, stdout: "piped" });
   assertEquals(decode(await p.output()), `hi there\n${dir}\n`);
@@ -51,7 +51,7 @@ await test("env and cwd reach the child", async () => {
   Deno.removeSync(dir);
 });
 
-await test("a file's rid as the child's stdout; inherited streams", async () => {
+Deno.test("a file's rid as the child's stdout; inherited streams", async () => {
   const path = Deno.makeTempFileSync();
   const file = Deno.openSync(path, "w");
   const p = Deno.run({ cmd: ["echo", "into the file"], stdout: file.rid });
@@ -65,12 +65,12 @@ await test("a file's rid as the child's stdout; inherited streams", async () => 
   q.close();
 });
 
-await test("a missing program is NotFound, naming it", async () => {
+Deno.test("a missing program is NotFound, naming it", async () => {
   const msg = await assertFails(() => Deno.run({ cmd: ["no-such-program-here"] }), Deno.ErrorKind.NotFound);
   assert(msg.includes("no-such-program-here"), msg);
 });
 
-await test("bad options are TypeErrors; bad rids and pids fail cleanly", async () => {
+Deno.test("bad options are TypeErrors; bad rids and pids fail cleanly", async () => {
   for (const options of [{ cmd: [] }, {}, { cmd: ["true"], stdout: "pipe" }, { cmd: ["true"], stdin: -1 }]) {
     try {
       Deno.run(options as Deno.RunOptions);
@@ -90,7 +90,7 @@ await test("bad options are TypeErrors; bad rids and pids fail cleanly", async (
   }
 });
 
-await test("a child whose rid is closed unwaited is reaped: no zombie", async () => {
+Deno.test("a child whose rid is closed unwaited is reaped: no zombie", async () => {
   const p = Deno.run({ cmd: ["true"] });
   const pid = p.pid;
   p.close();

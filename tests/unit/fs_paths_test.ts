@@ -1,6 +1,6 @@
 // The file system ops on paths, each sync and async: the success path and the error
-// kinds, with messages naming the op and the path. Run with -A.
-import { assert, assertEquals, assertFails, test } from "../check.ts";
+// kinds, with messages naming the op and the path. `minideno test -A tests/unit`.
+import { assert, assertEquals, assertFails } from "../testdata/check.ts";
 
 const { ErrorKind: K } = Deno;
 const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "minideno-paths-" }));
@@ -16,7 +16,7 @@ for (const sync of [true, false]) {
   const m = sync ? "sync" : "async";
   const p = (name: string) => path(`${m}-${name}`);
 
-  await test(`stat and lstat (${m})`, async () => {
+  Deno.test(`stat and lstat (${m})`, async () => {
     Deno.writeTextFileSync(p("f"), "12345");
     Deno.symlinkSync(p("f"), p("l"));
     const stat = sync ? Deno.statSync : Deno.stat;
@@ -34,7 +34,7 @@ for (const sync of [true, false]) {
     assert((await assertFails(() => lstat(p("nope")), K.NotFound)).endsWith(`lstat '${p("nope")}'`), "lstat");
   });
 
-  await test(`readDir (${m})`, async () => {
+  Deno.test(`readDir (${m})`, async () => {
     Deno.mkdirSync(p("d"));
     Deno.writeTextFileSync(p("d/b.txt"), "");
     Deno.mkdirSync(p("d/a"));
@@ -51,7 +51,7 @@ for (const sync of [true, false]) {
     await assertFails(() => readDir(p("d/b.txt")), K.NotADirectory);
   });
 
-  await test(`mkdir and remove (${m})`, async () => {
+  Deno.test(`mkdir and remove (${m})`, async () => {
     const mkdir = sync ? Deno.mkdirSync : Deno.mkdir;
     const remove = sync ? Deno.removeSync : Deno.remove;
     await mkdir(p("m"), { mode: 0o750 });
@@ -74,7 +74,7 @@ for (const sync of [true, false]) {
     assertEquals(Deno.readTextFileSync(p("target")), "t");
   });
 
-  await test(`rename and copyFile (${m})`, async () => {
+  Deno.test(`rename and copyFile (${m})`, async () => {
     const rename = sync ? Deno.renameSync : Deno.rename;
     const copyFile = sync ? Deno.copyFileSync : Deno.copyFile;
     Deno.writeTextFileSync(p("r1"), "content");
@@ -89,7 +89,7 @@ for (const sync of [true, false]) {
     await assertFails(() => copyFile(p("rd"), p("r6")), K.InvalidInput);
   });
 
-  await test(`chmod, chown, truncate, utime (${m})`, async () => {
+  Deno.test(`chmod, chown, truncate, utime (${m})`, async () => {
     Deno.writeTextFileSync(p("c"), "0123456789");
     await (sync ? Deno.chmodSync : Deno.chmod)(p("c"), 0o604);
     assertEquals(Deno.statSync(p("c")).mode & 0o777, 0o604);
@@ -109,7 +109,7 @@ for (const sync of [true, false]) {
     await assertFails(() => (sync ? Deno.chmodSync : Deno.chmod)(p("nope"), 0o600), K.NotFound);
   });
 
-  await test(`symlink, readLink, link, realPath (${m})`, async () => {
+  Deno.test(`symlink, readLink, link, realPath (${m})`, async () => {
     Deno.writeTextFileSync(p("t"), "data");
     await (sync ? Deno.symlinkSync : Deno.symlink)(p("t"), p("s"));
     assertEquals(await (sync ? Deno.readLinkSync : Deno.readLink)(p("s")), p("t"));
@@ -123,7 +123,7 @@ for (const sync of [true, false]) {
     await assertFails(() => (sync ? Deno.realPathSync : Deno.realPath)(p("nope")), K.NotFound);
   });
 
-  await test(`makeTempDir and makeTempFile (${m})`, async () => {
+  Deno.test(`makeTempDir and makeTempFile (${m})`, async () => {
     const made = await (sync ? Deno.makeTempDirSync : Deno.makeTempDir)({ dir, prefix: "pre-", suffix: "-suf" });
     const name = made.slice(dir.length + 1);
     assert(made.startsWith(dir + "/") && name.startsWith("pre-") && name.endsWith("-suf"), made);
@@ -139,7 +139,7 @@ for (const sync of [true, false]) {
     await assertFails(() => (sync ? Deno.makeTempDirSync : Deno.makeTempDir)({ prefix: "a/b" }), K.InvalidInput);
   });
 
-  await test(`readFile, writeFile and their text forms (${m})`, async () => {
+  Deno.test(`readFile, writeFile and their text forms (${m})`, async () => {
     const f = p("w.txt");
     const write = sync ? Deno.writeTextFileSync : Deno.writeTextFile;
     const read = sync ? Deno.readTextFileSync : Deno.readTextFile;
@@ -157,7 +157,7 @@ for (const sync of [true, false]) {
   });
 }
 
-await test("cwd and chdir", () => {
+Deno.test("cwd and chdir", () => {
   const before = Deno.cwd();
   Deno.chdir(dir);
   assertEquals(Deno.cwd(), dir);
@@ -175,7 +175,7 @@ await test("cwd and chdir", () => {
   assertEquals(kind, "NotFound");
 });
 
-await test("env: get, set, has, delete, toObject and the early Deno.env() form", async () => {
+Deno.test("env: get, set, has, delete, toObject and the early Deno.env() form", async () => {
   assertEquals(Deno.env.get("MINIDENO_TEST_VAR"), undefined);
   Deno.env.set("MINIDENO_TEST_VAR", "one");
   assertEquals(Deno.env.get("MINIDENO_TEST_VAR"), "one");
@@ -192,7 +192,7 @@ await test("env: get, set, has, delete, toObject and the early Deno.env() form",
   await assertFails(() => Deno.env.set("A", "x\0y"), K.InvalidInput);
 });
 
-await test("host facts: homeDir, execPath, hostname, build", () => {
+Deno.test("host facts: homeDir, execPath, hostname, build", () => {
   assertEquals(Deno.homeDir(), Deno.env.get("HOME") ?? null);
   assert(Deno.execPath().endsWith("/minideno"), Deno.execPath());
   assertEquals(Deno.hostname(), Deno.readTextFileSync("/proc/sys/kernel/hostname").trim());
@@ -200,4 +200,4 @@ await test("host facts: homeDir, execPath, hostname, build", () => {
   assert(Deno.build.target.startsWith("x86_64-"), Deno.build.target);
 });
 
-Deno.removeSync(dir, { recursive: true });
+Deno.test("the temporary directory is removed", () => Deno.removeSync(dir, { recursive: true }));

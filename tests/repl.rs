@@ -1,0 +1,170 @@
+//! The REPL: a session fed through a pipe (every answer checked), and one in a real
+//! terminal under tmux (prompts, multi-line input, history, Ctrl-D).
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_minideno");
+
+fn deno_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("repl")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_piped_session_evaluates_in_one_context() {
+    let input = "\
+1 + 2
+let x: number = 40
+x + 2
+function twice(n: number) {
+  return n * 2;
+}
+twice(21)
+{ a: 1, b: \"s\" }
+\"text\"
+const v = await Promise.resolve(6)
+v * 7
+await new Promise((r) => setTimeout(() => r(\"later\"), 5))
+throw new RangeError(\"boom\")
+x
+let broken = ;
+Deno.readTextFileSync(\"/etc/hostname\")
+close()
+\"never evaluated\"
+";
+    let mut child = Command::new(BIN)
+        .arg("repl")
+        .env("DENO_DIR", deno_dir("piped"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        "3\nundefined\n42\nundefined\n42\n{ a: 1, b: \"s\" }\n\"text\"\nundefined\n42\n\"later\"\n40\n"
+    );
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("Uncaught"))
+        .collect();
+    assert_eq!(errors.len(), 3, "{stderr}");
+    assert_eq!(errors[0], "Uncaught RangeError: boom");
+    assert!(errors[1].starts_with("Uncaught SyntaxError"), "{stderr}");
+    assert!(
+        errors[2].starts_with("Uncaught PermissionDenied: Requires read access"),
+        "{stderr}"
+    );
+}
+
+/// The visible text of tmux pane `session`.
+fn capture(session: &str) -> String {
+    let out = Command::new("tmux")
+        .args(["capture-pane", "-p", "-t", session])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn wait_for(session: &str, what: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = capture(session);
+        if screen.contains(what) {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "waited for {what:?}; screen:\n{screen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn keys(session: &str, keys: &[&str]) {
+    let status = Command::new("tmux")
+        .args(["send-keys", "-t", session])
+        .args(keys)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_terminal_session_under_tmux() {
+    let dir = deno_dir("tmux");
+    let session = format!("minideno-repl-{}", std::process::id());
+    let command = format!(
+        "DENO_DIR={} NO_COLOR=1 {BIN}; echo REPL-EXITED-$?; sleep 30",
+        dir.display()
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &session,
+            &command,
+        ])
+        .status()
+        .expect("tmux");
+    assert!(status.success());
+    let result = std::panic::catch_unwind(|| {
+        wait_for(&session, "exit using ctrl+d or close()");
+        keys(&session, &["const o = { n: 6 * 7,", "Enter"]);
+        // Not complete yet: a continuation prompt.
+        wait_for(&session, "\n...");
+        keys(&session, &["s: 'ok' }", "Enter"]);
+        keys(&session, &["o", "Enter"]);
+        let screen = wait_for(&session, "{ n: 42, s: \"ok\" }");
+        assert!(
+            screen.contains("> const o = { n: 6 * 7,\n... s: 'ok' }\nundefined\n> o\n"),
+            "{screen}"
+        );
+        // History: Up brings back the last entry.
+        keys(&session, &["Up", "Enter"]);
+        let start = Instant::now();
+        while capture(&session).matches("{ n: 42, s: \"ok\" }").count() < 2 {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{}",
+                capture(&session)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        keys(&session, &["C-d"]);
+        wait_for(&session, "REPL-EXITED-0");
+        let history = std::fs::read_to_string(dir.join("deno_history.txt")).unwrap();
+        assert!(
+            history.contains("const o = { n: 6 * 7,") && history.ends_with("o\n"),
+            "{history}"
+        );
+    });
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
