@@ -17,8 +17,10 @@
 //! offers V8's structured clone (`Deno.core.serialize`/`deserialize`: V8 work, no
 //! I/O), whose bytes workers send each other through the door.
 //!
-//! Modules: [`isolate`] (V8, the binding, the event loop), [`modules`] (the ES module
-//! graph), [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`source_maps`]
+//! Modules: [`isolate`] (V8, the binding, the event loop), [`graph`] (the static
+//! module graph), [`fetch`] (module sources: files, and remote modules through the
+//! deps cache), [`modules`] (V8's modules: linking, evaluation, `import()`),
+//! [`compiler`] (TypeScript via oxc, cached in DENO_DIR), [`repl`], [`source_maps`]
 //! (stack traces point at `.ts` lines), [`ops`] (the op table and its machinery),
 //! [`permissions`] (the `--allow-*` grants every op checks before it acts),
 //! [`resources`] (rids: the userland's file descriptors: files, sockets, child
