@@ -95,13 +95,24 @@ pub struct Source {
 }
 
 /// How remote modules are fetched; set once per process (`configure`).
+#[derive(Default)]
 pub struct Settings {
     /// Download every remote module again (once per process), ignoring the cache.
     pub reload: bool,
-    /// A PEM file of CA certificates to trust instead of the bundled Mozilla roots.
+    /// A PEM file of CA certificates to trust besides the bundled Mozilla roots.
     pub cert: Option<PathBuf>,
 }
 
+/// The settings, checked: `configure` fails at once on a bad `--cert` or timeout,
+/// before anything runs.
+struct Config {
+    reload: bool,
+    extra_roots: Vec<ureq::tls::Certificate<'static>>,
+    timeout: Duration,
+}
+
+/// The HTTP agent, made on the first remote fetch (a run of local modules never
+/// builds a TLS configuration).
 struct Fetcher {
     reload: bool,
     agent: ureq::Agent,
@@ -109,7 +120,8 @@ struct Fetcher {
     fetched: Mutex<HashSet<String>>,
 }
 
-static FETCHER: OnceLock<Result<Fetcher, String>> = OnceLock::new();
+static CONFIG: OnceLock<Result<Config, String>> = OnceLock::new();
+static FETCHER: OnceLock<Fetcher> = OnceLock::new();
 
 /// The environment variable with the remote-fetch timeout, in seconds.
 pub const TIMEOUT_VAR: &str = "MINIDENO_FETCH_TIMEOUT";
@@ -119,34 +131,32 @@ const MAX_MODULE_BYTES: u64 = 256 << 20;
 const MAX_REDIRECTS: usize = 10;
 
 /// Sets how remote modules are fetched: call it before the first load (later calls,
-/// and loads before any call, use what was set first). Errors: an unreadable `cert`.
+/// and loads before any call, use what was set first). Errors: an unreadable `cert`,
+/// a bad timeout.
 pub fn configure(settings: Settings) -> Result<(), String> {
-    FETCHER
-        .get_or_init(|| Fetcher::new(settings))
+    CONFIG
+        .get_or_init(|| Config::new(settings))
         .as_ref()
         .map(drop)
         .map_err(Clone::clone)
 }
 
-impl Fetcher {
-    fn new(settings: Settings) -> Result<Fetcher, String> {
-        let mut tls = ureq::tls::TlsConfig::builder();
+impl Config {
+    fn new(settings: Settings) -> Result<Config, String> {
+        let mut extra_roots = Vec::new();
         if let Some(path) = &settings.cert {
             let pem = fs::read(path)
                 .map_err(|e| format!("cannot read --cert \"{}\": {e}", path.display()))?;
-            let certs: Vec<_> = ureq::tls::parse_pem(&pem)
-                .filter_map(|item| match item {
-                    Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
-                    _ => None,
-                })
-                .collect();
-            if certs.is_empty() {
+            extra_roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+                _ => None,
+            }));
+            if extra_roots.is_empty() {
                 return Err(format!(
                     "--cert \"{}\" holds no PEM certificate",
                     path.display()
                 ));
             }
-            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
         }
         let timeout = match std::env::var(TIMEOUT_VAR) {
             Ok(s) => s
@@ -157,32 +167,49 @@ impl Fetcher {
                 .ok_or_else(|| format!("{TIMEOUT_VAR} must be a positive number of seconds"))?,
             Err(_) => DEFAULT_TIMEOUT,
         };
-        let agent = ureq::Agent::config_builder()
-            .tls_config(tls.build())
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(timeout))
-            .user_agent(concat!("minideno/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
-        Ok(Fetcher {
+        Ok(Config {
             reload: settings.reload,
-            agent,
-            fetched: Mutex::default(),
+            extra_roots,
+            timeout,
         })
     }
 }
 
+impl Fetcher {
+    fn new(config: &Config) -> Fetcher {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if !config.extra_roots.is_empty() {
+            // The Mozilla roots ureq uses by default, as certificates, and the extra CAs.
+            let mut roots = config.extra_roots.clone();
+            roots.extend(
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned()),
+            );
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
+        }
+        let agent = ureq::Agent::config_builder()
+            .tls_config(tls.build())
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(config.timeout))
+            .user_agent(concat!("minideno/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Fetcher {
+            reload: config.reload,
+            agent,
+            fetched: Mutex::default(),
+        }
+    }
+}
+
 fn fetcher() -> Result<&'static Fetcher, String> {
-    FETCHER
-        .get_or_init(|| {
-            Fetcher::new(Settings {
-                reload: false,
-                cert: None,
-            })
-        })
+    let config = CONFIG
+        .get_or_init(|| Config::new(Settings::default()))
         .as_ref()
-        .map_err(Clone::clone)
+        .map_err(Clone::clone)?;
+    Ok(FETCHER.get_or_init(|| Fetcher::new(config)))
 }
 
 /// Loads module `url`: a local file, or a remote module through the deps cache.

@@ -103,8 +103,8 @@ pub struct ModuleFlags {
     /// Download remote modules again instead of using the cache in $DENO_DIR/deps
     #[arg(short = 'r', long)]
     pub reload: bool,
-    /// Trust the CA certificates in this PEM file for https imports (instead of the
-    /// bundled Mozilla roots)
+    /// Trust the CA certificates in this PEM file for https imports, besides the
+    /// bundled Mozilla roots
     #[arg(long, value_name = "FILE")]
     pub cert: Option<PathBuf>,
 }

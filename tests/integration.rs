@@ -443,7 +443,19 @@ itest!(modules_dynamic: ["--allow-read=tests/testdata/modules"] "modules/dynamic
 itest!(modules_dynamic_denied: "modules/dynamic_denied.ts"; exit = 0);
 itest!(modules_json_static: "modules/json_static.ts"; exit = 0);
 itest!(modules_json_without_type: "modules/json_without_type.ts"; exit = 1);
+itest!(modules_json_bad_attribute: "modules/json_bad_attribute.ts"; exit = 1);
+itest!(modules_json_invalid: "modules/json_invalid.ts"; exit = 1);
 itest!(modules_cycle_order: "modules/cycle_main.ts"; exit = 0);
+
+#[test]
+fn info_shows_a_local_graph() {
+    let file = "tests/testdata/modules/json_static.ts";
+    check(
+        &["info", file],
+        "tests/testdata/modules/json_static.info.out",
+        0,
+    );
+}
 itest!(modules_odd_names: "modules/odd_names.ts"; exit = 0);
 
 #[test]
