@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use oxc::allocator::Allocator;
-use oxc::ast::ast::{BindingPattern, Statement};
+use oxc::ast::ast::{BindingPattern, ImportDeclarationSpecifier, Statement};
 use oxc::parser::Parser;
 use oxc::span::{GetSpan, SourceType};
 use rustyline::error::ReadlineError;
@@ -105,6 +105,9 @@ fn evaluate(isolate: &mut Isolate, code: &str) -> Result<String, ScriptError> {
 /// An entry as JavaScript to run as a script: None while it is incomplete (it ends
 /// where the parser wanted more), Err for a syntax error.
 fn prepare(input: &str) -> Option<Result<String, ScriptError>> {
+    if let Some(js) = imports_as_dynamic(input) {
+        return Some(Ok(js));
+    }
     let end = input.trim_end().len();
     let ts = |code: &str| transpile(Path::new(NAME), SourceType::ts(), code, Linking::EsModule);
     // `{ a: 1 }` is an object, not a block, as REPLs read it.
@@ -165,4 +168,49 @@ fn with_top_level_await(js: &str) -> String {
         }
         _ => format!("(async () => {{ {js} }})()"),
     }
+}
+
+/// An entry of only `import` declarations, as dynamic imports whose bindings become
+/// globals, so later entries see them (a script cannot hold a static import). None:
+/// the entry is something else.
+fn imports_as_dynamic(input: &str) -> Option<String> {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, input, SourceType::ts()).parse();
+    if parsed.panicked || !parsed.diagnostics.is_empty() || parsed.program.body.is_empty() {
+        return None;
+    }
+    let mut js = String::from("(async () => {");
+    for (i, statement) in parsed.program.body.iter().enumerate() {
+        let Statement::ImportDeclaration(decl) = statement else {
+            return None;
+        };
+        if decl.import_kind.is_type() {
+            continue;
+        }
+        let specifier = serde_json::Value::from(decl.source.value.as_str());
+        let options = match &decl.with_clause {
+            Some(_) => ", { assert: { type: \"json\" } }",
+            None => "",
+        };
+        js.push_str(&format!(
+            " const m{i} = await import({specifier}{options});"
+        ));
+        for s in decl.specifiers.iter().flatten() {
+            let (local, value) = match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let name = serde_json::Value::from(s.imported.name().as_str());
+                    (s.local.name.as_str(), format!("m{i}[{name}]"))
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    (s.local.name.as_str(), format!("m{i}.default"))
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    (s.local.name.as_str(), format!("m{i}"))
+                }
+            };
+            js.push_str(&format!(" globalThis.{local} = {value};"));
+        }
+    }
+    js.push_str(" })()");
+    Some(js)
 }

@@ -33,13 +33,16 @@ v * 7
 await new Promise((r) => setTimeout(() => r(\"later\"), 5))
 throw new RangeError(\"boom\")
 x
+import { leaf } from \"./tests/testdata/modules/leaf.ts\"
+leaf
 let broken = ;
 Deno.readTextFileSync(\"/etc/hostname\")
 close()
 \"never evaluated\"
 ";
     let mut child = Command::new(BIN)
-        .arg("repl")
+        .args(["repl", "--allow-read=tests/testdata/modules"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DENO_DIR", deno_dir("piped"))
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
@@ -59,7 +62,7 @@ close()
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(
         stdout,
-        "3\nundefined\n42\nundefined\n42\n{ a: 1, b: \"s\" }\n\"text\"\nundefined\n42\n\"later\"\n40\n"
+        "3\nundefined\n42\nundefined\n42\n{ a: 1, b: \"s\" }\n\"text\"\nundefined\n42\n\"later\"\n40\nleaf evaluated\nundefined\n\"leaf\"\n"
     );
     let errors: Vec<&str> = stderr
         .lines()
