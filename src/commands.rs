@@ -160,7 +160,10 @@ pub fn info(file: &str) -> Result<(), ScriptError> {
     };
     children(root, "", &mut todo);
     while let Some((dep, prefix, last)) = todo.pop() {
-        let module = by_url[dep.as_str()];
+        // Every import was loaded (or the walk failed): none is missing.
+        let Some(&module) = by_url.get(dep.as_str()) else {
+            continue;
+        };
         let branch = if last { "└─" } else { "├─" };
         let repeat = !expanded.insert(dep.clone());
         let has_children = !module.deps.is_empty() && !repeat;

@@ -50,7 +50,8 @@ pub struct State {
     /// Whether the userland sends read and write in the minimal encoding (else as
     /// FlatBuffers, like every other op).
     pub minimal_io: bool,
-    /// What this isolate's workers start with; None: it may not start any.
+    /// What this isolate's workers start with; None: it may start none, nor load a
+    /// module with `import()` (an embedder's Runtime without `module_loading`).
     pub workers: Option<WorkerSettings>,
     /// In a worker: its side of the channel to its parent.
     pub port: Option<WorkerPort>,

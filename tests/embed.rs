@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use minideno::permissions::{Grant, Grants};
 use minideno::runtime::{Error, Runtime, RuntimeOptions};
 use serde_json::{json, Value};
+use url::Url;
 
 /// Tests that time themselves, or keep both cores busy, take turns: the deadline
 /// assertions measure the runtime, not the other tests' load on this 2-core machine.
@@ -301,8 +302,13 @@ fn a_module_entry_point_gives_its_default_export() {
         "import { twice } from './dep.ts';\nexport default Promise.resolve(twice(param.n));\n",
     )
     .unwrap();
+    // Static imports need no grant; `import()` needs read access to the file.
     let mut rt = runtime(RuntimeOptions {
         module_loading: true,
+        permissions: Grants {
+            read: Grant::Some(vec![dir.clone()]),
+            ..Grants::default()
+        },
         ..Default::default()
     });
     let n: u32 = rt
@@ -314,11 +320,28 @@ fn a_module_entry_point_gives_its_default_export() {
         Err(Error::Module(e)) => assert!(e.contains("Module not found"), "{e}"),
         other => panic!("{other:?}"),
     }
+    // A dynamic import loads the module, and fails as a rejected promise.
+    let dynamic = format!(
+        "import({:?}).then((m) => m.twice(4), (e) => e.message)",
+        Url::from_file_path(dir.join("dep.ts")).unwrap().as_str()
+    );
+    let value: Value = rt.execute_script("dyn.js", &dynamic, ()).unwrap().value;
+    assert_eq!(value, json!(8));
     let mut off = runtime(RuntimeOptions::default());
     assert!(matches!(
         off.execute_module::<_, Value>(&dir.join("main.ts"), ()),
         Err(Error::Module(_))
     ));
+    // Without module loading, `import()` is refused too, whatever the grants.
+    let mut off = runtime(RuntimeOptions {
+        permissions: Grants::all(),
+        ..Default::default()
+    });
+    let value: Value = off.execute_script("dyn.js", &dynamic, ()).unwrap().value;
+    assert_eq!(
+        value,
+        json!("module loading is off (RuntimeOptions::module_loading)")
+    );
 }
 
 #[test]

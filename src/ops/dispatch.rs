@@ -159,6 +159,11 @@ impl Dispatch for Dispatcher {
     }
 
     fn check_import(&self, url: &url::Url) -> Result<(), String> {
+        // An isolate that may start no workers loads no modules either: an embedder's
+        // Runtime without `module_loading`.
+        if self.state.workers.is_none() {
+            return Err("module loading is off (RuntimeOptions::module_loading)".into());
+        }
         self.state.permissions.check_import(url).map_err(|e| e.msg)
     }
 }
