@@ -28,7 +28,9 @@ pub fn run(grants: Grants) -> Result<(), ScriptError> {
         .and_then(|dir| dir.join(NAME).ok())
         .map(String::from);
     init_v8("");
-    let state = State::new(vec![], main).with_permissions(grants);
+    let mut state = State::new(vec![], main).with_permissions(grants);
+    // Entries may import modules and start workers, as a program run from a file may.
+    state.workers = Some(crate::workers::WorkerSettings::default());
     let mut isolate = Isolate::new(Dispatcher::new(state))?;
     isolate.execute_script(NAME, "globalThis.close = () => Deno.exit(0);")?;
 
