@@ -27,7 +27,8 @@ export type ErrorKindsDeclared = Assert<Equal<EnumValues<typeof ErrorKind>, Enum
 function encode(request: string, ...fields: unknown[]): Uint8Array {
   const encoder = Object.hasOwn(encoders, request) ? encoders[request] : undefined;
   if (encoder === undefined) throw new TypeError(`Deno.core.encode: no request named ${String(request)}`);
-  return finish(encoder(...fields), 0, false).slice();
+  const len = encoder(...fields);
+  return new Uint8Array(finish(len, 0, false).buffer, 0, len).slice();
 }
 
 /** Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift both ways. */

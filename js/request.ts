@@ -1,15 +1,18 @@
 //! The request buffer: one reused buffer that every FlatBuffers request is written into,
 //! front to back, by the generated encoders (gen/ops.ts), and JSON ones as text. A
-//! request is the buffer's first `len` bytes, handed to the door as a view made once
-//! per length.
+//! FlatBuffers request is the buffer's first `len` bytes, handed to the door as a
+//! Uint32Array view (made once per length) of them padded to whole words: optimized
+//! code then takes the door's fast path (V8 10.2's fast API calls take 32-bit typed
+//! arrays, not bytes).
 import { CMD_ID_AT, SYNC_AT } from "../gen/layout.ts";
 import { encodeUtf8Into } from "./text_encoding.ts";
 
 let bytes = new Uint8Array(1024);
 let view = new DataView(bytes.buffer);
-/** views[len]: the first len bytes, for the lengths requests usually have. */
-let views: Uint8Array[] = [];
-const CACHED_VIEWS = 1024;
+let words = new Uint32Array(bytes.buffer);
+/** views[n]: the first n words, for the lengths requests usually have. */
+let views: Uint32Array[] = [];
+const CACHED_VIEWS = 256;
 
 /** Makes room for `size` bytes and returns the buffer to write into. */
 export function begin(size: number): DataView {
@@ -18,6 +21,7 @@ export function begin(size: number): DataView {
     while (n < size) n *= 2;
     bytes = new Uint8Array(n);
     view = new DataView(bytes.buffer);
+    words = new Uint32Array(bytes.buffer);
     views = [];
   }
   return view;
@@ -59,24 +63,25 @@ export function putStrings(v: DataView, field: number, at: number, a: string[]):
 }
 
 /** The request of `len` bytes now in the buffer, with its cmd_id and sync set. */
-export function finish(len: number, cmdId: number, sync: boolean): Uint8Array {
+export function finish(len: number, cmdId: number, sync: boolean): Uint32Array {
   view.setUint32(CMD_ID_AT, cmdId, true);
   bytes[SYNC_AT] = sync ? 1 : 0;
   return first(len);
 }
 
 /** The sync request of `len` bytes now in the buffer, as a message of its own. */
-export function syncRequest(len: number): Uint8Array {
+export function syncRequest(len: number): Uint32Array {
   return finish(len, 0, true).slice();
 }
 
 /** `text` (a JSON request, ops/json.rs) written into the buffer as UTF-8. */
 export function putText(text: string): Uint8Array {
   begin(3 * text.length);
-  return first(encodeUtf8Into(text, bytes, 0));
+  return bytes.subarray(0, encodeUtf8Into(text, bytes, 0));
 }
 
-function first(len: number): Uint8Array {
-  if (len >= CACHED_VIEWS) return bytes.subarray(0, len);
-  return views[len] ??= bytes.subarray(0, len);
+function first(len: number): Uint32Array {
+  const n = (len + 3) >> 2;
+  if (n >= CACHED_VIEWS) return words.subarray(0, n);
+  return views[n] ??= words.subarray(0, n);
 }

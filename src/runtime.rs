@@ -136,6 +136,9 @@ pub struct ExecutionStats {
     /// Bytes through the door: control and zero-copy bytes in, reply bytes out.
     pub bytes_in: u64,
     pub bytes_out: u64,
+    /// Of the ops, those that optimized code sent through the door's fast path (V8's
+    /// fast API call, no API callback).
+    pub fast_calls: u64,
 }
 
 /// One op's share of a call.
@@ -249,7 +252,11 @@ impl Runtime {
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
         let before = Counters::read(&self.state);
-        let (start, idle) = (Instant::now(), self.isolate.idle_time());
+        let (start, idle, fast) = (
+            Instant::now(),
+            self.isolate.idle_time(),
+            self.isolate.fast_calls(),
+        );
         self.isolate
             .set_timeout(self.timeout)
             .map_err(|e| Error::Startup(e.0))?;
@@ -259,6 +266,7 @@ impl Runtime {
         let heap = self.isolate.heap_statistics();
         let after = Counters::read(&self.state);
         self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
+        self.last_stats.fast_calls = self.isolate.fast_calls() - fast;
         if let Some(limit) = self.isolate.termination() {
             self.spent = true;
             return Err(match limit {

@@ -492,3 +492,75 @@ fn workers_need_module_loading_and_run_under_the_heap_limit() {
     let message: String = rt.execute_module(&dir.join("main.ts"), ()).unwrap().value;
     assert_eq!(message, "Script exceeded its 32 MiB heap limit");
 }
+
+#[test]
+fn hot_loops_take_the_doors_fast_path_and_it_answers_as_the_slow_one_does() {
+    // A directory whose listing is a reply too big for Deno.core.shared (given away).
+    let dir = std::env::temp_dir().join(format!("minideno-fast-path-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..300 {
+        std::fs::write(dir.join(format!("{i:0>60}")), "").unwrap();
+    }
+    let mut rt = runtime(RuntimeOptions {
+        permissions: Grants {
+            read: Grant::Some(vec![dir.clone()]),
+            ..Grants::default()
+        },
+        ..Default::default()
+    });
+    // (what each loop checks, its calls through the door, its code: true if every
+    // answer was right)
+    let phases = [
+        ("a sync reply in shared", 50000, "let ok = true;\n for (let i = 0; i < 50000; i++) ok &&= Deno.myPid() === Deno.pid;\n ok"),
+        (
+            "a message the door refuses (a TypeError)",
+            50000,
+            "let n = 0;\n const junk = new Uint32Array([1, 2, 3]);
+             for (let i = 0; i < 50000; i++) {
+               try { Deno.core.dispatch(junk); } catch (e) { if (e instanceof TypeError && e.message.includes('Deno.core.dispatch')) n++; }
+             }\n n === 50000",
+        ),
+        (
+            "an error reply (a DenoError)",
+            20000,
+            "let n = 0;\n for (let i = 0; i < 20000; i++) {
+               try { Deno.statSync('/etc/passwd'); } catch (e) { if (e instanceof Deno.DenoError && e.kind === Deno.ErrorKind.PermissionDenied) n++; }
+             }\n n === 20000",
+        ),
+        (
+            "a reply too big for the shared buffer",
+            300,
+            &format!(
+                "let ok = true;\n for (let i = 0; i < 300; i++) {{
+                   const names = Deno.readDirSync({:?}).map((e) => e.name);
+                   ok &&= names.length === 300 && names.includes('{:0>60}');
+                 }}\n ok",
+                dir.to_str().unwrap(),
+                299
+            ),
+        ),
+    ];
+    for (what, calls, code) in phases {
+        let block = format!("{{ {code} }}"); // its names its own
+        let run = rt.execute_script::<_, bool>("fast.js", &block, ()).unwrap();
+        assert!(run.value, "{what}: a wrong answer");
+        // Optimized code takes the fast path once V8 has compiled the loop.
+        let fast = run.stats.fast_calls;
+        assert!(
+            fast > 0 && fast <= calls,
+            "{what}: {fast} fast calls of {calls}"
+        );
+    }
+    // A zero-copy buffer always goes the slow way, and arrives.
+    let run = rt
+        .execute_script::<_, bool>(
+            "echo.js",
+            "let ok = true;\n const b = new Uint8Array([1, 2, 3]);
+             for (let i = 0; i < 50000; i++) ok &&= Deno.echo(b)[2] === 3;\n ok",
+            (),
+        )
+        .unwrap();
+    assert!(run.value);
+    assert_eq!(run.stats.fast_calls, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
