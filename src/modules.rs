@@ -104,27 +104,20 @@ fn compile(scope: &mut v8::HandleScope, module: graph::Module) -> Result<(), Str
     Ok(())
 }
 
-/// A module's imports as V8 sees them: each specifier, and whether it asks for JSON.
-fn requests(scope: &mut v8::HandleScope, module: v8::Local<v8::Module>) -> Vec<(String, bool)> {
+/// A module's imports as V8 sees them: each specifier.
+fn requests(scope: &mut v8::HandleScope, module: v8::Local<v8::Module>) -> Vec<String> {
     let requests = module.get_module_requests();
     (0..requests.length())
         .filter_map(|i| {
             let request: v8::Local<v8::ModuleRequest> = requests.get(scope, i)?.try_into().ok()?;
-            let specifier = request.get_specifier().to_rust_string_lossy(scope);
-            let json = asks_for_json(scope, request.get_import_assertions(), 3);
-            Some((specifier, json))
+            Some(request.get_specifier().to_rust_string_lossy(scope))
         })
         .collect()
 }
 
-/// Whether import assertions (key, value[, position] entries of `stride` items) say
-/// `type: "json"`.
-fn asks_for_json(
-    scope: &mut v8::HandleScope,
-    assertions: v8::Local<v8::FixedArray>,
-    stride: usize,
-) -> bool {
-    (0..assertions.length()).step_by(stride).any(|i| {
+/// Whether a dynamic import's assertions (key, value pairs) say `type: "json"`.
+fn asks_for_json(scope: &mut v8::HandleScope, assertions: v8::Local<v8::FixedArray>) -> bool {
+    (0..assertions.length()).step_by(2).any(|i| {
         let text = |scope: &mut v8::HandleScope, i| {
             assertions
                 .get(scope, i)
@@ -343,7 +336,7 @@ fn imported_modules<'s>(
     };
     requests(scope, module)
         .into_iter()
-        .filter_map(|(specifier, _)| {
+        .filter_map(|specifier| {
             let url = resolve(&specifier, &referrer).ok()?;
             module_of(scope, &url)
         })
@@ -466,8 +459,7 @@ pub extern "C" fn dynamic_import_callback(
     let Some(resolver) = v8::PromiseResolver::new(scope) else {
         return std::ptr::null_mut();
     };
-    // A dynamic import's assertions are key, value pairs.
-    let json = asks_for_json(scope, assertions, 2);
+    let json = asks_for_json(scope, assertions);
     let json = v8::Boolean::new(scope, json);
     let task = [
         resolver.into(),
