@@ -1,9 +1,10 @@
 //! The V8 glue: an isolate started from the startup snapshot, the native `Deno.core`
 //! bindings (the one door, `dispatch`, with its fast path for optimized code; and
 //! `serialize`/`deserialize`, V8's structured clone, which touch no outside), module
-//! evaluation, the event loop and uncaught-error reporting. It knows nothing of particular ops: the op set comes from
-//! outside as a [`Dispatch`] (early Deno's `set_dispatch`), so the same glue can run
-//! other op sets. Ops see bytes, never V8 handles.
+//! evaluation, the event loop and uncaught-error reporting. It knows nothing of
+//! particular ops: the op set comes from outside as a [`Dispatch`] (early Deno's
+//! `set_dispatch`), so the same glue can run other op sets. Ops see bytes, never V8
+//! handles.
 use std::ffi::c_void;
 use std::fmt;
 use std::future::Future;
@@ -1040,9 +1041,10 @@ fn read_and_send(
 }
 
 /// `Deno.core.dispatch(control)` from optimized code, with V8's fast API: no callback
-/// scope, no arguments object, the control's bytes given. What must throw or allocate
-/// (a refusal, a reply too big for `Deno.core.shared`) is held for the slow path, which
-/// V8 calls next with the same arguments (`fallback`).
+/// scope, no arguments object, the control's bytes given. An answer only V8 can make
+/// into a value (a refusal's TypeError, an ArrayBuffer for a reply too big for
+/// `Deno.core.shared`) is held for the slow path, which V8 calls next with the same
+/// arguments (`fallback`): the op is not run twice.
 extern "C" fn fast_dispatch(
     _receiver: &v8::Value,
     control: &FastApiTypedArray<u32>,
@@ -1063,7 +1065,8 @@ extern "C" fn fast_dispatch(
 }
 
 /// `Deno.core.dispatch(control, zeroCopy)` from optimized code: the fast path when
-/// `zeroCopy` is null or undefined; a buffer is left to the slow path, which holds it.
+/// `zeroCopy` is null or undefined; a buffer is left to the slow path (which borrows it
+/// with its backing store), before anything is done.
 extern "C" fn fast_dispatch_zero_copy(
     receiver: &v8::Value,
     control: &FastApiTypedArray<u32>,
