@@ -521,6 +521,18 @@ fn hot_loops_take_the_doors_fast_path_and_it_answers_as_the_slow_one_does() {
              }\n n === 50000",
         ),
         (
+            "a zeroCopy of null (the two-argument overload), a minimal record",
+            50000,
+            "const m = Deno.core.encode('MyPid'), v = new DataView(m.buffer);
+             const base = v.getUint32(0, true), vtable = base - v.getInt32(base, true);
+             const tag = m[base + v.getUint16(vtable + 4 + 2 * 4, true)]; // Base.inner_type
+             const record = new Uint32Array([0xcafe, 0, tag, 0]);
+             const reply = new Int32Array(Deno.core.shared, 0, 5);
+             let ok = true;\n for (let i = 0; i < 50000; i++) {
+               ok &&= Deno.core.dispatch(record, null) === 20 && reply[4] === Deno.pid;
+             }\n ok",
+        ),
+        (
             "an error reply (a DenoError)",
             20000,
             "let n = 0;\n for (let i = 0; i < 20000; i++) {
