@@ -136,8 +136,8 @@ pub struct ExecutionStats {
     /// Bytes through the door: control and zero-copy bytes in, reply bytes out.
     pub bytes_in: u64,
     pub bytes_out: u64,
-    /// Of the ops, those that optimized code sent through the door's fast path (V8's
-    /// fast API call, no API callback).
+    /// Calls through the door that optimized code made by its fast path (V8's fast API
+    /// call, no API callback), refused messages included.
     pub fast_calls: u64,
 }
 
