@@ -3,7 +3,7 @@
 import "./text_encoding.ts"; // first: the FlatBuffers runtime needs it as it loads
 import { console, inspect } from "./console.ts";
 import { type Core, setCore } from "./dispatch.ts";
-import { createDeno } from "./deno.ts";
+import { startDeno } from "./deno.ts";
 import { start } from "./os.ts";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "./timers.ts";
 import { becomeWorker, ErrorEvent, MessageEvent, Worker, WorkerUncaught } from "./workers.ts";
@@ -25,8 +25,7 @@ function bootstrap(core: Core) {
   delete (globalThis as any).__bootstrap;
   setCore(core);
   const info = start();
-  const Deno = createDeno(core, info);
-  Object.defineProperty(globalThis, "Deno", { value: Object.freeze(Deno), enumerable: false });
+  Object.defineProperty(globalThis, "Deno", { value: startDeno(core, info), enumerable: false });
   if (info.workerName !== null) becomeWorker(info.workerName);
   return formatUncaught;
 }
