@@ -54,8 +54,8 @@ fn main() {
 
     let gen_ts = out.join("ts");
     let schema_path = root.join("schema/msg.fbs");
-    flatc(&schema_path, &out, &gen_ts);
     let schema = opgen::parse(&fs::read_to_string(&schema_path).unwrap());
+    flatc(&schema_path, &schema, &out, &gen_ts);
     fs::write(out.join("ops_generated.rs"), schema.rust()).unwrap();
     fs::write(gen_ts.join("ops.ts"), schema.typescript()).unwrap();
     fs::write(gen_ts.join("layout.ts"), schema.typescript_layout()).unwrap();
@@ -75,8 +75,9 @@ fn main() {
 }
 
 /// flatc from the `flatc` crate (built from source, 23.5.26, matching the
-/// `flatbuffers` crate and the TypeScript runtime of the same release).
-fn flatc(schema: &Path, out: &Path, gen_ts: &Path) {
+/// `flatbuffers` crate and the TypeScript runtime of the same release). Its TypeScript
+/// is cut to what the userland reads (see `readers_only`).
+fn flatc(schema: &Path, tables: &opgen::Schema, out: &Path, gen_ts: &Path) {
     let _ = fs::remove_dir_all(gen_ts);
     for args in [vec!["--rust", "-o"], vec!["--ts", "-o"]] {
         let dest = if args[0] == "--rust" { out } else { gen_ts };
@@ -92,11 +93,53 @@ fn flatc(schema: &Path, out: &Path, gen_ts: &Path) {
             schema.display()
         );
     }
+    // The userland never reads a request (the generated encoders write them): their
+    // classes go, and so do the unions' `unionToX` helpers, which import every member.
+    let module = |name: &str| format!("{}.ts", opgen::snake(name).replace('_', "-"));
+    let nested: Vec<&str> = tables
+        .tables
+        .values()
+        .flat_map(|t| &t.fields)
+        .map(|f| f.ty.as_str())
+        .collect();
+    let requests: Vec<String> = (tables.requests.iter())
+        .filter(|r| !nested.contains(&r.as_str()))
+        .map(|r| module(r))
+        .collect();
+    let unions = [module("Any"), module("AnyRes")];
+    for r in &requests {
+        fs::remove_file(gen_ts.join("msg").join(r)).unwrap();
+    }
+    let barrel = gen_ts.join("msg.ts");
+    let exports = fs::read_to_string(&barrel).unwrap();
+    let kept = exports.split_inclusive('\n').filter(|l| {
+        !requests
+            .iter()
+            .any(|r| l.ends_with(&format!("/{}';\n", r.replace(".ts", ".js"))))
+    });
+    fs::write(&barrel, kept.collect::<String>()).unwrap();
     for entry in fs::read_dir(gen_ts.join("msg")).unwrap() {
         let path = entry.unwrap().path();
         let ts = fs::read_to_string(&path).unwrap();
-        fs::write(&path, readers_only(&ts)).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let ts = if unions.iter().any(|u| u == name) {
+            enum_only(&ts)
+        } else {
+            readers_only(&ts)
+        };
+        fs::write(&path, ts).unwrap();
     }
+}
+
+/// A union's module as flatc writes it, with only its enum (the tags): its imports and
+/// `unionToX` helpers go.
+fn enum_only(ts: &str) -> String {
+    let start = ts
+        .find("export enum ")
+        .expect("a union's module has its enum");
+    let end = start + ts[start..].find("\n}\n").expect("the enum ends") + 3;
+    let header = ts.lines().next().unwrap_or_default();
+    format!("{header}\n\n{}", &ts[start..end])
 }
 
 /// flatc's TypeScript class for a table, without its static methods (the Builder-based
@@ -110,6 +153,13 @@ fn readers_only(ts: &str) -> String {
     for line in ts.split_inclusive('\n') {
         if line.starts_with("static ") && !line.starts_with("static getSizePrefixedRootAsBase(") {
             skipping = true;
+        }
+        if line.starts_with("import {") && line.contains(", unionTo") {
+            // `import { Any, unionToAny, unionListToAny } from ...`: the enum alone.
+            let (names, from) = line.split_once(" } from ").unwrap();
+            let name = names["import { ".len()..].split(", ").next().unwrap();
+            out.push_str(&format!("import {{ {name} }} from {from}"));
+            continue;
         }
         if !skipping {
             out.push_str(line);
