@@ -368,6 +368,29 @@ fn version_names_all_three() {
     assert!(lines[2].starts_with("typescript oxc "), "{out}");
 }
 
+/// minideno has its own C `main` (no std wrapper), so it ignores SIGPIPE itself: a
+/// reader that goes away makes a write fail with BrokenPipe, as in Deno, and does not
+/// kill the process (Command starts the child with SIGPIPE at its default).
+#[test]
+fn a_closed_stdout_is_a_broken_pipe_error_not_a_kill() {
+    let mut child = Command::new(BIN)
+        .args(["eval", "for (;;) console.log('x'.repeat(100))"])
+        .env("DENO_DIR", test_deno_dir())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 101];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status:?}: {err}");
+    assert!(err.contains("BrokenPipe"), "{err}");
+}
+
 #[test]
 fn bad_command_lines_fail_cleanly() {
     for args in [
