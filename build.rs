@@ -95,29 +95,25 @@ fn flatc(schema: &Path, tables: &opgen::Schema, out: &Path, gen_ts: &Path) {
     }
     // The userland never reads a request (the generated encoders write them): their
     // classes go, and so do the unions' `unionToX` helpers, which import every member.
-    let module = |name: &str| format!("{}.ts", opgen::snake(name).replace('_', "-"));
-    let nested: Vec<&str> = tables
-        .tables
-        .values()
-        .flat_map(|t| &t.fields)
-        .map(|f| f.ty.as_str())
+    // flatc names a table's module as `MyPidRes` -> `msg/my-pid-res.ts`.
+    let stem = |name: &str| opgen::snake(name).replace('_', "-");
+    let nested: Vec<&str> = (tables.tables.values())
+        .flat_map(|t| t.fields.iter().map(|f| f.ty.as_str()))
         .collect();
     let requests: Vec<String> = (tables.requests.iter())
         .filter(|r| !nested.contains(&r.as_str()))
-        .map(|r| module(r))
+        .map(|r| stem(r))
         .collect();
-    let unions = [module("Any"), module("AnyRes")];
     for r in &requests {
-        fs::remove_file(gen_ts.join("msg").join(r)).unwrap();
+        fs::remove_file(gen_ts.join(format!("msg/{r}.ts"))).unwrap();
     }
     let barrel = gen_ts.join("msg.ts");
     let exports = fs::read_to_string(&barrel).unwrap();
-    let kept = exports.split_inclusive('\n').filter(|l| {
-        !requests
-            .iter()
-            .any(|r| l.ends_with(&format!("/{}';\n", r.replace(".ts", ".js"))))
-    });
-    fs::write(&barrel, kept.collect::<String>()).unwrap();
+    let kept = exports
+        .lines()
+        .filter(|l| !requests.iter().any(|r| l.ends_with(&format!("/{r}.js';"))));
+    fs::write(&barrel, kept.map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let unions = [stem("Any") + ".ts", stem("AnyRes") + ".ts"];
     for entry in fs::read_dir(gen_ts.join("msg")).unwrap() {
         let path = entry.unwrap().path();
         let ts = fs::read_to_string(&path).unwrap();
