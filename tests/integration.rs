@@ -385,7 +385,12 @@ fn a_closed_stdout_is_a_broken_pipe_error_not_a_kill() {
     let mut first = [0u8; 101];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{status:?}: {err}");
     assert!(err.contains("BrokenPipe"), "{err}");
