@@ -54,4 +54,9 @@ print(f"{'command (median of ' + str(runs) + ' runs)':<42} {'wall':>9} {'peak RS
 for name, _ in cases:
     w, r = walls[name][3:], rss[name][3:]  # the first 3 rounds warm the page cache
     print(f"{name:<42} {statistics.median(w):6.1f} ms {statistics.median(r):7.1f} MiB")
+# Each round's minideno time over its Deno time: the VM's speed drifts between rounds
+# (by 20% and more), and a ratio within one round cancels it.
+ratios = sorted(a / b for a, b in zip(walls[cases[0][0]][3:], walls[cases[2][0]][3:]))
+q = len(ratios) // 4
+print(f"minideno / deno, per round: median {statistics.median(ratios):.3f}x (quartiles {ratios[q]:.3f}-{ratios[-1 - q]:.3f})")
 PY
