@@ -139,8 +139,10 @@ fn a_terminal_session_under_tmux() {
         // Not complete yet: a continuation prompt.
         wait_for(&session, "\n...");
         keys(&session, &["s: 'ok' }", "Enter"]);
+        // The next prompt first: keys typed before it are echoed by the terminal too.
+        wait_for(&session, "\nundefined\n>");
         keys(&session, &["o", "Enter"]);
-        let screen = wait_for(&session, "{ n: 42, s: \"ok\" }");
+        let screen = wait_for(&session, "{ n: 42, s: \"ok\" }\n>");
         assert!(
             screen.contains("> const o = { n: 6 * 7,\n... s: 'ok' }\nundefined\n> o\n"),
             "{screen}"
