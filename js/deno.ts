@@ -32,8 +32,8 @@ function encode(request: string, ...fields: unknown[]): Uint8Array {
 }
 
 /**
- * The namespace, made once at build time (into the snapshot: a 130-property object
- * costs ~0.5 ms to make property by property). `startDeno` fills in what only the
+ * The namespace, made once at build time, into the snapshot (making its 130 properties
+ * at every start took 1.6 M instructions, ~0.4 ms). `startDeno` fills in what only the
  * process knows. Typed as js/lib.deno.d.ts declares it, so `make lint` finds any drift
  * both ways.
  */
