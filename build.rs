@@ -77,7 +77,7 @@ fn main() {
 /// flatc from the `flatc` crate (built from source, 23.5.26, matching the
 /// `flatbuffers` crate and the TypeScript runtime of the same release). Its TypeScript
 /// is cut to what the userland reads (see `readers_only`).
-fn flatc(schema: &Path, tables: &opgen::Schema, out: &Path, gen_ts: &Path) {
+fn flatc(schema: &Path, parsed: &opgen::Schema, out: &Path, gen_ts: &Path) {
     let _ = fs::remove_dir_all(gen_ts);
     for args in [vec!["--rust", "-o"], vec!["--ts", "-o"]] {
         let dest = if args[0] == "--rust" { out } else { gen_ts };
@@ -97,10 +97,10 @@ fn flatc(schema: &Path, tables: &opgen::Schema, out: &Path, gen_ts: &Path) {
     // classes go, and so do the unions' `unionToX` helpers, which import every member.
     // flatc names a table's module as `MyPidRes` -> `msg/my-pid-res.ts`.
     let stem = |name: &str| opgen::snake(name).replace('_', "-");
-    let nested: Vec<&str> = (tables.tables.values())
+    let nested: Vec<&str> = (parsed.tables.values())
         .flat_map(|t| t.fields.iter().map(|f| f.ty.as_str()))
         .collect();
-    let requests: Vec<String> = (tables.requests.iter())
+    let requests: Vec<String> = (parsed.requests.iter())
         .filter(|r| !nested.contains(&r.as_str()))
         .map(|r| stem(r))
         .collect();
@@ -142,7 +142,8 @@ fn enum_only(ts: &str) -> String {
 /// `startX`/`addX`/`createX`..., and `getRootAsX`) but the one the userland calls:
 /// requests are written by the generated encoders and replies by Rust, so the rest
 /// would only be bytecode in every start-up snapshot. A static method starts with
-/// `static ` and ends with `}` at the start of a line, as flatc writes them.
+/// `static ` and ends with `}` at the start of a line, as flatc writes them. An import
+/// of a union's `unionToX` helpers (which `enum_only` drops) keeps only the enum.
 fn readers_only(ts: &str) -> String {
     let mut out = String::with_capacity(ts.len());
     let mut skipping = false;
