@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::isolate::{Isolate, ZeroCopyBuf};
 use crate::limits::{Stopper, Termination};
-use crate::permissions::Grants;
+use crate::permissions::Permissions;
 use crate::state::State;
 use crate::Dispatcher;
 
@@ -100,7 +100,8 @@ pub struct WorkerSettings {
 pub struct WorkerOptions {
     pub url: Url,
     pub name: String,
-    pub grants: Grants,
+    /// Resolved by the parent (`Permissions::for_worker`), never again here.
+    pub permissions: Permissions,
     pub argv: Vec<String>,
     pub minimal_io: bool,
     pub settings: WorkerSettings,
@@ -195,7 +196,7 @@ impl WorkerPort {
 fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     let WorkerOptions {
         url,
-        grants,
+        permissions,
         argv,
         minimal_io,
         settings,
@@ -205,7 +206,8 @@ fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     let report = |error: WorkerError| {
         let _ = to_parent.send(WorkerEvent::Error(error));
     };
-    let mut state = State::new(argv, Some(url.to_string())).with_permissions(grants);
+    let mut state = State::new(argv, Some(url.to_string()));
+    state.permissions = permissions;
     state.minimal_io = minimal_io;
     let max_heap_bytes = settings.max_heap_bytes;
     state.workers = Some(settings);

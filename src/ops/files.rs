@@ -5,13 +5,14 @@
 //! stderr happen at once on the isolate's thread, so they keep their order with each
 //! other and with console output (which is made of them). `read` and `write` serve
 //! both encodings (the `Read`/`Write` tables and minimal records).
-use std::fs::OpenOptions;
+use std::fs::File;
 use std::future::Future;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
+
+use rustix::fs::OFlags;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
@@ -49,26 +50,25 @@ pub fn op_close(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
 pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_open(), "Open")?;
     let path = PathBuf::from(t.path().unwrap_or_default());
-    let writes = t.write() || t.append() || t.truncate() || t.create_if_missing() || t.create_new();
+    let flags = open_flags(&t)?;
+    let writes = t.write() || t.append();
+    let mut allowed = None;
     if t.read() || !writes {
-        state.permissions.check_read(&path, Follow::Yes)?;
+        allowed = Some(state.permissions.check_read(&path, Follow::Yes)?);
     }
     if writes {
-        state.permissions.check_write(&path, Follow::Yes)?;
+        allowed = Some(state.permissions.check_write(&path, Follow::Yes)?);
     }
-    let mut options = OpenOptions::new();
-    options
-        .read(t.read())
-        .write(t.write())
-        .append(t.append())
-        .truncate(t.truncate())
-        .create(t.create_if_missing())
-        .create_new(t.create_new())
-        .mode(t.mode());
+    let (allowed, mode) = (allowed.expect("read or write was checked"), t.mode());
     blocking(
         state,
         base,
-        move || options.open(&path).map_err(failed("open", &path)),
+        move || {
+            allowed
+                .open(flags, mode)
+                .map(File::from)
+                .map_err(failed("open", allowed.given()))
+        },
         |state, file| {
             let rid = state
                 .resources
@@ -77,6 +77,38 @@ pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
             scalars(state, &msg::OpenResArgs { rid })
         },
     )
+}
+
+/// open(2)'s flags for Open's options, refused where they contradict each other as
+/// std's OpenOptions refuses them.
+fn open_flags(t: &msg::Open) -> OpResult<OFlags> {
+    let bad = |what: &str| {
+        Err(DenoError::new(
+            ErrorKind::InvalidInput,
+            format!("Open: {what}"),
+        ))
+    };
+    let mut flags = match (t.read(), t.write() || t.append()) {
+        (true, false) => OFlags::RDONLY,
+        (false, true) => OFlags::WRONLY,
+        (true, true) => OFlags::RDWR,
+        (false, false) => return bad("read, write or append is needed"),
+    };
+    if (t.truncate() || t.create_if_missing() || t.create_new()) && !(t.write() || t.append()) {
+        return bad("create, createNew and truncate need write or append");
+    }
+    if t.append() {
+        flags |= OFlags::APPEND;
+    }
+    if t.truncate() {
+        flags |= OFlags::TRUNC;
+    }
+    if t.create_new() {
+        flags |= OFlags::CREATE | OFlags::EXCL;
+    } else if t.create_if_missing() {
+        flags |= OFlags::CREATE;
+    }
+    Ok(flags)
 }
 
 /// The most Linux's read(2) and write(2) move in one call.

@@ -1,26 +1,35 @@
 //! File system ops on paths: stat, readDir, mkdir, remove, rename, copyFile, chmod,
 //! chown, symlink, readLink, link, truncate, makeTemp, realPath, utime. Each checks
 //! its permission first, then makes its syscalls inline (sync) or on the blocking pool
-//! (async). Errors name the op and the path, as Deno's do: `..., stat '/nope'`.
-use std::ffi::CString;
-use std::fs::{self, Metadata};
+//! (async), reaching the path only through what the check returned (`Allowed`: an fd
+//! opened below the grant, or the directory holding the entry and its name for the
+//! `*at` syscalls). Errors name the op and the path, as Deno's do: `..., stat '/nope'`.
+use std::ffi::OsStr;
+use std::fs::{self, File, Metadata};
 use std::hash::{BuildHasher, RandomState};
 use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
+
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
 use crate::ops::reply::{blocking, inner, reply, scalars, Op, Res, ZeroCopyBuf};
-use crate::permissions::Follow;
+use crate::permissions::{is_denial, Allowed, Follow};
 use crate::state::State;
 
-/// Turns an io::Error of `op` on `path` into a DenoError naming both.
+/// Turns an io::Error of `op` on `path` into a DenoError naming both (a denial found
+/// while acting is complete as it is).
 pub fn failed<'a>(op: &'a str, path: &'a Path) -> impl FnOnce(io::Error) -> DenoError + 'a {
-    move |e| DenoError::from(e).context(format_args!("{op} '{}'", path.display()))
+    move |e| match is_denial(&e) {
+        true => DenoError::new(ErrorKind::PermissionDenied, e.to_string()),
+        false => DenoError::from(e).context(format_args!("{op} '{}'", path.display())),
+    }
 }
 
 /// As `failed`, for an op on two paths.
@@ -29,12 +38,13 @@ fn failed2<'a>(
     from: &'a Path,
     to: &'a Path,
 ) -> impl FnOnce(io::Error) -> DenoError + 'a {
-    move |e| {
-        DenoError::from(e).context(format_args!(
+    move |e| match is_denial(&e) {
+        true => DenoError::new(ErrorKind::PermissionDenied, e.to_string()),
+        false => DenoError::from(e).context(format_args!(
             "{op} '{}' -> '{}'",
             from.display(),
             to.display()
-        ))
+        )),
     }
 }
 
@@ -93,20 +103,54 @@ pub fn path_reply(state: &State, path: impl AsRef<Path>) -> Res {
     })
 }
 
+/// The name by which the kernel reaches an opened fd (for the syscalls that take no
+/// fd of `O_PATH`: chmod, utimensat, realpath's answer).
+fn fd_path(fd: &OwnedFd) -> PathBuf {
+    PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+}
+
 pub fn op_stat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_stat(), "Stat")?;
     let (p, lstat) = (path(t.path()), t.lstat());
     let follow = if lstat { Follow::No } else { Follow::Yes };
-    state.permissions.check_read(&p, follow)?;
+    let a = state.permissions.check_read(&p, follow)?;
     blocking(
         state,
         base,
-        move || match lstat {
-            true => fs::symlink_metadata(&p).map_err(failed("lstat", &p)),
-            false => fs::metadata(&p).map_err(failed("stat", &p)),
+        move || {
+            let op = if lstat { "lstat" } else { "stat" };
+            a.open(OFlags::PATH, 0)
+                .and_then(|fd| File::from(fd).metadata())
+                .map_err(failed(op, a.given()))
         },
         stat_reply,
     )
+}
+
+/// Whether entry `name` of `dir` is a directory, a symlink, or else a file; from the
+/// directory's own record, or a stat where the file system keeps none.
+fn entry_type(dir: BorrowedFd, name: &OsStr, recorded: FileType) -> io::Result<FileType> {
+    Ok(match recorded {
+        FileType::Unknown => {
+            FileType::from_raw_mode(sys::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode)
+        }
+        kind => kind,
+    })
+}
+
+/// Every entry of the directory `fd` but `.` and `..`, with its type.
+fn entries(fd: &OwnedFd) -> io::Result<Vec<(std::ffi::OsString, FileType)>> {
+    let mut out = Vec::new();
+    for entry in sys::Dir::read_from(fd)? {
+        let entry = entry?;
+        let name = OsStr::from_bytes(entry.file_name().to_bytes());
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = entry_type(fd.as_fd(), name, entry.file_type())?;
+        out.push((name.to_os_string(), kind));
+    }
+    Ok(out)
 }
 
 pub fn op_read_dir(
@@ -115,19 +159,14 @@ pub fn op_read_dir(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let p = path(inner(base.inner_as_read_dir(), "ReadDir")?.path());
-    state.permissions.check_read(&p, Follow::Yes)?;
+    let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
         state,
         base,
         move || {
-            let mut entries = Vec::new();
-            for entry in fs::read_dir(&p).map_err(failed("readdir", &p))? {
-                let entry = entry.map_err(failed("readdir", &p))?;
-                let kind = entry.file_type().map_err(failed("readdir", &p))?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                entries.push((name, kind));
-            }
-            Ok(entries)
+            a.open(OFlags::RDONLY | OFlags::DIRECTORY, 0)
+                .and_then(|fd| entries(&fd))
+                .map_err(failed("readdir", a.given()))
         },
         |state, entries| {
             reply(state, |b| {
@@ -135,10 +174,10 @@ pub fn op_read_dir(
                     .iter()
                     .map(|(name, kind)| {
                         let args = msg::DirEntryArgs {
-                            name: Some(b.create_string(name)),
-                            is_file: kind.is_file(),
-                            is_directory: kind.is_dir(),
-                            is_symlink: kind.is_symlink(),
+                            name: Some(b.create_string(&name.to_string_lossy())),
+                            is_file: !matches!(kind, FileType::Directory | FileType::Symlink),
+                            is_directory: *kind == FileType::Directory,
+                            is_symlink: *kind == FileType::Symlink,
                         };
                         msg::DirEntry::create(b, &args)
                     })
@@ -150,33 +189,80 @@ pub fn op_read_dir(
     )
 }
 
+/// mkdir, with the missing directories above it first if `recursive` (an existing
+/// directory is then no error).
+fn mkdir(a: &Allowed, mode: Mode, recursive: bool) -> io::Result<()> {
+    let made = a
+        .entry()
+        .and_then(|(dir, name)| Ok(sys::mkdirat(&dir, &name, mode)?));
+    match made {
+        Err(e) if recursive && e.kind() == io::ErrorKind::NotFound => {
+            let parent = a.parent().ok_or(e)?;
+            mkdir(&parent, mode, true)?;
+            mkdir(a, mode, true)
+        }
+        Err(e) if recursive && e.kind() == io::ErrorKind::AlreadyExists => {
+            a.open(OFlags::PATH | OFlags::DIRECTORY, 0).map(drop)
+        }
+        made => made,
+    }
+}
+
 pub fn op_mkdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_mkdir(), "Mkdir")?;
     let (p, recursive, mode) = (path(t.path()), t.recursive(), t.mode());
-    state.permissions.check_write(&p, Follow::Yes)?;
+    let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
-        fs::DirBuilder::new()
-            .recursive(recursive)
-            .mode(mode)
-            .create(&p)
-            .map_err(failed("mkdir", &p))
+        let mode = Mode::from_raw_mode(mode & 0o7777);
+        mkdir(&a, mode, recursive).map_err(failed("mkdir", a.given()))
     })
+}
+
+/// Removes directory `name` of `dir` and everything in it, through fds: no link in the
+/// tree is followed, and a swap made meanwhile removes nothing outside it. Depth first,
+/// without recursion.
+fn remove_tree(dir: BorrowedFd, name: &OsStr) -> io::Result<()> {
+    let open = |dir: BorrowedFd, name: &OsStr| -> io::Result<OwnedFd> {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        Ok(sys::openat(dir, name, flags, Mode::empty())?)
+    };
+    // Each directory being emptied, with its name in the one before it.
+    let mut stack = vec![(open(dir, name)?, name.to_os_string())];
+    while let Some((fd, _)) = stack.last() {
+        let mut pushed = false;
+        for (entry, kind) in entries(fd)? {
+            if kind == FileType::Directory {
+                let child = open(fd.as_fd(), &entry)?;
+                stack.push((child, entry));
+                pushed = true;
+                break;
+            }
+            sys::unlinkat(fd, &entry, AtFlags::empty())?;
+        }
+        if !pushed {
+            let (_, name) = stack.pop().expect("the loop's own entry");
+            let parent = stack.last().map_or(dir, |(fd, _)| fd.as_fd());
+            sys::unlinkat(parent, &name, AtFlags::REMOVEDIR)?;
+        }
+    }
+    Ok(())
 }
 
 pub fn op_remove(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_remove(), "Remove")?;
     let (p, recursive) = (path(t.path()), t.recursive());
-    state.permissions.check_write(&p, Follow::No)?;
+    let a = state.permissions.check_write(&p, Follow::No)?;
     no_result(state, base, move || {
-        let is_dir = fs::symlink_metadata(&p)
-            .map_err(failed("remove", &p))?
-            .is_dir();
-        match (is_dir, recursive) {
-            (true, true) => fs::remove_dir_all(&p),
-            (true, false) => fs::remove_dir(&p),
-            (false, _) => fs::remove_file(&p),
-        }
-        .map_err(failed("remove", &p))
+        let remove = || -> io::Result<()> {
+            let (dir, name) = a.entry()?;
+            let kind = sys::statat(&dir, &name, AtFlags::SYMLINK_NOFOLLOW)?.st_mode;
+            match (FileType::from_raw_mode(kind), recursive) {
+                (FileType::Directory, true) => remove_tree(dir.as_fd(), &name),
+                (FileType::Directory, false) => Ok(sys::unlinkat(&dir, &name, AtFlags::REMOVEDIR)?),
+                _ => Ok(sys::unlinkat(&dir, &name, AtFlags::empty())?),
+            }
+        };
+        remove().map_err(failed("remove", a.given()))
     })
 }
 
@@ -188,10 +274,14 @@ fn two_paths(old: Option<&str>, new: Option<&str>) -> (PathBuf, PathBuf) {
 pub fn op_rename(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_rename(), "Rename")?;
     let (from, to) = two_paths(t.oldpath(), t.newpath());
-    state.permissions.check_write(&from, Follow::No)?;
-    state.permissions.check_write(&to, Follow::No)?;
+    let from = state.permissions.check_write(&from, Follow::No)?;
+    let to = state.permissions.check_write(&to, Follow::No)?;
     no_result(state, base, move || {
-        fs::rename(&from, &to).map_err(failed2("rename", &from, &to))
+        let rename = || -> io::Result<()> {
+            let ((d1, n1), (d2, n2)) = (from.entry()?, to.entry()?);
+            Ok(sys::renameat(&d1, &n1, &d2, &n2)?)
+        };
+        rename().map_err(failed2("rename", from.given(), to.given()))
     })
 }
 
@@ -202,21 +292,35 @@ pub fn op_copy_file(
 ) -> OpResult<Op> {
     let t = inner(base.inner_as_copy_file(), "CopyFile")?;
     let (from, to) = two_paths(t.from(), t.to());
-    state.permissions.check_read(&from, Follow::Yes)?;
-    state.permissions.check_write(&to, Follow::Yes)?;
+    let from = state.permissions.check_read(&from, Follow::Yes)?;
+    let to = state.permissions.check_write(&to, Follow::Yes)?;
     no_result(state, base, move || {
-        fs::copy(&from, &to)
-            .map(drop)
-            .map_err(failed2("copy", &from, &to))
+        let copy = || -> io::Result<()> {
+            let mut src = File::from(from.open(OFlags::RDONLY, 0)?);
+            let meta = src.metadata()?;
+            if !meta.is_file() {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the source is not a regular file",
+                ));
+            }
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC;
+            let mut dst = File::from(to.open(flags, meta.mode() & 0o7777)?);
+            io::copy(&mut src, &mut dst)?;
+            dst.set_permissions(meta.permissions())
+        };
+        copy().map_err(failed2("copy", from.given(), to.given()))
     })
 }
 
 pub fn op_chmod(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = inner(base.inner_as_chmod(), "Chmod")?;
     let (p, mode) = (path(t.path()), t.mode());
-    state.permissions.check_write(&p, Follow::Yes)?;
+    let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
-        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).map_err(failed("chmod", &p))
+        a.open(OFlags::PATH, 0)
+            .and_then(|fd| fs::set_permissions(fd_path(&fd), fs::Permissions::from_mode(mode)))
+            .map_err(failed("chmod", a.given()))
     })
 }
 
@@ -224,10 +328,14 @@ pub fn op_chown(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
     let t = inner(base.inner_as_chown(), "Chown")?;
     let p = path(t.path());
     // -1 (or anything that is not an id) leaves the id as it is.
-    let (uid, gid) = (u32::try_from(t.uid()).ok(), u32::try_from(t.gid()).ok());
-    state.permissions.check_write(&p, Follow::Yes)?;
+    let id = |id: i64| u32::try_from(id).ok();
+    let uid = id(t.uid()).map(|id| unsafe { sys::Uid::from_raw(id) });
+    let gid = id(t.gid()).map(|id| unsafe { sys::Gid::from_raw(id) });
+    let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
-        std::os::unix::fs::chown(&p, uid, gid).map_err(failed("chown", &p))
+        a.open(OFlags::PATH, 0)
+            .and_then(|fd| Ok(sys::chownat(&fd, "", uid, gid, AtFlags::EMPTY_PATH)?))
+            .map_err(failed("chown", a.given()))
     })
 }
 
@@ -235,9 +343,11 @@ pub fn op_symlink(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     let t = inner(base.inner_as_symlink(), "Symlink")?;
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // Making a link reads nothing; where it leads is checked whenever it is followed.
-    state.permissions.check_write(&link, Follow::No)?;
+    let a = state.permissions.check_write(&link, Follow::No)?;
     no_result(state, base, move || {
-        std::os::unix::fs::symlink(&target, &link).map_err(failed2("symlink", &target, &link))
+        a.entry()
+            .and_then(|(dir, name)| Ok(sys::symlinkat(&target, &dir, &name)?))
+            .map_err(failed2("symlink", &target, a.given()))
     })
 }
 
@@ -247,11 +357,16 @@ pub fn op_read_link(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let p = path(inner(base.inner_as_read_link(), "ReadLink")?.path());
-    state.permissions.check_read(&p, Follow::No)?;
+    let a = state.permissions.check_read(&p, Follow::No)?;
     blocking(
         state,
         base,
-        move || fs::read_link(&p).map_err(failed("readlink", &p)),
+        move || {
+            a.entry()
+                .and_then(|(dir, name)| Ok(sys::readlinkat(&dir, &name, Vec::new())?))
+                .map(|target| PathBuf::from(OsStr::from_bytes(target.as_bytes())))
+                .map_err(failed("readlink", a.given()))
+        },
         path_reply,
     )
 }
@@ -261,10 +376,14 @@ pub fn op_link(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // A hard link is another name for the same data: both sides are written through.
     state.permissions.check_read(&target, Follow::No)?;
-    state.permissions.check_write(&target, Follow::No)?;
-    state.permissions.check_write(&link, Follow::No)?;
+    let target = state.permissions.check_write(&target, Follow::No)?;
+    let link = state.permissions.check_write(&link, Follow::No)?;
     no_result(state, base, move || {
-        fs::hard_link(&target, &link).map_err(failed2("link", &target, &link))
+        let hard_link = || -> io::Result<()> {
+            let ((d1, n1), (d2, n2)) = (target.entry()?, link.entry()?);
+            Ok(sys::linkat(&d1, &n1, &d2, &n2, AtFlags::empty())?)
+        };
+        hard_link().map_err(failed2("link", target.given(), link.given()))
     })
 }
 
@@ -275,13 +394,11 @@ pub fn op_truncate(
 ) -> OpResult<Op> {
     let t = inner(base.inner_as_truncate(), "Truncate")?;
     let (p, len) = (path(t.path()), t.len());
-    state.permissions.check_write(&p, Follow::Yes)?;
+    let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
-        fs::OpenOptions::new()
-            .write(true)
-            .open(&p)
-            .and_then(|f| f.set_len(len))
-            .map_err(failed("truncate", &p))
+        a.open(OFlags::WRONLY | OFlags::NONBLOCK, 0)
+            .and_then(|fd| File::from(fd).set_len(len))
+            .map_err(failed("truncate", a.given()))
     })
 }
 
@@ -306,7 +423,7 @@ pub fn op_make_temp(
             "MakeTemp: prefix and suffix must not contain '/'",
         ));
     }
-    state.permissions.check_write(&dir, Follow::Yes)?;
+    let a = state.permissions.check_write(&dir, Follow::Yes)?;
     blocking(
         state,
         base,
@@ -315,19 +432,22 @@ pub fn op_make_temp(
             let random = RandomState::new();
             loop {
                 let tag = random.hash_one(SystemTime::now()) as u32;
-                let p = dir.join(format!("{prefix}{tag:08x}{suffix}"));
-                let made = match make_dir {
-                    true => fs::DirBuilder::new().mode(0o700).create(&p),
-                    false => fs::OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .mode(0o600)
-                        .open(&p)
+                let name = format!("{prefix}{tag:08x}{suffix}");
+                let made = a.join(&name).and_then(|p| match make_dir {
+                    true => p
+                        .entry()
+                        .and_then(|(d, n)| Ok(sys::mkdirat(&d, &n, Mode::from_raw_mode(0o700))?)),
+                    false => p
+                        .open(OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL, 0o600)
                         .map(drop),
-                };
+                });
                 match made {
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                    made => return made.map(|()| p).map_err(failed(op, &dir)),
+                    made => {
+                        return made
+                            .map(|()| a.given().join(name))
+                            .map_err(failed(op, a.given()))
+                    }
                 }
             }
         },
@@ -341,11 +461,16 @@ pub fn op_real_path(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let p = path(inner(base.inner_as_real_path(), "RealPath")?.path());
-    state.permissions.check_read(&p, Follow::Yes)?;
+    let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
         state,
         base,
-        move || fs::canonicalize(&p).map_err(failed("realpath", &p)),
+        // What the kernel reached, as it names it: not a second walk of the string.
+        move || {
+            a.open(OFlags::PATH, 0)
+                .and_then(|fd| fs::read_link(fd_path(&fd)))
+                .map_err(failed("realpath", a.given()))
+        },
         path_reply,
     )
 }
@@ -359,21 +484,19 @@ pub fn op_utime(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
             "Utime: times must be finite",
         ));
     }
-    state.permissions.check_write(&p, Follow::Yes)?;
+    let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
-        let c_path = CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| DenoError::new(ErrorKind::InvalidInput, "Utime: path contains NUL"))?;
-        let spec = |secs: f64| libc::timespec {
-            tv_sec: secs.floor() as libc::time_t,
-            tv_nsec: ((secs - secs.floor()) * 1e9) as libc::c_long,
+        let spec = |secs: f64| Timespec {
+            tv_sec: secs.floor() as i64,
+            tv_nsec: ((secs - secs.floor()) * 1e9) as _,
         };
-        let times = [spec(atime), spec(mtime)];
-        // SAFETY: a NUL-terminated path and two timespecs, as utimensat(2) takes them.
-        let r = unsafe { libc::utimensat(libc::AT_FDCWD, c_path.as_ptr(), times.as_ptr(), 0) };
-        match r {
-            0 => Ok(()),
-            _ => Err(failed("utime", &p)(io::Error::last_os_error())),
-        }
+        let times = Timestamps {
+            last_access: spec(atime),
+            last_modification: spec(mtime),
+        };
+        a.open(OFlags::PATH, 0)
+            .and_then(|fd| Ok(sys::utimensat(CWD, fd_path(&fd), &times, AtFlags::empty())?))
+            .map_err(failed("utime", a.given()))
     })
 }
 

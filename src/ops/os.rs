@@ -133,7 +133,7 @@ fn first_ipv4(hostname: &str) -> OpResult<String> {
 
 pub fn op_cwd(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let cwd = std::env::current_dir()?;
-    state.permissions.check_read(&cwd, Follow::Yes)?;
+    state.permissions.check_read_hidden(&cwd, "<CWD>")?;
     Ok(Op::Sync(path_reply(state, cwd)))
 }
 
@@ -143,8 +143,10 @@ pub fn op_chdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
             .directory()
             .unwrap_or_default(),
     );
-    state.permissions.check_read(&dir, Follow::Yes)?;
-    std::env::set_current_dir(&dir).map_err(failed("chdir", &dir))?;
+    let a = state.permissions.check_read(&dir, Follow::Yes)?;
+    a.open(rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY, 0)
+        .and_then(|fd| Ok(rustix::process::fchdir(fd)?))
+        .map_err(failed("chdir", &dir))?;
     Ok(Op::Sync(None))
 }
 
@@ -232,7 +234,7 @@ pub fn op_exec_path(
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let exe = std::env::current_exe()?;
-    state.permissions.check_read(&exe, Follow::Yes)?;
+    state.permissions.check_read_hidden(&exe, "<exec_path>")?;
     Ok(Op::Sync(path_reply(state, exe)))
 }
 

@@ -37,19 +37,17 @@ pub fn op_create_worker(
     // Starting a worker loads its module, as a dynamic import does: it needs read
     // access to it (as in Deno).
     state.permissions.check_import(&url)?;
-    let grants = if t.narrow() {
-        let flags: Vec<&str> = t
-            .permissions()
-            .map(|p| p.iter().collect())
-            .unwrap_or_default();
-        state.permissions.narrowed(&flags)?
-    } else {
-        state.permissions.grants()
-    };
+    let flags: Vec<&str> = t
+        .permissions()
+        .map(|p| p.iter().collect())
+        .unwrap_or_default();
+    let permissions = state
+        .permissions
+        .for_worker(t.narrow().then_some(&flags[..]))?;
     let host = WorkerHost::spawn(WorkerOptions {
         url,
         name: t.name().unwrap_or_default().to_string(),
-        grants,
+        permissions,
         argv: state.argv.clone(),
         minimal_io: state.minimal_io,
         settings,
