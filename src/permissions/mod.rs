@@ -483,13 +483,14 @@ impl Allowed {
         let mode = Mode::from_raw_mode(mode);
         let open = |a: &Allowed| match a.walk {
             Walk::Anywhere => beneath::open(CWD, &a.rel, flags, mode, a.walk),
-            _ => beneath::open(
-                beneath::open_root(&a.base)?.as_fd(),
-                &a.rel,
-                flags,
-                mode,
-                a.walk,
-            ),
+            _ => {
+                // A link where the grant's directory was: swapped in after the grant.
+                let root = beneath::open_root(&a.base).map_err(|e| match e.raw_os_error() {
+                    Some(libc::ELOOP) => a.denied(),
+                    _ => e,
+                })?;
+                beneath::open(root.as_fd(), &a.rel, flags, mode, a.walk)
+            }
         };
         match open(self) {
             Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {

@@ -1,0 +1,131 @@
+//! An attacker's tests of the permission checks: escapes through links, `link/.`,
+//! the chdir race, directories swapped for symlinks while an op is in flight (async,
+//! and sync against a Worker swapping beside it), a worker's grant swapped after it
+//! was checked, a revocation reaching a worker. Each script runs in a fresh directory
+//! holding `granted/` and `outside/` and prints what it got; `[WILDCARD]` matches any
+//! text.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_minideno");
+const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/escapes");
+
+/// A fresh `DIR` with `granted/` (x/deep/f, a/b/deep/f, sub/deep/f: "in") and
+/// `outside/` (deep/f: "secret").
+fn arena(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("escapes-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    for d in [
+        "granted/x/deep",
+        "granted/a/b/deep",
+        "granted/sub/deep",
+        "outside/deep",
+    ] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    for f in ["x/deep/f", "a/b/deep/f", "sub/deep/f"] {
+        std::fs::write(dir.join("granted").join(f), "in").unwrap();
+    }
+    std::fs::write(dir.join("outside/deep/f"), "secret").unwrap();
+    dir.canonicalize().unwrap()
+}
+
+/// Runs `minideno run FLAGS SCRIPT ARGS` from `cwd`; asserts exit 0 and output
+/// matching SCRIPT's `.out`.
+fn run(cwd: &Path, flags: &[String], script: &str, args: &[&str]) {
+    let out = Command::new(BIN)
+        .arg("run")
+        .args(flags)
+        .arg(Path::new(SCRIPTS).join(script))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let expected =
+        std::fs::read_to_string(Path::new(SCRIPTS).join(script.replace(".ts", ".out"))).unwrap();
+    assert!(
+        matches(&expected, &text),
+        "{script}: expected\n{expected}\ngot\n{text}"
+    );
+    assert!(out.status.success(), "{script}: {}\n{text}", out.status);
+}
+
+/// Whether `text` matches `pattern`, where `[WILDCARD]` stands for any text.
+fn matches(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split("[WILDCARD]").collect();
+    let Some(mut rest) = text.strip_prefix(parts[0]) else {
+        return false;
+    };
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+fn grant(flag: &str, paths: &[&Path]) -> String {
+    let paths: Vec<_> = paths.iter().map(|p| p.display().to_string()).collect();
+    format!("--allow-{flag}={}", paths.join(","))
+}
+
+#[test]
+fn links_lead_nowhere_outside_the_grant() {
+    let dir = arena("links").join("granted");
+    std::os::unix::fs::symlink("../outside/new", dir.join("dangling")).unwrap();
+    std::os::unix::fs::symlink("../outside", dir.join("link")).unwrap();
+    std::fs::write(dir.join("inside.txt"), "inside").unwrap();
+    let flags = [grant("read", &[&dir]), grant("write", &[&dir])];
+    run(&dir, &flags, "links.ts", &[]);
+    let outside = dir.join("../outside");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("deep/f")).unwrap(),
+        "secret"
+    );
+    assert!(!outside.join("new").exists() && !outside.join("made-by-script").exists());
+}
+
+#[test]
+fn the_chdir_race_writes_where_it_was_checked() {
+    let dir = arena("chdir");
+    for (d, f, g) in [("w", "w's f", "w's g"), ("r", "r's f", "r's g")] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+        std::fs::write(dir.join(d).join("f"), f).unwrap();
+        std::fs::write(dir.join(d).join("g"), g).unwrap();
+    }
+    let flags = [grant("read", &[&dir]), grant("write", &[&dir.join("w")])];
+    run(&dir.join("w"), &flags, "chdir_race.ts", &["2000"]);
+}
+
+#[test]
+fn a_directory_swapped_for_a_symlink_mid_op_leads_nowhere() {
+    let dir = arena("swap");
+    let g = dir.join("granted");
+    let flags = [
+        grant("read", &[&g, Path::new(SCRIPTS)]),
+        grant("write", &[&g]),
+    ];
+    run(&dir, &flags, "swap.ts", &[dir.to_str().unwrap(), "1000"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("outside/deep/f")).unwrap(),
+        "secret"
+    );
+}
+
+#[test]
+fn a_worker_gets_its_grant_as_checked_and_revocations_reach_it() {
+    let dir = arena("grant");
+    let g = dir.join("granted");
+    let flags = [
+        grant("read", &[&g, Path::new(SCRIPTS)]),
+        grant("write", &[&g]),
+    ];
+    run(&dir, &flags, "grant.ts", &[dir.to_str().unwrap(), "20"]);
+}
