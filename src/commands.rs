@@ -97,7 +97,8 @@ fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
             let url = graph::main_url(file, &cwd).map_err(ScriptError)?;
             // Modules already walked from an earlier file are not walked again.
             let known = |name: &str| seen.get(name).copied();
-            let graph = graph::walk(&url, None, false, &known).map_err(ScriptError)?;
+            let graph = graph::walk(&url, None, false, &known, &minideno::fetch::unchecked)
+                .map_err(ScriptError)?;
             seen.extend(
                 graph
                     .modules

@@ -212,11 +212,22 @@ fn fetcher() -> Result<&'static Fetcher, String> {
     Ok(FETCHER.get_or_init(|| Fetcher::new(config)))
 }
 
-/// Loads module `url`: a local file, or a remote module through the deps cache.
-pub fn fetch(url: &Url) -> Result<Source, String> {
+/// What may refuse a module load (a URL before it is read, each redirect before it is
+/// followed): the message it fails with.
+pub type Check<'a> = dyn Fn(&Url) -> Result<(), String> + 'a;
+
+/// No check: the main module's static graph, as in Deno.
+pub fn unchecked(_: &Url) -> Result<(), String> {
+    Ok(())
+}
+
+/// Loads module `url`: a local file, or a remote module through the deps cache; each
+/// URL on the way passes `check` first.
+pub fn fetch(url: &Url, check: &Check<'_>) -> Result<Source, String> {
+    check(url)?;
     match url.scheme() {
         "file" => read_file(url),
-        "http" | "https" => fetch_remote(url),
+        "http" | "https" => fetch_remote(url, check),
         scheme => Err(format!(
             "Unsupported scheme \"{scheme}\" for module \"{url}\""
         )),
@@ -324,7 +335,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn fetch_remote(requested: &Url) -> Result<Source, String> {
+fn fetch_remote(requested: &Url, check: &Check<'_>) -> Result<Source, String> {
     let fetcher = fetcher()?;
     let mut url = requested.clone();
     for _ in 0..=MAX_REDIRECTS {
@@ -339,6 +350,7 @@ fn fetch_remote(requested: &Url) -> Result<Source, String> {
             url = url
                 .join(location)
                 .map_err(|e| format!("Bad redirect from \"{url}\" to \"{location}\": {e}"))?;
+            check(&url)?;
             continue;
         }
         let body = body.unwrap_or_default();

@@ -108,13 +108,15 @@ pub struct Graph {
 
 /// Loads module `url` and everything it imports that `known` (URL -> type of a module
 /// the caller already has, after its redirects) does not know. `source` replaces the
-/// root's contents (for `eval`); `json`: the root is asked for as JSON. Errors are
-/// messages for `error: ...`.
+/// root's contents (for `eval`); `json`: the root is asked for as JSON. `check` may
+/// refuse a module before it is read, or a redirect before it is followed (a dynamic
+/// import's graph: every module of it). Errors are messages for `error: ...`.
 pub fn walk(
     url: &Url,
     mut source: Option<String>,
     json: bool,
     known: &dyn Fn(&str) -> Option<MediaType>,
+    check: &fetch::Check<'_>,
 ) -> Result<Graph, String> {
     let mut graph = Graph::default();
     let mut loaded: HashMap<String, MediaType> = HashMap::new();
@@ -138,7 +140,7 @@ pub fn walk(
                 local: request.url.to_file_path().unwrap_or_default(),
                 code,
             }),
-            None => fetch::fetch(&request.url),
+            None => fetch::fetch(&request.url, check),
         }
         .map_err(|e| request.fail(e))?;
         let name = source.url.to_string();

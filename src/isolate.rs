@@ -46,9 +46,11 @@ pub trait Dispatch {
     /// dispatch).
     fn turn(&self) {}
 
-    /// Whether a dynamic `import()` may load `url` (static imports are not checked,
-    /// as in Deno). Err: the message the import's promise rejects with.
-    fn check_import(&self, _url: &Url) -> Result<(), String> {
+    /// Whether module `url` may load: `dynamic`, a module of a dynamic `import()`'s
+    /// graph (its static imports and redirects included); else one of the main
+    /// module's static graph (unchecked in Deno's CLI, but a worker's is checked as
+    /// its parent's dynamic import). Err: the message the import fails with.
+    fn check_import(&self, _url: &Url, _dynamic: bool) -> Result<(), String> {
         Ok(())
     }
 }
@@ -305,8 +307,8 @@ pub(crate) struct IsolateState {
 }
 
 impl IsolateState {
-    pub(crate) fn check_import(&self, url: &Url) -> Result<(), String> {
-        self.dispatcher.check_import(url)
+    pub(crate) fn check_import(&self, url: &Url, dynamic: bool) -> Result<(), String> {
+        self.dispatcher.check_import(url, dynamic)
     }
 }
 

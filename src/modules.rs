@@ -8,7 +8,7 @@ use url::Url;
 use crate::compiler::SourceMapLocation;
 use crate::fetch::{MediaType, Source};
 use crate::graph::{self, resolve};
-use crate::isolate::state;
+use crate::isolate::{state, IsolateState};
 use crate::source_maps::{map_location_with_text, LineMap};
 
 /// Every module of the isolate, kept in the isolate's state.
@@ -58,9 +58,19 @@ fn load_graph<'s>(
     url: &Url,
     source: Option<String>,
     json: bool,
+    is_main: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    let map = &state(scope).modules;
-    let graph = graph::walk(url, source, json, &|name| map.media.get(name).copied())?;
+    let isolate: &IsolateState = state(scope);
+    let (map, check) = (&isolate.modules, |url: &Url| {
+        isolate.check_import(url, !is_main)
+    });
+    let graph = graph::walk(
+        url,
+        source,
+        json,
+        &|name| map.media.get(name).copied(),
+        &check,
+    )?;
     for (from, to) in graph.redirects {
         state(scope).modules.redirects.insert(from, to);
     }
@@ -195,7 +205,7 @@ pub fn run<'s>(
     json: bool,
     is_main: bool,
 ) -> Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>> {
-    let root = load_graph(scope, url, source, json).map_err(Failure::Load)?;
+    let root = load_graph(scope, url, source, json, is_main).map_err(Failure::Load)?;
     if is_main {
         let map = &mut state(scope).modules;
         map.main = map.url_of(root).cloned();
@@ -518,8 +528,7 @@ fn dynamic_import_task(
         .or_else(|| Url::from_directory_path(std::env::current_dir().ok()?).ok());
     let url = referrer
         .ok_or_else(|| "no module to import from".to_string())
-        .and_then(|referrer| resolve(&specifier, &referrer))
-        .and_then(|url| state(scope).check_import(&url).map(|_| url));
+        .and_then(|referrer| resolve(&specifier, &referrer));
     let result = match url {
         Ok(url) => run(scope, &url, None, json, false),
         Err(e) => Err(Failure::Load(e)),

@@ -55,6 +55,10 @@ pub struct State {
     pub workers: Option<WorkerSettings>,
     /// In a worker: its side of the channel to its parent.
     pub port: Option<WorkerPort>,
+    /// What the main module's static graph is checked against: None (the CLI's main
+    /// module, as in Deno), or in a worker its parent's permissions (a worker's module
+    /// loads as its parent's dynamic import would).
+    pub main_graph_permissions: Option<Permissions>,
 }
 
 impl State {
@@ -77,6 +81,7 @@ impl State {
             minimal_io: true,
             workers: None,
             port: None,
+            main_graph_permissions: None,
         }
     }
 

@@ -102,6 +102,8 @@ pub struct WorkerOptions {
     pub name: String,
     /// Resolved by the parent (`Permissions::for_worker`), never again here.
     pub permissions: Permissions,
+    /// The parent's, for the worker's module graph.
+    pub loader_permissions: Permissions,
     pub argv: Vec<String>,
     pub minimal_io: bool,
     pub settings: WorkerSettings,
@@ -197,6 +199,7 @@ fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     let WorkerOptions {
         url,
         permissions,
+        loader_permissions,
         argv,
         minimal_io,
         settings,
@@ -208,6 +211,7 @@ fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     };
     let mut state = State::new(argv, Some(url.to_string()));
     state.permissions = permissions;
+    state.main_graph_permissions = Some(loader_permissions);
     state.minimal_io = minimal_io;
     let max_heap_bytes = settings.max_heap_bytes;
     state.workers = Some(settings);

@@ -129,3 +129,37 @@ fn a_worker_gets_its_grant_as_checked_and_revocations_reach_it() {
     ];
     run(&dir, &flags, "grant.ts", &[dir.to_str().unwrap(), "20"]);
 }
+
+#[test]
+fn every_module_a_dynamic_import_or_a_worker_loads_is_checked() {
+    let dir = arena("modules");
+    let g = dir.join("granted");
+    std::fs::write(
+        dir.join("outside/secret.ts"),
+        "SECRET LINE that is not JavaScript\n",
+    )
+    .unwrap();
+    std::fs::write(
+        g.join("imports_secret.ts"),
+        "import \"../outside/secret.ts\";\n",
+    )
+    .unwrap();
+    std::fs::write(g.join("main.ts"), concat!(
+        "try { await import(\"./imports_secret.ts\"); } catch (e) { console.log(\"import():\", e.message); }\n",
+        "const w = new Worker(import.meta.resolve(\"./imports_secret.ts\"), { type: \"module\" });\n",
+        "w.onerror = (e) => { e.preventDefault(); console.log(\"worker:\", e.message); w.terminate(); };\n",
+    )).unwrap();
+    let out = Command::new(BIN)
+        .args(["run", &grant("read", &[&g]), "main.ts"])
+        .current_dir(&g)
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!text.contains("SECRET"), "{text}");
+    let denied = format!(
+        "Requires read access to \"{}\"",
+        dir.join("outside/secret.ts").display()
+    );
+    assert_eq!(text.matches(&denied).count(), 2, "{text}");
+}

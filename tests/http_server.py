@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # A loopback HTTP(S) server for tests/remote.rs: serves the files of a directory as
-# modules, plus a redirect, a 404, a hang, a wrong Content-Type and a 5 MB module.
+# modules, plus redirects (/redirect/ to this port, /to/PORT/ to another), a 404, a
+# hang, a wrong Content-Type and a 5 MB module.
 # Usage: http_server.py ROOT [CERT KEY]; prints its port on the first line of stdout.
 import http.server
 import os
@@ -28,6 +29,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path.startswith("/redirect/"):
             return self.send(302, headers=[("Location", "/" + path[len("/redirect/"):])])
+        if path.startswith("/to/"):  # /to/PORT/PATH: a redirect to another port
+            port, rest = path[len("/to/"):].split("/", 1)
+            return self.send(302, headers=[("Location", f"http://127.0.0.1:{port}/{rest}")])
         if path.startswith("/hang/"):
             time.sleep(3600)
             return

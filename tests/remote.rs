@@ -363,3 +363,43 @@ fn cache_then_info_show_the_remote_graph() {
     assert_eq!(lines[7], format!("└─┬ {base}/a.ts (37B)"));
     assert_eq!(lines[8], format!("  └── {base}/b.ts (20B)"));
 }
+
+#[test]
+fn every_module_of_a_dynamic_import_and_every_redirect_is_checked_against_allow_net() {
+    let dir = scratch("ssrf");
+    let modules = dir.join("modules");
+    let (a, b) = (Server::start(&modules, None), Server::start(&modules, None));
+    let (a_base, b_base) = (
+        format!("http://127.0.0.1:{}", a.port),
+        format!("http://127.0.0.1:{}", b.port),
+    );
+    write(&modules, "leaf.ts", "export const leaf = \"leaf\";\n");
+    write(
+        &modules,
+        "imports_b.ts",
+        &format!("export {{ leaf }} from \"{b_base}/leaf.ts\";\n"),
+    );
+    let allow_a = format!("--allow-net=127.0.0.1:{}", a.port);
+    let run = |specifier: String| {
+        let name = "main.ts";
+        write(&dir, name, &format!("try {{ console.log((await import(\"{specifier}\")).leaf); }} catch (e) {{ console.log(e.message); }}\n"));
+        let (code, out, err) = minideno(&dir, &["run", &allow_a, name]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let denied_b = format!("Requires net access to \"127.0.0.1:{}\"", b.port);
+    // A hop to another port, and a static import of another port, are each checked.
+    assert_eq!(run(format!("{a_base}/leaf.ts")), "leaf\n");
+    let out = run(format!("{a_base}/to/{}/leaf.ts", b.port));
+    assert!(out.contains(&denied_b), "{out}");
+    let out = run(format!("{a_base}/imports_b.ts"));
+    assert!(out.contains(&denied_b), "{out}");
+    // http://localhost is a net access whatever the read grant (not a file read).
+    write(&dir, "local.ts", &format!("try {{ await import(\"http://localhost:{}/leaf.ts\"); }} catch (e) {{ console.log(e.message); }}\n", a.port));
+    let (code, out, err) = minideno(&dir, &["run", "--allow-read", "local.ts"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("Requires net access to \"localhost:{}\"", a.port)),
+        "{out}"
+    );
+}

@@ -158,13 +158,20 @@ impl Dispatch for Dispatcher {
         self.eager_left.set(EAGER_PER_TURN);
     }
 
-    fn check_import(&self, url: &url::Url) -> Result<(), String> {
-        // An isolate that may start no workers loads no modules either: an embedder's
-        // Runtime without `module_loading`.
-        if self.state.workers.is_none() {
-            return Err("module loading is off (RuntimeOptions::module_loading)".into());
-        }
-        self.state.permissions.check_import(url).map_err(|e| e.msg)
+    fn check_import(&self, url: &url::Url, dynamic: bool) -> Result<(), String> {
+        let permissions = match dynamic {
+            // An isolate that may start no workers loads no modules either: an
+            // embedder's Runtime without `module_loading`.
+            true if self.state.workers.is_none() => {
+                return Err("module loading is off (RuntimeOptions::module_loading)".into())
+            }
+            true => &self.state.permissions,
+            false => match &self.state.main_graph_permissions {
+                Some(permissions) => permissions,
+                None => return Ok(()),
+            },
+        };
+        permissions.check_import(url).map_err(|e| e.msg)
     }
 }
 

@@ -48,6 +48,7 @@ pub fn op_create_worker(
         url,
         name: t.name().unwrap_or_default().to_string(),
         permissions,
+        loader_permissions: state.permissions.for_worker(None)?,
         argv: state.argv.clone(),
         minimal_io: state.minimal_io,
         settings,

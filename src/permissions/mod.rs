@@ -821,6 +821,48 @@ mod tests {
     }
 
     #[test]
+    fn a_worker_scope_is_never_wider_than_its_parents() {
+        let p = Permissions::new(Grants {
+            net: Grant::Some(vec![NetScope::parse("127.0.0.1:9000").unwrap()]),
+            ..Grants::default()
+        });
+        let e = p.for_worker(Some(&["net=127.0.0.1"])).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::PermissionDenied);
+        assert!(e.msg.contains("\"127.0.0.1\""), "{}", e.msg);
+        let w = p.for_worker(Some(&["net=127.0.0.1:9000"])).unwrap();
+        assert!(w.check_net("127.0.0.1", Some(9000)).is_ok());
+        assert!(w.check_net("127.0.0.1", Some(9001)).is_err());
+        // A revocation in the parent reaches the worker; the worker's own does not
+        // reach the parent.
+        let w2 = p.for_worker(None).unwrap();
+        w2.revoke("env").unwrap();
+        p.revoke("net").unwrap();
+        assert!(w.check_net("127.0.0.1", Some(9000)).is_err());
+        assert_eq!(w.grants().net, Grant::None);
+        assert!(p.for_worker(Some(&["net=127.0.0.1:9000"])).is_err());
+    }
+
+    #[test]
+    fn imports_are_checked_by_scheme() {
+        let p = Permissions::new(Grants {
+            read: Grant::All,
+            ..Grants::default()
+        });
+        let url = |u: &str| url::Url::parse(u).unwrap();
+        assert!(p.check_import(&url("file:///etc/hostname")).is_ok());
+        let e = p
+            .check_import(&url("http://localhost:4545/x.ts"))
+            .unwrap_err();
+        assert!(
+            e.msg.contains("net access to \"localhost:4545\""),
+            "{}",
+            e.msg
+        );
+        assert!(p.check_import(&url("file://example.com/x.ts")).is_err());
+        assert!(p.check_import(&url("data:text/javascript,1")).is_err());
+    }
+
+    #[test]
     fn env_scopes_name_variables_and_a_revoked_grant_is_gone() {
         let p = Permissions::new(Grants {
             env: Grant::Some(vec!["HOME".into()]),
