@@ -302,6 +302,8 @@ pub(crate) struct IsolateState {
     held: Option<Answer>,
     /// Calls that took the door's fast path.
     fast_calls: u64,
+    /// The door's copy of the control buffer being dispatched (reused).
+    control: Vec<u8>,
     /// Where the last uncaught error was thrown (the user's frame, source-mapped).
     uncaught_at: Option<Position>,
 }
@@ -390,6 +392,7 @@ impl Isolate {
                 shared_async: Rc::new(shared_async),
                 held: None,
                 fast_calls: 0,
+                control: Vec::with_capacity(SMALL_CONTROL),
                 uncaught_at: None,
             });
             // The door's fast path finds the state through its data (the slot's box
@@ -957,7 +960,12 @@ enum Answer {
 /// Hands `control` to the op set; a sync reply is copied into `Deno.core.shared`, an
 /// async one's future joins the event loop's.
 fn door(st: &mut IsolateState, control: &[u8], zero_copy: Option<ZeroCopyBuf>) -> Answer {
-    let shared = &st.shared;
+    // The op set reads a copy: the bytes it verifies are the bytes it uses, whatever
+    // happens to the script's memory meanwhile (a pool thread may be writing an
+    // earlier async op's zero-copy buffer that shares the control's ArrayBuffer).
+    st.control.clear();
+    st.control.extend_from_slice(control);
+    let (shared, control) = (&st.shared, &st.control[..]);
     let mut answer = Answer::Len(0);
     let result = st.dispatcher.dispatch(control, zero_copy, &mut |data| {
         answer = match data {
@@ -1032,12 +1040,7 @@ fn read_and_send(
     } else {
         let view = v8::Local::<v8::ArrayBufferView>::try_from(zero_copy)
             .map_err(|_| "zeroCopy must be an ArrayBufferView".to_string())?;
-        let data = ZeroCopyBuf::from_view(scope, view).map_err(|why| format!("zeroCopy: {why}"))?;
-        let (c, d) = (control.as_ptr_range(), data.as_ptr_range());
-        if !data.is_empty() && c.start < d.end && d.start < c.end {
-            return Err("zeroCopy overlaps control".into());
-        }
-        Some(data)
+        Some(ZeroCopyBuf::from_view(scope, view).map_err(|why| format!("zeroCopy: {why}"))?)
     };
     Ok(door(state(scope), control, zero_copy))
 }
