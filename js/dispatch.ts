@@ -153,6 +153,14 @@ function dispatch(control: ArrayBufferView, zeroCopy?: ArrayBufferView): number 
   throw reply;
 }
 
+/**
+ * Whether the door refused a request because its cmd_id is in flight: held by a raw
+ * `Deno.core.dispatch`, which no promise here waits on. The sender takes the next id.
+ */
+function heldAtDoor(e: unknown): boolean {
+  return e instanceof TypeError && e.message.endsWith("is already in flight");
+}
+
 /** A cmd_id no reply is awaited under. */
 function takeCmdId(): number {
   let id = nextCmdId;
@@ -283,9 +291,18 @@ export function sendJsonSync(request: string): unknown {
  * at dispatch is answered then: its promise settles without a turn of the event loop.
  */
 export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView, zeroIsNull: boolean): Promise<number | null> {
-  const cmdId = takeCmdId();
+  let cmdId = 0;
   try {
-    const reply = sendRecord(cmdId, op, rid, data);
+    let reply;
+    for (;;) {
+      cmdId = takeCmdId();
+      try {
+        reply = sendRecord(cmdId, op, rid, data);
+        break;
+      } catch (e) {
+        if (!heldAtDoor(e)) throw e;
+      }
+    }
     if (reply !== 0) {
       const n = minimalResult(reply);
       return Promise.resolve(n === 0 && zeroIsNull ? null : n);
@@ -309,9 +326,16 @@ export function sendAsync<T extends ResTable>(len: number, res: T | null, zeroCo
  * exception is an uncaught error).
  */
 export function sendWithCallbacks<T>(len: number, resolvers: Resolvers<T>, zeroCopy?: ArrayBufferView): void {
-  const cmdId = takeCmdId();
-  dispatch(finish(len, cmdId, false), zeroCopy);
-  park(cmdId, resolvers);
+  for (;;) {
+    const cmdId = takeCmdId();
+    try {
+      dispatch(finish(len, cmdId, false), zeroCopy);
+    } catch (e) {
+      if (heldAtDoor(e)) continue;
+      throw e;
+    }
+    return park(cmdId, resolvers);
+  }
 }
 
 /**

@@ -271,6 +271,11 @@ impl SharedReply {
     }
 }
 
+/// The smallest heap limit an isolate takes: V8 10.2 needs about 5 MiB to deserialize
+/// the snapshot (below that it aborts the process, "Fatal javascript OOM in GC during
+/// deserialization"); the rest is room for the script.
+pub const MIN_HEAP_MIB: usize = 8;
+
 /// Control buffers up to this size are copied out of V8 rather than borrowed.
 const SMALL_CONTROL: usize = 64;
 
@@ -353,6 +358,11 @@ impl Isolate {
         dispatcher: impl Dispatch + 'static,
         max_heap_bytes: Option<usize>,
     ) -> Result<Self, ScriptError> {
+        if max_heap_bytes.is_some_and(|max| max < MIN_HEAP_MIB << 20) {
+            return Err(ScriptError(format!(
+                "a heap limit below {MIN_HEAP_MIB} MiB is too small for V8 to start in"
+            )));
+        }
         init_v8("");
         let mut params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
         if let Some(max) = max_heap_bytes {

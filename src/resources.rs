@@ -14,7 +14,6 @@ use std::sync::Arc;
 use futures_util::future::{select, Either};
 use tokio::net::unix::pipe;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::process::Child;
 use tokio::sync::Notify;
 
 use crate::errors::{DenoError, OpResult};
@@ -36,7 +35,7 @@ pub enum Resource {
     ChildStdout(Rc<Closable<pipe::Receiver>>),
     ChildStderr(Rc<Closable<pipe::Receiver>>),
     /// A child process; `RunStatus` waits for it. Dropped unwaited, Tokio reaps it.
-    Child(Rc<tokio::sync::Mutex<Child>>),
+    Child(Rc<crate::ops::process::ChildProcess>),
     /// A worker; closing its rid terminates it.
     Worker(Rc<Closable<WorkerHost>>),
 }

@@ -228,3 +228,136 @@ console.log("torn:", seen.torn, "answered:", seen.answered > 0);
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert_eq!(text, "torn: 0 answered: true\n");
 }
+
+#[test]
+fn a_forged_request_in_flight_does_not_take_the_userlands_ids() {
+    // Raw async reads of a silent stdin under cmd_ids 1..=64 stay in flight; the
+    // userland's own async ops and timers skip those ids.
+    use minideno::msg;
+    let forged: Vec<Vec<u8>> = (1..=64)
+        .map(|cmd_id| {
+            let mut b = flatbuffers::FlatBufferBuilder::new();
+            let inner = msg::Read::create(&mut b, &msg::ReadArgs { rid: 0 }).as_union_value();
+            let args = msg::BaseArgs {
+                cmd_id,
+                sync: false,
+                inner_type: msg::Any::Read,
+                inner: Some(inner),
+                ..Default::default()
+            };
+            let base = msg::Base::create(&mut b, &args);
+            b.finish(base, None);
+            b.finished_data().to_vec()
+        })
+        .collect();
+    let dir = arena("cmd_ids");
+    let script = format!(
+        r#"for (const m of {forged:?}) Deno.core.dispatch(new Uint8Array(m), new Uint8Array(1));
+console.log("noop:", await Deno.noopAsync());
+await new Promise((r) => setTimeout(r, 5));
+console.log("timer fired");
+console.log("echo:", (await Promise.all([1, 2, 3].map((i) => Deno.echoAsync(new Uint8Array([i]))))).map((r) => r[0]).join());
+Deno.exit(0);
+"#
+    );
+    std::fs::write(dir.join("ids.ts"), script).unwrap();
+    let child = Command::new(bin())
+        .args(["run", "ids.ts"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(text, "noop: undefined\ntimer fired\necho: 1,2,3\n");
+}
+
+/// Runs `minideno ARGS` from `dir`: (exit code, stdout + stderr).
+fn output(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn a_heap_too_small_to_start_and_a_worker_name_with_nul_are_clear_errors() {
+    let dir = arena("limits");
+    for mib in ["1", "4"] {
+        let (code, text) = output(&dir, &["run", &format!("--max-heap-size={mib}"), "x.ts"]);
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("is not in 8..="), "{text}");
+    }
+    std::fs::write(dir.join("w.ts"), "try { new Worker(import.meta.resolve(\"./w.ts\"), { type: \"module\", name: \"a\\0b\" }); } catch (e) { console.log(String(e)); }\n").unwrap();
+    let (code, text) = output(&dir, &["run", "--allow-read", "w.ts"]);
+    assert_eq!(
+        (code, text.as_str()),
+        (
+            0,
+            "InvalidInput: a worker's name may not contain a NUL character\n"
+        )
+    );
+}
+
+/// Whether process `pid` runs (a zombie, killed and not yet reaped by init, does not).
+fn alive(pid: &str) -> bool {
+    let status = std::fs::read_to_string(Path::new("/proc").join(pid).join("status"));
+    status.is_ok_and(|s| !s.contains("(zombie)"))
+}
+
+#[test]
+fn children_are_reaped_when_they_exit_and_killed_when_the_program_ends() {
+    let dir = arena("children");
+    std::fs::write(dir.join("reap.ts"), concat!(
+        "const p = Deno.run({ cmd: [\"true\"] });\n",
+        "await new Promise((r) => setTimeout(r, 300));\n",
+        "console.log(Deno.readTextFileSync(`/proc/${p.pid}/status`).includes(\"zombie\") ? \"zombie\" : \"running\");\n",
+    )).unwrap();
+    let (code, text) = output(
+        &dir,
+        &["run", "--allow-run", "--allow-read=/proc", "reap.ts"],
+    );
+    assert!(code != 0 && text.contains("NotFound"), "not reaped: {text}");
+    std::fs::write(
+        dir.join("status.ts"),
+        concat!(
+            "const p = Deno.run({ cmd: [\"sh\", \"-c\", \"exit 3\"] });\n",
+            "await new Promise((r) => setTimeout(r, 100));\n",
+            "console.log(JSON.stringify(await p.status()));\n",
+        ),
+    )
+    .unwrap();
+    let (code, text) = output(&dir, &["run", "--allow-run", "status.ts"]);
+    assert_eq!(
+        (code, text.as_str()),
+        (0, "{\"success\":false,\"code\":3,\"signal\":null}\n")
+    );
+    for (ending, flags) in [
+        ("Deno.exit(0);", vec![]),
+        (
+            "await new Promise(() => setInterval(() => {}, 1000));",
+            vec!["--timeout=0.5"],
+        ),
+    ] {
+        let script = format!(
+            "const p = Deno.run({{ cmd: [\"sleep\", \"30\"] }});\nconsole.log(p.pid);\n{ending}\n"
+        );
+        std::fs::write(dir.join("orphan.ts"), script).unwrap();
+        let mut args = vec!["run", "--allow-run"];
+        args.extend(flags);
+        args.push("orphan.ts");
+        let (_, text) = output(&dir, &args);
+        let pid = text.lines().next().unwrap_or_default().trim().to_string();
+        assert!(!pid.is_empty(), "{text}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!alive(&pid), "{ending}: sleep {pid} outlived the program");
+    }
+}

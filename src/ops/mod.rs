@@ -12,7 +12,7 @@ mod json;
 mod minimal;
 mod net;
 mod os;
-mod process;
+pub mod process;
 pub mod reply;
 #[cfg(test)]
 mod testing;

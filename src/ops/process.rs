@@ -1,20 +1,46 @@
 //! Process ops: `Run` (fork + exec), `RunStatus` (waitpid), `Kill`. A child is a rid,
 //! and so is each of its piped streams, read and written on the event loop like a
-//! socket. All three check `--allow-run`. A child that is never waited for holds no
-//! op, so it does not keep the event loop alive; Tokio reaps it once its rid is closed
-//! or the isolate is gone, so it does not stay a zombie.
+//! socket. All three check `--allow-run`. A child is reaped as soon as it exits (a task
+//! on the isolate's Tokio waits for it, holding no op: it does not keep the event loop
+//! alive), its status kept for `RunStatus`. Children still running are killed when the
+//! isolate is dropped, and when the process ends (`kill_children`, from `crate::exit`:
+//! `Deno.exit`, `--timeout`, the heap limit), as Deno 2 does.
+use std::collections::HashSet;
 use std::os::unix::process::ExitStatusExt;
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
 use std::rc::Rc;
+use std::sync::Mutex;
 
 use tokio::net::unix::pipe;
 use tokio::process::Command;
+use tokio::sync::watch;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, StdioMode};
 use crate::ops::reply::{inner, scalars, Op, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource, ResourceTable, Rid};
 use crate::state::State;
+
+/// The pids of the children that have not been reaped yet, in every isolate.
+static RUNNING: Mutex<Option<HashSet<u32>>> = Mutex::new(None);
+
+fn running() -> std::sync::MutexGuard<'static, Option<HashSet<u32>>> {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Kills every child not yet reaped (SIGKILL): the process is about to end.
+pub fn kill_children() {
+    for &pid in running().iter().flatten() {
+        // SAFETY: kill(2) takes plain integers; the pid is ours until reaped, and a
+        // reaped one leaves this set first.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+    }
+}
+
+/// A child process as its rid holds it: its status, once it has exited and been reaped.
+pub struct ChildProcess {
+    pub status: watch::Receiver<Option<ExitStatus>>,
+}
 
 fn invalid(text: String) -> DenoError {
     DenoError::new(ErrorKind::InvalidInput, text)
@@ -47,6 +73,7 @@ pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
         command.stderr(stdio(&table, t.stderr(), t.stderr_rid())?);
     }
     let mut child = command
+        .kill_on_drop(true)
         .spawn()
         .map_err(|e| DenoError::from(e).context(format_args!("spawn '{program}'")))?;
     let pid = child.id().unwrap_or_default();
@@ -73,7 +100,17 @@ pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
         ))),
         None => 0,
     };
-    let rid = add(Resource::Child(Rc::new(tokio::sync::Mutex::new(child))));
+    let (set, status) = watch::channel(None);
+    running().get_or_insert_default().insert(pid);
+    // Dropped unpolled with the isolate's Tokio: the child is then killed (kill_on_drop).
+    tokio::spawn(async move {
+        let status = child.wait().await;
+        if let Some(set) = running().as_mut() {
+            set.remove(&pid);
+        }
+        let _ = set.send(Some(status.unwrap_or_else(|_| ExitStatus::from_raw(0))));
+    });
+    let rid = add(Resource::Child(Rc::new(ChildProcess { status })));
     Ok(Op::Sync(scalars(
         state,
         &msg::RunResArgs {
@@ -118,8 +155,13 @@ pub fn op_run_status(
         other => return Err(wrong_kind(rid, other, "a child process")),
     };
     let state = state.clone();
+    let mut status = child.status.clone();
     Ok(Op::Async(Box::pin(async move {
-        let status = child.lock().await.wait().await?;
+        let status = status
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| DenoError::new(ErrorKind::Other, "the child's waiter is gone"))?
+            .expect("waited for Some");
         Ok(scalars(
             &state,
             &msg::RunStatusResArgs {

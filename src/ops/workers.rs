@@ -41,12 +41,19 @@ pub fn op_create_worker(
         .permissions()
         .map(|p| p.iter().collect())
         .unwrap_or_default();
+    let name = t.name().unwrap_or_default();
+    if name.contains('\0') {
+        return Err(DenoError::new(
+            ErrorKind::InvalidInput,
+            "a worker's name may not contain a NUL character",
+        ));
+    }
     let permissions = state
         .permissions
         .for_worker(t.narrow().then_some(&flags[..]))?;
     let host = WorkerHost::spawn(WorkerOptions {
         url,
-        name: t.name().unwrap_or_default().to_string(),
+        name: name.to_string(),
         permissions,
         loader_permissions: state.permissions.for_worker(None)?,
         argv: state.argv.clone(),
