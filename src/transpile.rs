@@ -59,8 +59,220 @@ pub struct TranspileError {
 /// The ECMAScript version V8 10.2 runs natively; newer syntax is lowered.
 const TARGET: &str = "es2022";
 
-/// Transpiles `source`, of `source_type`; `path` names it in the source map.
+/// The deepest nesting a source may have: brackets, braces, parentheses, `${` and
+/// type arguments open at once (V8 itself refuses deeper code than this).
+pub const MAX_NESTING: usize = 1_000;
+
+/// The longest run of operators a source may have in one expression (`a + a + ...`):
+/// each is one level of the tree the transpiler walks by recursion.
+pub const MAX_CHAIN: usize = 100_000;
+
+/// Stack per byte of source for the transpiler's thread: more than the deepest
+/// recursion one byte can cause (a `(` costs oxc about 1.6 KiB), so that no source
+/// overflows it, whatever the nesting scan makes of it. At least 16 MiB.
+const STACK_PER_BYTE: usize = 4 << 10;
+
+/// Transpiles `source`, of `source_type`; `path` names it in the source map. Sources
+/// nested deeper than `MAX_NESTING` or `MAX_CHAIN` are a SyntaxError ("nesting too
+/// deep"); the rest is transpiled on a thread with stack enough for any source of its
+/// size (oxc's parser and visitors recurse, with no depth check of their own).
 pub fn transpile(
+    path: &Path,
+    source_type: SourceType,
+    source: &str,
+    linking: Linking,
+) -> Result<Transpiled, TranspileError> {
+    if let Some(at) = too_deep(source) {
+        return Err(TranspileError {
+            message: format!(
+                "nesting too deep (more than {MAX_NESTING} levels, or {MAX_CHAIN} operators in one expression)"
+            ),
+            offset: Some(at as u32),
+        });
+    }
+    let stack = source
+        .len()
+        .saturating_mul(STACK_PER_BYTE)
+        .clamp(16 << 20, 8 << 30);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("transpile".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, || transpile_here(path, source_type, source, linking))
+            .map_err(|e| TranspileError {
+                message: format!("cannot start the transpiler's thread: {e}"),
+                offset: None,
+            })?
+            .join()
+            .map_err(|_| TranspileError {
+                message: "the transpiler failed".into(),
+                offset: None,
+            })?
+    })
+}
+
+/// The byte offset where `source` nests deeper than `MAX_NESTING` or chains more than
+/// `MAX_CHAIN` operators, if it does. A scan, not a parse: strings, comments and
+/// template text are skipped; a `/` after an operand is taken for division, else for
+/// a regular expression, whose body is skipped.
+fn too_deep(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    // What each open `{` or `${` was: true for a template's `${`.
+    let mut braces: Vec<bool> = Vec::new();
+    let (mut depth, mut chain, mut operand) = (0usize, 0usize, false);
+    let mut i = 0;
+    // Skips a quoted run from `i` (at its opening `quote`) to just past its end;
+    // a template's `${` stops it, leaving `i` past the `${`.
+    let skip_quoted = |i: &mut usize, quote: u8| -> bool {
+        *i += 1;
+        while *i < bytes.len() {
+            match bytes[*i] {
+                b'\\' => *i += 2,
+                b'$' if quote == b'`' && bytes.get(*i + 1) == Some(&b'{') => {
+                    *i += 2;
+                    return true;
+                }
+                c if c == quote => {
+                    *i += 1;
+                    return false;
+                }
+                b'\n' if quote != b'`' => return false,
+                _ => *i += 1,
+            }
+        }
+        false
+    };
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = source[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |end| i + end + 4);
+                continue;
+            }
+            b'/' if !operand => {
+                // A regular expression: to its closing `/` (not inside a class).
+                let mut class = false;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'[' => class = true,
+                        b']' => class = false,
+                        b'/' if !class => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+                operand = true;
+                continue;
+            }
+            b'\'' | b'"' | b'`' => {
+                if skip_quoted(&mut i, c) {
+                    braces.push(true);
+                    depth += 1;
+                    operand = false;
+                } else {
+                    operand = true;
+                }
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+                continue;
+            }
+            b'}' if braces.last() == Some(&true) => {
+                // Back in a template's text.
+                braces.pop();
+                depth = depth.saturating_sub(1);
+                if skip_quoted(&mut i, b'`') {
+                    braces.push(true);
+                    depth += 1;
+                }
+                operand = true;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                if c == b'{' {
+                    braces.push(false);
+                }
+                depth += 1;
+                chain = 0;
+                operand = false;
+            }
+            b')' | b']' | b'}' => {
+                if c == b'}' {
+                    braces.pop();
+                }
+                depth = depth.saturating_sub(1);
+                operand = c != b'}';
+            }
+            b';' | b',' => {
+                chain = 0;
+                operand = false;
+            }
+            // `<` and `>` too: type arguments nest (`A<A<...>>`), but a comparison
+            // opens nothing.
+            b'+' | b'-' | b'*' | b'%' | b'&' | b'|' | b'^' | b'!' | b'~' | b'?' | b':' | b'='
+            | b'/' | b'<' | b'>' => {
+                chain += 1;
+                operand = false;
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => {
+                // An identifier, number or keyword: an operand, unless a keyword after
+                // which a `/` starts a regular expression.
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || bytes[i] == b'$'
+                        || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1; // `.`, `#`, `@`, `\\`: nothing that nests
+                    continue;
+                }
+                let word = &source[start..i];
+                operand = !matches!(
+                    word,
+                    "return"
+                        | "typeof"
+                        | "case"
+                        | "do"
+                        | "else"
+                        | "in"
+                        | "of"
+                        | "new"
+                        | "delete"
+                        | "void"
+                        | "throw"
+                        | "yield"
+                        | "await"
+                        | "instanceof"
+                );
+                continue;
+            }
+        }
+        if depth > MAX_NESTING || chain > MAX_CHAIN {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `transpile`, on the calling thread.
+fn transpile_here(
     path: &Path,
     source_type: SourceType,
     source: &str,

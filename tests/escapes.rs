@@ -361,3 +361,67 @@ fn children_are_reaped_when_they_exit_and_killed_when_the_program_ends() {
         assert!(!alive(&pid), "{ending}: sleep {pid} outlived the program");
     }
 }
+
+#[test]
+fn deep_nesting_is_a_syntax_error_never_a_crash() {
+    let dir = arena("nesting");
+    let n = 10_000;
+    let deep = |open: &str, close: &str, inner: &str| {
+        format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+    };
+    let cases = [
+        ("parens", format!("const x = {};", deep("(", ")", "1"))),
+        ("arrays", format!("const x = {};", deep("[", "]", "1"))),
+        ("objects", format!("const x = {};", deep("{a:", "}", "1"))),
+        (
+            "templates",
+            format!("const x = {};", deep("`${", "}`", "1")),
+        ),
+        ("classes", deep("class A { m() { ", "} }", "")),
+        (
+            "types",
+            format!("type T = {};", deep("Array<", ">", "string")),
+        ),
+        (
+            "chain",
+            format!("const x = {};", vec!["'a'"; 200_000].join("+")),
+        ),
+    ];
+    for (name, code) in &cases {
+        std::fs::write(dir.join(format!("{name}.ts")), code).unwrap();
+        // (eval takes its code as one argument: Linux allows 128 KiB.)
+        let commands = match code.len() < 100_000 {
+            true => vec![vec!["run", "--allow-read"], vec!["eval"]],
+            false => vec![vec!["run", "--allow-read"]],
+        };
+        for args in commands {
+            let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+            args.push(match args[0].as_str() {
+                "eval" => code.clone(),
+                _ => format!("{name}.ts"),
+            });
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, text) = output(&dir, &args);
+            assert!(code == 0 || code == 1, "{name} {}: exit {code}", args[0]);
+            if code == 1 {
+                assert!(
+                    text.contains("nesting too deep")
+                        || text.contains("Maximum call stack size exceeded"),
+                    "{name}: {}",
+                    &text[..text.len().min(300)]
+                );
+            }
+        }
+    }
+    // The clean error names the file and line; a worker's module says so too.
+    let (code, text) = output(&dir, &["run", "parens.ts"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("SyntaxError: nesting too deep") && text.contains("parens.ts:1:"),
+        "{}",
+        &text[..300]
+    );
+    std::fs::write(dir.join("worker.ts"), "const w = new Worker(import.meta.resolve(\"./parens.ts\"), { type: \"module\" });\nw.onerror = (e) => { e.preventDefault(); console.log(e.message.includes(\"nesting too deep\")); w.terminate(); };\n").unwrap();
+    let (code, text) = output(&dir, &["run", "--allow-read", "worker.ts"]);
+    assert_eq!((code, text.as_str()), (0, "true\n"));
+}
