@@ -6,9 +6,11 @@ mod commands;
 
 use minideno::exit;
 use std::io::Write;
+use std::time::Duration;
 
 use clap::Parser;
 use minideno::flags::{Cli, Command, LimitFlags};
+use minideno::limits::Termination;
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
@@ -150,6 +152,9 @@ fn run(
     let state = ops.state().clone();
     let mut isolate = Isolate::with_heap_limit(ops, limits.max_heap_bytes())?;
     isolate.set_timeout(limits.timeout)?;
+    if let Some(after) = limits.timeout {
+        backstop(after);
+    }
     let result = isolate.run_module(&url, source);
     if let Some(tracer) = &state.tracer {
         tracer.finish(&state.metrics);
@@ -162,4 +167,22 @@ fn run(
     // The process exits next: tearing the isolate down would only cost time.
     std::mem::forget(isolate);
     result
+}
+
+/// How long past `--timeout` the run may take to stop by itself.
+const TIMEOUT_GRACE: Duration = Duration::from_millis(500);
+
+/// Ends the process if the run is still going `TIMEOUT_GRACE` after its timeout: V8's
+/// termination stops JavaScript, but not a thread blocked in a syscall (a sync read
+/// of a silent stdin, the open of a FIFO no one writes, a module download).
+fn backstop(after: Duration) {
+    let _ = std::thread::Builder::new()
+        .name("timeout backstop".into())
+        .spawn(move || {
+            std::thread::sleep(after + TIMEOUT_GRACE);
+            let limit = Termination::Timeout { after };
+            let _ = std::io::stdout().flush();
+            eprintln!("error: {limit} (blocked in a sync op)");
+            exit(limit.exit_code());
+        });
 }

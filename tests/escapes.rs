@@ -425,3 +425,41 @@ fn deep_nesting_is_a_syntax_error_never_a_crash() {
     let (code, text) = output(&dir, &["run", "--allow-read", "worker.ts"]);
     assert_eq!((code, text.as_str()), (0, "true\n"));
 }
+
+#[test]
+fn timeout_ends_a_run_blocked_in_a_sync_op() {
+    let dir = arena("blocked");
+    let fifo = std::ffi::CString::new(dir.join("fifo").to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    std::fs::write(dir.join("fifo.ts"), "Deno.openSync(\"fifo\");\n").unwrap();
+    std::fs::write(
+        dir.join("stdin.ts"),
+        "Deno.stdin.readSync(new Uint8Array(8));\n",
+    )
+    .unwrap();
+    for script in ["fifo.ts", "stdin.ts"] {
+        let started = std::time::Instant::now();
+        let mut child = Command::new(bin())
+            .args(["run", "--allow-read", "--timeout=1", script])
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        while child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        let took = started.elapsed().as_secs_f64();
+        assert_eq!(
+            out.status.code(),
+            Some(124),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(took < 3.0, "{script}: ended after {took:.1}s");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("timed out after 1.0s"));
+    }
+}

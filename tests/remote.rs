@@ -403,3 +403,33 @@ fn every_module_of_a_dynamic_import_and_every_redirect_is_checked_against_allow_
         "{out}"
     );
 }
+
+#[test]
+fn timeout_ends_a_run_waiting_for_a_module_download() {
+    let dir = scratch("timeout");
+    let server = Server::start(&dir.join("modules"), None);
+    write(
+        &dir,
+        "main.ts",
+        &format!("import \"http://127.0.0.1:{}/hang/x.ts\";\n", server.port),
+    );
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .args(["run", "--timeout=1", "main.ts"])
+        .current_dir(&dir)
+        .env("DENO_DIR", dir.join("deno_dir"))
+        .env("MINIDENO_FETCH_TIMEOUT", "30")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(124),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
