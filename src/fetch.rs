@@ -126,7 +126,7 @@ static FETCHER: OnceLock<Fetcher> = OnceLock::new();
 /// The environment variable with the remote-fetch timeout, in seconds.
 pub const TIMEOUT_VAR: &str = "MINIDENO_FETCH_TIMEOUT";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// A remote module larger than this is refused.
+/// A module larger than this is refused (local, remote or cached).
 const MAX_MODULE_BYTES: u64 = 256 << 20;
 const MAX_REDIRECTS: usize = 10;
 
@@ -145,7 +145,7 @@ impl Config {
     fn new(settings: Settings) -> Result<Config, String> {
         let mut extra_roots = Vec::new();
         if let Some(path) = &settings.cert {
-            let pem = fs::read(path)
+            let pem = read_regular(path, true, 16 << 20)
                 .map_err(|e| format!("cannot read --cert \"{}\": {e}", path.display()))?;
             extra_roots.extend(ureq::tls::parse_pem(&pem).filter_map(|item| match item {
                 Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
@@ -238,28 +238,12 @@ fn read_file(url: &Url) -> Result<Source, String> {
     let path = url
         .to_file_path()
         .map_err(|_| format!("Invalid module path \"{url}\""))?;
-    let not_found = || format!("Module not found \"{url}\".");
-    let cannot = |e: std::io::Error| format!("Cannot load module \"{url}\": {e}");
-    // Opened without blocking, so a FIFO is refused below instead of waiting forever
-    // for a writer.
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(&path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => not_found(),
-            _ => cannot(e),
-        })?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Err(format!("Cannot load module \"{url}\": it is a directory"));
-    }
-    if !meta.is_file() {
-        return Err(format!("Cannot load module \"{url}\": not a regular file"));
-    }
-    let mut code = String::with_capacity(meta.len() as usize);
-    file.read_to_string(&mut code).map_err(cannot)?;
+    let code = read_regular(&path, true, MAX_MODULE_BYTES).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("Module not found \"{url}\"."),
+        _ => format!("Cannot load module \"{url}\": {e}"),
+    })?;
+    let code = String::from_utf8(code)
+        .map_err(|_| format!("Cannot load module \"{url}\": it is not valid UTF-8"))?;
     // Local files of no known extension run as JavaScript, as they always have.
     let media = match MediaType::from_path(url.path()) {
         MediaType::Unknown => MediaType::JavaScript,
@@ -371,13 +355,53 @@ fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
+/// The contents of the regular file at `path`, at most `max` bytes; a FIFO, a device,
+/// a directory (and a symlink, unless `follow`) is refused without a blocking open, and
+/// so is a larger file, before anything is read.
+pub fn read_regular(path: &Path, follow: bool, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    use std::os::unix::fs::OpenOptionsExt;
+    let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | nofollow)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "it is a directory"
+        } else {
+            "not a regular file"
+        };
+        return Err(Error::new(ErrorKind::InvalidInput, what));
+    }
+    if meta.len() > max {
+        let (size, max) = (meta.len() >> 20, max >> 20);
+        return Err(Error::new(
+            ErrorKind::FileTooLarge,
+            format!("{size} MiB, more than the {max} MiB allowed"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    match bytes.len() as u64 > max {
+        true => Err(Error::new(
+            ErrorKind::FileTooLarge,
+            "it grew while being read",
+        )),
+        false => Ok(bytes),
+    }
+}
+
 /// A cache entry, if present and whole: its metadata, and its body unless a redirect.
+/// An entry that is not a regular file (a FIFO, a symlink to a device) is not one.
 fn read_cached(body_path: &Path) -> Option<(Metadata, Option<Vec<u8>>)> {
-    let meta: Metadata = serde_json::from_slice(&fs::read(metadata_path(body_path)).ok()?).ok()?;
+    let meta = read_regular(&metadata_path(body_path), false, 1 << 20).ok()?;
+    let meta: Metadata = serde_json::from_slice(&meta).ok()?;
     if is_redirect(meta.status) {
         return Some((meta, None));
     }
-    let body = fs::read(body_path).ok()?;
+    let body = read_regular(body_path, false, MAX_MODULE_BYTES).ok()?;
     let whole = body.len() as u64 == meta.size && hex(&Sha256::digest(&body)) == meta.sha256;
     whole.then_some((meta, Some(body)))
 }

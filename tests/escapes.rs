@@ -463,3 +463,31 @@ fn timeout_ends_a_run_blocked_in_a_sync_op() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("timed out after 1.0s"));
     }
 }
+
+#[test]
+fn special_and_huge_files_are_refused_where_a_file_is_expected() {
+    let dir = arena("special");
+    // A sparse 30 GiB module, --cert of a device, cache entries that are a FIFO and a
+    // symlink to /dev/zero.
+    std::fs::File::create(dir.join("huge.js"))
+        .unwrap()
+        .set_len(30 << 30)
+        .unwrap();
+    std::fs::write(
+        dir.join("main.ts"),
+        "try { await import(\"./huge.js\"); } catch (e) { console.log(e.message); }\n",
+    )
+    .unwrap();
+    let (code, text) = output(&dir, &["run", "--allow-read", "main.ts"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("30720 MiB, more than the 256 MiB allowed"),
+        "{text}"
+    );
+    let (code, text) = output(&dir, &["run", "--cert=/dev/zero", "main.ts"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("cannot read --cert \"/dev/zero\": not a regular file"),
+        "{text}"
+    );
+}

@@ -433,3 +433,34 @@ fn timeout_ends_a_run_waiting_for_a_module_download() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_cache_entry_that_is_not_a_regular_file_is_downloaded_again() {
+    let dir = scratch("special");
+    let modules = dir.join("modules");
+    write(&modules, "m.ts", "console.log(\"ran\");\n");
+    let server = Server::start(&modules, None);
+    write(
+        &dir,
+        "main.ts",
+        &format!("import \"http://127.0.0.1:{}/m.ts\";\n", server.port),
+    );
+    assert_eq!(minideno(&dir, &["run", "main.ts"]).1, "ran\n");
+    let body = dir.join(format!("deno_dir/deps/http/127.0.0.1_{}/m.ts", server.port));
+    let meta = body.with_extension("ts.metadata.json");
+    for damage in ["symlink", "fifo"] {
+        let target = if damage == "symlink" { &body } else { &meta };
+        std::fs::remove_file(target).unwrap();
+        match damage {
+            "symlink" => std::os::unix::fs::symlink("/dev/zero", target).unwrap(),
+            _ => {
+                let path = std::ffi::CString::new(target.to_str().unwrap()).unwrap();
+                // SAFETY: a NUL-terminated path.
+                assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+            }
+        }
+        let (code, out, err) = minideno(&dir, &["run", "--timeout=5", "main.ts"]);
+        assert_eq!((code, out.as_str()), (0, "ran\n"), "{damage}: {err}");
+        assert!(err.contains("Download"), "{damage}: {err}");
+    }
+}
