@@ -80,13 +80,14 @@ pub fn open(
     open_by_steps(dir, path, flags, mode, walk)
 }
 
-/// `open` for kernels without openat2: one component at a time, each directory held
-/// open (`O_PATH | O_NOFOLLOW`), a symlink read and its target walked in its place,
-/// `..` popping back to the directory held before, never above `dir`.
+/// Where a step-by-step walk is: the last directory it holds, or where it began.
 fn top<'a>(dir: BorrowedFd<'a>, held: &'a [OwnedFd]) -> BorrowedFd<'a> {
     held.last().map_or(dir, |fd| fd.as_fd())
 }
 
+/// `open` for kernels without openat2: one component at a time, each directory held
+/// open (`O_PATH | O_NOFOLLOW`), a symlink read and its target walked in its place,
+/// `..` popping back to the directory held before, never above `dir`.
 pub fn open_by_steps(
     dir: BorrowedFd,
     path: &Path,

@@ -152,6 +152,11 @@ impl NetScope {
 /// The permission names, as flags and `Deno.permissions()` spell them.
 pub const NAMES: [&str; 6] = ["read", "write", "net", "env", "run", "hrtime"];
 
+/// Positions in `NAMES` (and bits of `Permissions::revoked`).
+const NET: usize = 2;
+const ENV: usize = 3;
+const RUN: usize = 4;
+
 /// The isolate's permissions: its grants, narrowed only by revocation (its own, or
 /// that of an isolate it was started from).
 #[derive(Debug)]
@@ -290,15 +295,7 @@ impl Permissions {
 
     /// Access to `host` (any port when `port` is None, as for a DNS lookup).
     pub fn check_net(&self, host: &str, port: Option<u16>) -> OpResult<()> {
-        let allowed = !self.is_revoked(2)
-            && match &self.grants.borrow().net {
-                Grant::All => true,
-                Grant::None => false,
-                Grant::Some(scopes) => scopes.iter().any(|s| {
-                    s.host.eq_ignore_ascii_case(host)
-                        && (s.port.is_none() || port.is_none() || s.port == port)
-                }),
-            };
+        let allowed = self.net_grants(host, |p| p.is_none() || port.is_none() || p == port);
         allowed
             .then_some(())
             .ok_or_else(|| denied("net", &format!("\"{}\"", net_name(host, port))))
@@ -307,14 +304,18 @@ impl Permissions {
     /// Whether `scope` (a worker's) is within this isolate's net grant: a scope
     /// without a port needs a grant of every port.
     fn covers_net(&self, scope: &NetScope) -> bool {
-        !self.is_revoked(2)
+        self.net_grants(&scope.host, |p| p.is_none() || p == scope.port)
+    }
+
+    /// Whether a net scope for `host` whose port passes `port_ok` is granted.
+    fn net_grants(&self, host: &str, port_ok: impl Fn(Option<u16>) -> bool) -> bool {
+        !self.is_revoked(NET)
             && match &self.grants.borrow().net {
                 Grant::All => true,
                 Grant::None => false,
-                Grant::Some(scopes) => scopes.iter().any(|s| {
-                    s.host.eq_ignore_ascii_case(&scope.host)
-                        && (s.port.is_none() || s.port == scope.port)
-                }),
+                Grant::Some(scopes) => scopes
+                    .iter()
+                    .any(|s| s.host.eq_ignore_ascii_case(host) && port_ok(s.port)),
             }
     }
 
@@ -347,7 +348,7 @@ impl Permissions {
 
     /// Access to the environment variable `name`; None: the whole environment.
     pub fn check_env(&self, name: Option<&str>) -> OpResult<()> {
-        let allowed = !self.is_revoked(3)
+        let allowed = !self.is_revoked(ENV)
             && match (&self.grants.borrow().env, name) {
                 (Grant::All, _) => true,
                 (Grant::Some(names), Some(name)) => names.iter().any(|n| n == name),
@@ -360,7 +361,7 @@ impl Permissions {
     }
 
     pub fn check_run(&self, program: &str) -> OpResult<()> {
-        let allowed = !self.is_revoked(4) && self.grants.borrow().run;
+        let allowed = !self.is_revoked(RUN) && self.grants.borrow().run;
         allowed
             .then_some(())
             .ok_or_else(|| denied("run", &format!("\"{program}\"")))
