@@ -14,14 +14,15 @@ const UNMODIFIED: &str = "third_party/libnode/unmodified";
 /// hello.ts`, with the unmodified library first on the loader's path if asked.
 fn bindings(unmodified: bool) -> (BTreeSet<(String, String, String)>, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // An empty DENO_DIR each time: both runs compile hello.ts (the transpiler's thread
+    // makes lookups of its own), neither reads it from the other's cache.
+    let deno_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("prebind-{unmodified}"));
+    let _ = std::fs::remove_dir_all(&deno_dir);
     let mut cmd = Command::new(BIN);
     cmd.args(["run", "tests/testdata/hello.ts"])
         .current_dir(root)
         .env("LD_DEBUG", "bindings")
-        .env(
-            "DENO_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("prebind"),
-        );
+        .env("DENO_DIR", deno_dir);
     if unmodified {
         cmd.env("LD_LIBRARY_PATH", root.join(UNMODIFIED));
     }
