@@ -37,24 +37,19 @@ fn arena(name: &str) -> PathBuf {
 /// Runs `minideno run FLAGS SCRIPT ARGS` from `cwd`; asserts exit 0 and output
 /// matching SCRIPT's `.out`.
 fn run(cwd: &Path, flags: &[String], script: &str, args: &[&str]) {
-    let out = Command::new(bin())
-        .arg("run")
-        .args(flags)
-        .arg(Path::new(SCRIPTS).join(script))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let script_path = Path::new(SCRIPTS).join(script);
+    let mut all = vec!["run"];
+    all.extend(flags.iter().map(String::as_str));
+    all.push(script_path.to_str().unwrap());
+    all.extend(args);
+    let (code, text) = output(cwd, &all);
     let expected =
         std::fs::read_to_string(Path::new(SCRIPTS).join(script.replace(".ts", ".out"))).unwrap();
     assert!(
         matches(&expected, &text),
         "{script}: expected\n{expected}\ngot\n{text}"
     );
-    assert!(out.status.success(), "{script}: {}\n{text}", out.status);
+    assert_eq!(code, 0, "{script}: {text}");
 }
 
 /// Whether `text` matches `pattern`, where `[WILDCARD]` stands for any text.
@@ -153,13 +148,7 @@ fn every_module_a_dynamic_import_or_a_worker_loads_is_checked() {
         "const w = new Worker(import.meta.resolve(\"./imports_secret.ts\"), { type: \"module\" });\n",
         "w.onerror = (e) => { e.preventDefault(); console.log(\"worker:\", e.message); w.terminate(); };\n",
     )).unwrap();
-    let out = Command::new(bin())
-        .args(["run", &grant("read", &[&g]), "main.ts"])
-        .current_dir(&g)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (_, text) = output(&g, &["run", &grant("read", &[&g]), "main.ts"]);
     assert!(!text.contains("SECRET"), "{text}");
     let denied = format!(
         "Requires read access to \"{}\"",
@@ -219,13 +208,7 @@ console.log("torn:", seen.torn, "answered:", seen.answered > 0);
 "#
     );
     std::fs::write(dir.join("door.ts"), script).unwrap();
-    let out = Command::new(bin())
-        .args(["run", "--allow-read=/dev/urandom", "door.ts"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let (_, text) = output(&dir, &["run", "--allow-read=/dev/urandom", "door.ts"]);
     assert_eq!(text, "torn: 0 answered: true\n");
 }
 
@@ -280,6 +263,7 @@ fn output(dir: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(bin())
         .args(args)
         .current_dir(dir)
+        .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();

@@ -52,14 +52,14 @@ pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     let path = PathBuf::from(t.path().unwrap_or_default());
     let flags = open_flags(&t)?;
     let writes = t.write() || t.append();
-    let mut allowed = None;
-    if t.read() || !writes {
-        allowed = Some(state.permissions.check_read(&path, Follow::Yes)?);
+    if t.read() && writes {
+        state.permissions.check_read(&path, Follow::Yes)?;
     }
-    if writes {
-        allowed = Some(state.permissions.check_write(&path, Follow::Yes)?);
-    }
-    let (allowed, mode) = (allowed.expect("read or write was checked"), t.mode());
+    let allowed = match writes {
+        true => state.permissions.check_write(&path, Follow::Yes)?,
+        false => state.permissions.check_read(&path, Follow::Yes)?,
+    };
+    let mode = t.mode();
     blocking(
         state,
         base,

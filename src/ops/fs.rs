@@ -26,10 +26,7 @@ use crate::state::State;
 /// Turns an io::Error of `op` on `path` into a DenoError naming both (a denial found
 /// while acting is complete as it is).
 pub fn failed<'a>(op: &'a str, path: &'a Path) -> impl FnOnce(io::Error) -> DenoError + 'a {
-    move |e| match is_denial(&e) {
-        true => DenoError::new(ErrorKind::PermissionDenied, e.to_string()),
-        false => DenoError::from(e).context(format_args!("{op} '{}'", path.display())),
-    }
+    move |e| with_context(e, format_args!("{op} '{}'", path.display()))
 }
 
 /// As `failed`, for an op on two paths.
@@ -38,13 +35,17 @@ fn failed2<'a>(
     from: &'a Path,
     to: &'a Path,
 ) -> impl FnOnce(io::Error) -> DenoError + 'a {
-    move |e| match is_denial(&e) {
+    move |e| {
+        let (from, to) = (from.display(), to.display());
+        with_context(e, format_args!("{op} '{from}' -> '{to}'"))
+    }
+}
+
+/// `e` with what the op was doing, except a denial, whose message names the path itself.
+fn with_context(e: io::Error, what: std::fmt::Arguments) -> DenoError {
+    match is_denial(&e) {
         true => DenoError::new(ErrorKind::PermissionDenied, e.to_string()),
-        false => DenoError::from(e).context(format_args!(
-            "{op} '{}' -> '{}'",
-            from.display(),
-            to.display()
-        )),
+        false => DenoError::from(e).context(what),
     }
 }
 

@@ -527,36 +527,25 @@ impl Allowed {
 
     /// The directory it is in, as a check of its own (None at "/").
     pub fn parent(&self) -> Option<Allowed> {
-        let full = self.full();
-        let a = Allowed {
-            follow: Follow::Yes,
-            names_dir: false,
-            ..self.clone()
-        };
-        match self.walk {
-            Walk::Anywhere => Some(Allowed {
-                rel: full.parent()?.to_path_buf(),
-                ..a
-            }),
-            _ => a.below(full.parent()?),
-        }
+        self.at(self.full().parent()?.to_path_buf(), Follow::Yes)
     }
 
     /// Entry `name` of it (a directory), as a check of its own.
     pub fn join(&self, name: &str) -> io::Result<Allowed> {
+        self.at(self.full().join(name), Follow::Yes)
+            .ok_or_else(|| self.denied())
+    }
+
+    /// This grant's check for `full` (absolute, without `..`), if the grant holds it.
+    fn at(&self, full: PathBuf, follow: Follow) -> Option<Allowed> {
         let a = Allowed {
-            follow: Follow::Yes,
+            follow,
             names_dir: false,
             ..self.clone()
         };
         match self.walk {
-            Walk::Anywhere => Ok(Allowed {
-                rel: self.rel.join(name),
-                ..a
-            }),
-            _ => a
-                .below(&self.full().join(name))
-                .ok_or_else(|| self.denied()),
+            Walk::Anywhere => Some(Allowed { rel: full, ..a }),
+            _ => a.below(&full),
         }
     }
 
@@ -573,14 +562,7 @@ impl Allowed {
     /// in (walked again by the kernel, so a link swapped in meanwhile still fails).
     fn relinked(&self) -> io::Result<Allowed> {
         let real = beneath::resolve(&self.full(), self.follow == Follow::Yes);
-        match &*self.grant {
-            Grant::All => Ok(Allowed {
-                rel: real,
-                names_dir: false,
-                ..self.clone()
-            }),
-            _ => self.below(&real).ok_or_else(|| self.denied()),
-        }
+        self.at(real, self.follow).ok_or_else(|| self.denied())
     }
 
     /// The real path it leads to, if that is within the grant (a worker's grant).
