@@ -213,20 +213,24 @@ fn fetcher() -> Result<&'static Fetcher, String> {
 }
 
 /// What may refuse a module load (a URL before it is read, each redirect before it is
-/// followed): the message it fails with.
-pub type Check<'a> = dyn Fn(&Url) -> Result<(), String> + 'a;
+/// followed): the message it fails with. A check of a local file may answer with the
+/// file opened where it was checked, which is then read, and never the path again.
+pub type Check<'a> = dyn Fn(&Url) -> Result<Opened, String> + 'a;
+
+/// The file a check opened (or why it could not); None: the loader opens it.
+pub type Opened = Option<std::io::Result<fs::File>>;
 
 /// No check: the main module's static graph, as in Deno.
-pub fn unchecked(_: &Url) -> Result<(), String> {
-    Ok(())
+pub fn unchecked(_: &Url) -> Result<Opened, String> {
+    Ok(None)
 }
 
 /// Loads module `url`: a local file, or a remote module through the deps cache; each
 /// URL on the way passes `check` first.
 pub fn fetch(url: &Url, check: &Check<'_>) -> Result<Source, String> {
-    check(url)?;
+    let opened = check(url)?;
     match url.scheme() {
-        "file" => read_file(url),
+        "file" => read_file(url, opened),
         "http" | "https" => fetch_remote(url, check),
         scheme => Err(format!(
             "Unsupported scheme \"{scheme}\" for module \"{url}\""
@@ -234,11 +238,15 @@ pub fn fetch(url: &Url, check: &Check<'_>) -> Result<Source, String> {
     }
 }
 
-fn read_file(url: &Url) -> Result<Source, String> {
+fn read_file(url: &Url, opened: Opened) -> Result<Source, String> {
     let path = url
         .to_file_path()
         .map_err(|_| format!("Invalid module path \"{url}\""))?;
-    let code = read_regular(&path, true, MAX_MODULE_BYTES).map_err(|e| match e.kind() {
+    let code = match opened {
+        Some(file) => file.and_then(|file| read_open(file, MAX_MODULE_BYTES)),
+        None => read_regular(&path, true, MAX_MODULE_BYTES),
+    };
+    let code = code.map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("Module not found \"{url}\"."),
         _ => format!("Cannot load module \"{url}\": {e}"),
     })?;
@@ -359,13 +367,19 @@ fn is_redirect(status: u16) -> bool {
 /// a directory (and a symlink, unless `follow`) is refused without a blocking open, and
 /// so is a larger file, before anything is read.
 pub fn read_regular(path: &Path, follow: bool, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind};
     use std::os::unix::fs::OpenOptionsExt;
     let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | nofollow)
         .open(path)?;
+    read_open(file, max)
+}
+
+/// The contents of `file` (opened with O_NONBLOCK) if it is a regular file of at most
+/// `max` bytes.
+pub fn read_open(file: fs::File, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
     let meta = file.metadata()?;
     if !meta.is_file() {
         let what = if meta.is_dir() {

@@ -22,6 +22,7 @@ use v8::fast_api::{
 };
 
 use crate::errors::DenoError;
+use crate::fetch::Opened;
 use crate::limits::{Guard, Stopper, Termination};
 use crate::modules::{self, ModuleMap};
 use crate::source_maps::{self, Position};
@@ -50,8 +51,8 @@ pub trait Dispatch {
     /// graph (its static imports and redirects included); else one of the main
     /// module's static graph (unchecked in Deno's CLI, but a worker's is checked as
     /// its parent's dynamic import). Err: the message the import fails with.
-    fn check_import(&self, _url: &Url, _dynamic: bool) -> Result<(), String> {
-        Ok(())
+    fn check_import(&self, _url: &Url, _dynamic: bool) -> Result<Opened, String> {
+        Ok(None)
     }
 }
 
@@ -314,7 +315,7 @@ pub(crate) struct IsolateState {
 }
 
 impl IsolateState {
-    pub(crate) fn check_import(&self, url: &Url, dynamic: bool) -> Result<(), String> {
+    pub(crate) fn check_import(&self, url: &Url, dynamic: bool) -> Result<Opened, String> {
         self.dispatcher.check_import(url, dynamic)
     }
 }

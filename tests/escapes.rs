@@ -15,7 +15,7 @@ fn bin() -> String {
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/testdata/escapes");
 
 /// A fresh `DIR` with `granted/` (x/deep/f, a/b/deep/f, sub/deep/f: "in") and
-/// `outside/` (deep/f: "secret").
+/// `outside/` (deep/f: "secret"); x/deep/m.js and outside/deep/m.js export the same.
 fn arena(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("escapes-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -31,6 +31,12 @@ fn arena(name: &str) -> PathBuf {
         std::fs::write(dir.join("granted").join(f), "in").unwrap();
     }
     std::fs::write(dir.join("outside/deep/f"), "secret").unwrap();
+    for (m, text) in [
+        ("granted/x/deep/m.js", "in"),
+        ("outside/deep/m.js", "secret"),
+    ] {
+        std::fs::write(dir.join(m), format!("export default {text:?};")).unwrap();
+    }
     dir.canonicalize().unwrap()
 }
 

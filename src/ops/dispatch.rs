@@ -17,6 +17,7 @@ use flatbuffers::FlatBufferBuilder;
 use super::reply::{Op, OpFuture, Res, ResTable, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
+use crate::fetch::Opened;
 use crate::isolate::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
@@ -158,7 +159,7 @@ impl Dispatch for Dispatcher {
         self.eager_left.set(EAGER_PER_TURN);
     }
 
-    fn check_import(&self, url: &url::Url, dynamic: bool) -> Result<(), String> {
+    fn check_import(&self, url: &url::Url, dynamic: bool) -> Result<Opened, String> {
         let permissions = match dynamic {
             // An isolate that may start no workers loads no modules either: an
             // embedder's Runtime without `module_loading`.
@@ -168,7 +169,7 @@ impl Dispatch for Dispatcher {
             true => &self.state.permissions,
             false => match &self.state.main_graph_permissions {
                 Some(permissions) => permissions,
-                None => return Ok(()),
+                None => return Ok(None),
             },
         };
         permissions.check_import(url).map_err(|e| e.msg)

@@ -323,7 +323,7 @@ impl Permissions {
     /// imports): the scheme decides. `file:` is read access to the file, `http:` and
     /// `https:` net access to the host and port (whatever the host); no other scheme
     /// loads.
-    pub fn check_import(&self, url: &url::Url) -> OpResult<()> {
+    pub fn check_import(&self, url: &url::Url) -> OpResult<crate::fetch::Opened> {
         match url.scheme() {
             "file" => {
                 let path = url.to_file_path().map_err(|_| {
@@ -332,12 +332,20 @@ impl Permissions {
                         format!("\"{url}\" does not name a local file"),
                     )
                 })?;
-                self.check_read(&path, Follow::Yes).map(drop)
+                // Opened here, beneath the grant: the loader reads what was checked.
+                let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+                match self.check_read(&path, Follow::Yes)?.open(flags, 0) {
+                    Err(e) if is_denial(&e) => {
+                        Err(DenoError::new(ErrorKind::PermissionDenied, e.to_string()))
+                    }
+                    opened => Ok(Some(opened.map(std::fs::File::from))),
+                }
             }
             "http" | "https" => {
                 let host = url.host_str().unwrap_or_default();
                 let host = host.trim_start_matches('[').trim_end_matches(']');
                 self.check_net(host, url.port_or_known_default())
+                    .map(|()| None)
             }
             scheme => Err(DenoError::new(
                 ErrorKind::PermissionDenied,

@@ -1,7 +1,7 @@
 // Symlink swaps, run with --allow-read=DIR/granted --allow-write=DIR/granted: a path's
 // directory (or a component deep in it) is swapped for a symlink to DIR/outside while
 // an op on it is in flight. Async ops are swapped by this isolate between dispatch
-// and the pool's open; sync ones by a Worker looping beside it. Reads must never see
+// and the pool's open; sync ones and imports by a Worker looping beside it. Reads must never see
 // outside's secret, writes never change it (the test looks); untouched tries must still work.
 const [dir, tries] = [Deno.args[0], Number(Deno.args[1])];
 const g = `${dir}/granted`;
@@ -35,7 +35,7 @@ await new Promise((started) => {
   swapper.onmessage = started;
   swapper.postMessage({ g, outside: `${dir}/outside`, tries: tries * 4 });
 });
-let syncTries = 0;
+let syncTries = 0, imports = 0;
 const done = new Promise((finished) => (swapper.onmessage = finished));
 let finished = false;
 done.then(() => (finished = true));
@@ -44,10 +44,14 @@ while (!finished) {
     try { tally(Deno.readTextFileSync(`${g}/x/deep/f`)); } catch { /* swapped away */ }
     try { Deno.writeTextFileSync(`${g}/x/deep/f`, "in"); } catch { /* swapped away */ }
     try { tally(Deno.readTextFileSync(`${g}/a/b/deep/f`)); } catch { /* swapped away */ }
+    // A module is read where its import was checked, never by its path again.
+    try {
+      tally((await import(`${g}/x/deep/m.js?${imports++}`)).default);
+    } catch { /* swapped away */ }
   }
   await new Promise((r) => setTimeout(r, 0));
 }
 swapper.terminate();
 console.log("async escapes:", asyncEscapes);
-console.log("sync escapes:", escapes - asyncEscapes);
+console.log("sync and import escapes:", escapes - asyncEscapes, imports > 100);
 console.log("the legitimate operations worked:", worked > tries, syncTries > 0);
