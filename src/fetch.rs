@@ -217,6 +217,9 @@ fn fetcher() -> Result<&'static Fetcher, String> {
 /// file opened where it was checked, which is then read, and never the path again.
 pub type Check<'a> = dyn Fn(&Url) -> Result<Opened, String> + 'a;
 
+/// A check that can go with a graph's loading to another thread.
+pub type ImportCheck = Box<dyn Fn(&Url) -> Result<Opened, String> + Send>;
+
 /// The file a check opened (or why it could not); None: the loader opens it.
 pub type Opened = Option<std::io::Result<fs::File>>;
 

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -22,8 +22,8 @@ use v8::fast_api::{
 };
 
 use crate::errors::DenoError;
-use crate::fetch::Opened;
-use crate::limits::{Guard, Stopper, Termination};
+use crate::fetch::ImportCheck;
+use crate::limits::{Budget, Guard, MemoryLimit, Stopper, Termination};
 use crate::modules::{self, ModuleMap};
 use crate::source_maps::{self, Position};
 
@@ -47,12 +47,13 @@ pub trait Dispatch {
     /// dispatch).
     fn turn(&self) {}
 
-    /// Whether module `url` may load: `dynamic`, a module of a dynamic `import()`'s
-    /// graph (its static imports and redirects included); else one of the main
-    /// module's static graph (unchecked in Deno's CLI, but a worker's is checked as
-    /// its parent's dynamic import). Err: the message the import fails with.
-    fn check_import(&self, _url: &Url, _dynamic: bool) -> Result<Opened, String> {
-        Ok(None)
+    /// What decides whether a module may load (a URL before it is read, each redirect
+    /// before it is followed), on the thread that loads it. `dynamic`: the modules of a
+    /// dynamic `import()`'s graph (its static imports and redirects included); else
+    /// those of the main module's static graph (unchecked in Deno's CLI, but a worker's
+    /// is checked as its parent's dynamic import).
+    fn import_check(&self, _dynamic: bool) -> ImportCheck {
+        Box::new(crate::fetch::unchecked)
     }
 }
 
@@ -272,11 +273,6 @@ impl SharedReply {
     }
 }
 
-/// The smallest heap limit an isolate takes: V8 10.2 needs about 5 MiB to deserialize
-/// the snapshot (below that it aborts the process, "Fatal javascript OOM in GC during
-/// deserialization"); the rest is room for the script.
-pub const MIN_HEAP_MIB: usize = 8;
-
 /// Control buffers up to this size are copied out of V8 rather than borrowed.
 const SMALL_CONTROL: usize = 64;
 
@@ -300,6 +296,8 @@ pub(crate) struct IsolateState {
     format_uncaught: Option<v8::Global<v8::Function>>,
     /// Async ops in flight.
     pending: FuturesUnordered<AsyncReply>,
+    /// Dynamic imports whose graphs are loading.
+    pub(crate) loading: FuturesUnordered<modules::Loading>,
     /// The callback `Deno.core.recv(cb)` registered for async replies.
     recv: Option<v8::Global<v8::Function>>,
     shared: SharedReply,
@@ -312,11 +310,13 @@ pub(crate) struct IsolateState {
     control: Vec<u8>,
     /// Where the last uncaught error was thrown (the user's frame, source-mapped).
     uncaught_at: Option<Position>,
+    /// What the buffers made for the script count against (None: no limit).
+    budget: Option<Arc<Budget>>,
 }
 
 impl IsolateState {
-    pub(crate) fn check_import(&self, url: &Url, dynamic: bool) -> Result<Opened, String> {
-        self.dispatcher.check_import(url, dynamic)
+    pub(crate) fn import_check(&self, dynamic: bool) -> ImportCheck {
+        self.dispatcher.import_check(dynamic)
     }
 }
 
@@ -352,27 +352,34 @@ impl Isolate {
     }
 
     /// As `new`, with V8's heap limited to `max_heap_bytes` (None: V8's default), and
-    /// ArrayBuffer memory (outside the heap) to as much again. A script that reaches
-    /// the heap limit is terminated, not the process; an ArrayBuffer over its budget
-    /// is a RangeError.
+    /// ArrayBuffer memory (outside the heap) to as much again.
     pub fn with_heap_limit(
         dispatcher: impl Dispatch + 'static,
         max_heap_bytes: Option<usize>,
     ) -> Result<Self, ScriptError> {
-        if max_heap_bytes.is_some_and(|max| max < MIN_HEAP_MIB << 20) {
-            return Err(ScriptError(format!(
-                "a heap limit below {MIN_HEAP_MIB} MiB is too small for V8 to start in"
-            )));
-        }
+        let memory = max_heap_bytes.map(MemoryLimit::new).transpose();
+        Self::with_memory(dispatcher, memory.map_err(ScriptError)?)
+    }
+
+    /// As `new`, within `memory` (None: V8's default heap limit), which it shares with
+    /// every other isolate made with it (a worker tree). A script that reaches the limit
+    /// is terminated, not the process; an ArrayBuffer over its budget is a RangeError.
+    pub fn with_memory(
+        dispatcher: impl Dispatch + 'static,
+        memory: Option<Arc<MemoryLimit>>,
+    ) -> Result<Self, ScriptError> {
         init_v8("");
         let mut params = v8::CreateParams::default().snapshot_blob(SNAPSHOT);
-        if let Some(max) = max_heap_bytes {
+        let mut leased = 0;
+        if let Some(memory) = &memory {
+            leased = memory.first_lease().map_err(ScriptError)?;
             params = params
-                .heap_limits(0, max)
-                .array_buffer_allocator(crate::limits::array_buffer_allocator(max));
+                .heap_limits(0, leased)
+                .array_buffer_allocator(crate::limits::array_buffer_allocator(memory.budget()));
         }
+        let budget = memory.as_ref().map(|m| m.budget().clone());
         let mut isolate = v8::Isolate::new(params);
-        let guard = Guard::install(&mut isolate);
+        let guard = Guard::install(&mut isolate, memory, leased);
         isolate.set_microtasks_policy(v8::MicrotasksPolicy::Explicit);
         // Errors remember where they were made, for the code frame of an uncaught one.
         isolate.set_capture_stack_trace_for_uncaught_exceptions(true, 10);
@@ -398,6 +405,7 @@ impl Isolate {
                 rejections: Vec::new(),
                 format_uncaught: None,
                 pending: FuturesUnordered::new(),
+                loading: FuturesUnordered::new(),
                 recv: None,
                 shared,
                 shared_async: Rc::new(shared_async),
@@ -405,6 +413,7 @@ impl Isolate {
                 fast_calls: 0,
                 control: Vec::with_capacity(SMALL_CONTROL),
                 uncaught_at: None,
+                budget,
             });
             // The door's fast path finds the state through its data (the slot's box
             // does not move).
@@ -661,10 +670,10 @@ impl Isolate {
         self.settled(&promise, "the module's default export never settled")
     }
 
-    /// Runs the event loop until no op, no timer and no V8 background task (such as
-    /// a WebAssembly compilation) is pending: each turn runs the tasks V8 posted to
-    /// this thread, waits for async ops to finish, hands their replies to JS in
-    /// bounded batches, then runs microtasks. Fails on an unhandled rejection (except
+    /// Runs the event loop until no op, no timer, no dynamic import and no V8
+    /// background task (such as a WebAssembly compilation) is pending: each turn runs
+    /// the tasks V8 posted to this thread, waits for async ops to finish (and imports
+    /// to load), hands their replies to JS in bounded batches, then runs microtasks. Fails on an unhandled rejection (except
     /// `main`, the main module's evaluation, which its caller reports).
     fn run_event_loop(&mut self, main: &v8::Global<v8::Promise>) -> Result<(), ScriptError> {
         let platform = &PLATFORM.get().expect("V8 initialized").0;
@@ -690,6 +699,10 @@ impl Isolate {
                 // The caller reports the limit (see `limited`).
                 return Err(ScriptError("terminated".into()));
             }
+            if let Some(Some(loaded)) = state(&mut self.isolate).loading.next().now_or_never() {
+                self.finish_import(loaded);
+                continue;
+            }
             let pending = &mut state(&mut self.isolate).pending;
             // Replies ready now are taken without entering Tokio; but at least every
             // DRIVER_TURNS turns Tokio's io driver must run, or an op whose socket became
@@ -708,7 +721,8 @@ impl Isolate {
             let background = self.isolate.has_pending_background_tasks();
             let deadline = self.guard.deadline();
             let stopped = std::pin::pin!(self.guard.stopped());
-            let pending = &mut state(&mut self.isolate).pending;
+            let st = state(&mut self.isolate);
+            let (pending, loading) = (&mut st.pending, &mut st.loading);
             let waited = Instant::now();
             let next = self.runtime.block_on(async {
                 let wait = async {
@@ -717,18 +731,32 @@ impl Isolate {
                     if pending.len() > 1 {
                         tokio::task::yield_now().await;
                     }
+                    let next = async {
+                        use futures_util::future::{select, Either};
+                        match (pending.is_empty(), loading.is_empty()) {
+                            (true, true) => Wait::Done,
+                            (false, true) => pending.next().await.map_or(Wait::Done, Wait::Reply),
+                            (true, false) => loading.next().await.map_or(Wait::Done, Wait::Import),
+                            (false, false) => match select(pending.next(), loading.next()).await {
+                                Either::Left((reply, _)) => reply.map_or(Wait::Done, Wait::Reply),
+                                Either::Right((loaded, _)) => {
+                                    loaded.map_or(Wait::Done, Wait::Import)
+                                }
+                            },
+                        }
+                    };
                     if !background {
-                        return pending.next().await.map_or(Wait::Done, Wait::Reply);
+                        return next.await;
                     }
                     // V8 posts a task to this thread when its work is done: wait for
                     // an op at most a millisecond, then look again.
                     let tick = Duration::from_millis(1);
-                    match tokio::time::timeout(tick, pending.next()).await {
-                        Ok(Some(reply)) => Wait::Reply(reply),
-                        Ok(None) => {
+                    match tokio::time::timeout(tick, next).await {
+                        Ok(Wait::Done) => {
                             tokio::time::sleep(tick).await;
                             Wait::Again
                         }
+                        Ok(next) => next,
                         Err(_) => Wait::Again,
                     }
                 };
@@ -748,6 +776,10 @@ impl Isolate {
             self.idle += waited.elapsed();
             let first = match next {
                 Wait::Reply(reply) => reply,
+                Wait::Import(loaded) => {
+                    self.finish_import(loaded);
+                    continue;
+                }
                 Wait::Again => continue,
                 Wait::Done => return Ok(()),
                 Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
@@ -756,6 +788,12 @@ impl Isolate {
             };
             self.deliver(first)?;
         }
+    }
+
+    /// Makes, links and evaluates a dynamic import's loaded graph (its promise settles).
+    fn finish_import(&mut self, loaded: modules::Loaded) {
+        let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+        modules::finish_import(scope, loaded);
     }
 
     /// Delivers `first` and the other replies ready now, in one batch of at most about
@@ -806,7 +844,14 @@ impl Isolate {
                 }
                 view
             }
-            None => uint8_array(scope, batch, 0),
+            None => match uint8_array(scope, batch, 0) {
+                Some(batch) => batch,
+                None => {
+                    // Replies the script cannot be given: past its memory limit.
+                    self.guard.exceeded();
+                    return Err(ScriptError("terminated".into()));
+                }
+            },
         };
         let tc = &mut v8::TryCatch::new(scope);
         let undefined = v8::undefined(tc).into();
@@ -828,6 +873,8 @@ impl Drop for Isolate {
 /// What the event loop's wait ended with.
 enum Wait {
     Reply(ReplyBytes),
+    /// A dynamic import's graph has loaded.
+    Import(modules::Loaded),
     /// Only V8 background work is pending: look again.
     Again,
     /// Nothing is pending: the loop is over.
@@ -1015,7 +1062,13 @@ fn dispatch(
     let value = match answer {
         // Its length: JS reads it in place, with no view made per reply.
         Answer::Len(len) => v8::Integer::new_from_unsigned(scope, len).into(),
-        Answer::Own(bytes, start) => uint8_array(scope, bytes, start).into(),
+        Answer::Own(bytes, start) => match uint8_array(scope, bytes, start) {
+            Some(reply) => reply.into(),
+            None => {
+                let text = v8::String::new(scope, NO_ROOM).unwrap();
+                v8::Exception::range_error(scope, text)
+            }
+        },
         Answer::Refused(why) => type_error(scope, &format!("Deno.core.dispatch: {why}")),
     };
     rv.set(value);
@@ -1153,7 +1206,14 @@ fn serialize(
     serializer.write_header();
     if serializer.write_value(context, args.get(0)) == Some(true) {
         let bytes = serializer.release();
-        rv.set(uint8_array(scope, bytes, 0).into());
+        match uint8_array(scope, bytes, 0) {
+            Some(bytes) => rv.set(bytes.into()),
+            None => {
+                let text = v8::String::new(scope, NO_ROOM).unwrap();
+                let e = v8::Exception::range_error(scope, text);
+                scope.throw_exception(e);
+            }
+        }
     }
 }
 
@@ -1202,14 +1262,18 @@ fn recv(scope: &mut v8::HandleScope, args: v8::FunctionCallbackArguments, _rv: v
     state(scope).recv = Some(cb);
 }
 
-/// A new Uint8Array of `bytes` from `start` on, over an ArrayBuffer that owns them.
+/// A new Uint8Array of `bytes` from `start` on, over an ArrayBuffer that owns them,
+/// counted against the isolate's ArrayBuffer budget. None: it does not fit.
 fn uint8_array<'s>(
     scope: &mut v8::HandleScope<'s>,
     bytes: Vec<u8>,
     start: usize,
-) -> v8::Local<'s, v8::Uint8Array> {
+) -> Option<v8::Local<'s, v8::Uint8Array>> {
     let len = bytes.len() - start;
-    let store = v8::ArrayBuffer::new_backing_store_from_vec(bytes).make_shared();
+    let store = crate::limits::owned_buffer(bytes, state(scope).budget.as_ref())?.make_shared();
     let ab = v8::ArrayBuffer::with_backing_store(scope, &store);
-    v8::Uint8Array::new(scope, ab, start, len).unwrap()
+    v8::Uint8Array::new(scope, ab, start, len)
 }
+
+/// What V8 says when an ArrayBuffer does not fit.
+const NO_ROOM: &str = "Array buffer allocation failed";

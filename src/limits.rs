@@ -60,11 +60,104 @@ impl Termination {
     }
 }
 
+/// The memory a program's isolates share (the main one and every worker of its tree,
+/// or an embedder's runtime and its workers): one limit for their V8 heaps together,
+/// and as much again for the ArrayBuffer memory they hold outside V8's heap.
+///
+/// V8 fixes an isolate's heap limit when the isolate is made and can only raise it
+/// later, so each isolate holds a lease of the limit: taken when it starts, raised in
+/// steps as its heap grows (V8's near-heap-limit callback), given back when it ends.
+/// The leases never add up to more than the limit, so neither do the heaps; a lease
+/// is not given back while its isolate lives, even once its heap shrinks (V8 cannot
+/// lower a limit).
+pub struct MemoryLimit {
+    limit: usize,
+    leased: AtomicUsize,
+    buffers: Arc<Budget>,
+}
+
+/// The smallest heap an isolate starts with: V8 10.2 needs about 5 MiB to deserialize
+/// the snapshot (below that it aborts the process, "Fatal javascript OOM in GC during
+/// deserialization"); the rest is room for the script.
+pub const MIN_HEAP_MIB: usize = 8;
+
+/// The least a lease grows by when a heap reaches it.
+const MIN_STEP: usize = 1 << 20;
+
+impl MemoryLimit {
+    /// A limit of `limit` bytes, at least MIN_HEAP_MIB.
+    pub fn new(limit: usize) -> Result<Arc<Self>, String> {
+        if limit < MIN_HEAP_MIB << 20 {
+            return Err(format!(
+                "a heap limit below {MIN_HEAP_MIB} MiB is too small for V8 to start in"
+            ));
+        }
+        Ok(Arc::new(MemoryLimit {
+            limit,
+            leased: AtomicUsize::new(0),
+            buffers: Arc::new(Budget {
+                used: AtomicUsize::new(0),
+                limit,
+            }),
+        }))
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Leases up to `want` bytes of heap, at least `at_least`: how much it got.
+    fn lease(&self, want: usize, at_least: usize) -> Option<usize> {
+        let mut got = 0;
+        self.leased
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |leased| {
+                got = want.min(self.limit.saturating_sub(leased));
+                (got >= at_least).then_some(leased + got)
+            })
+            .ok()
+            .map(|_| got)
+    }
+
+    /// The first lease of a new isolate: a quarter of the limit, at least what V8
+    /// needs to start. Err: the other isolates hold too much of it.
+    pub(crate) fn first_lease(&self) -> Result<usize, String> {
+        let min = MIN_HEAP_MIB << 20;
+        self.lease((self.limit / 4).max(min), min).ok_or_else(|| {
+            format!(
+                "the {} MiB heap limit has no room left for another isolate (each starts with {MIN_HEAP_MIB} MiB)",
+                self.limit >> 20
+            )
+        })
+    }
+
+    fn release(&self, bytes: usize) {
+        self.leased.fetch_sub(bytes, Ordering::SeqCst);
+    }
+
+    /// The budget of ArrayBuffer memory.
+    pub(crate) fn budget(&self) -> &Arc<Budget> {
+        &self.buffers
+    }
+}
+
 /// Read by V8's near-heap-limit callback, on the isolate's thread.
 struct Heap {
     handle: v8::IsolateHandle,
+    /// What the script is told it exceeded.
     limit: usize,
+    /// None: V8's own limit, which V8 enforces by ending the process.
+    memory: Option<Arc<MemoryLimit>>,
+    /// Bytes of `memory` this isolate holds.
+    leased: AtomicUsize,
     hit: AtomicBool,
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        if let Some(memory) = &self.memory {
+            memory.release(*self.leased.get_mut());
+        }
+    }
 }
 
 /// Extra heap V8 gets once the limit is reached, so that the allocation in progress
@@ -76,6 +169,17 @@ const UNWIND_ROOM: usize = 256 << 20;
 extern "C" fn near_heap_limit(data: *mut c_void, current: usize, _initial: usize) -> usize {
     // SAFETY: `data` is the Guard's boxed Heap, which outlives the isolate.
     let heap = unsafe { &*(data as *const Heap) };
+    if !heap.hit.load(Ordering::SeqCst) {
+        // Half as much again, as far as the other isolates leave room.
+        let step = heap
+            .memory
+            .as_ref()
+            .and_then(|m| m.lease((current / 2).max(MIN_STEP), MIN_STEP));
+        if let Some(step) = step {
+            heap.leased.fetch_add(step, Ordering::SeqCst);
+            return current + step;
+        }
+    }
     heap.hit.store(true, Ordering::SeqCst);
     heap.handle.terminate_execution();
     current + UNWIND_ROOM.max(current / 2)
@@ -99,7 +203,9 @@ extern "C" fn out_of_memory(location: *const std::os::raw::c_char, _is_heap: boo
 /// ArrayBuffer memory lives outside V8's heap: this budget holds it to the heap limit
 /// too, so a script cannot grow it without end. Over budget an allocation fails, and
 /// V8 throws a RangeError ("Array buffer allocation failed"), which the script sees.
-struct Budget {
+/// The buffers the runtime makes for the script (big replies, `Deno.core.serialize`)
+/// count too ([`owned_buffer`]).
+pub(crate) struct Budget {
     used: AtomicUsize,
     limit: usize,
 }
@@ -174,14 +280,55 @@ static BUDGET_VTABLE: v8::RustAllocatorVtable<Budget> = v8::RustAllocatorVtable 
     drop: budget_drop,
 };
 
-/// An ArrayBuffer allocator that gives out at most `limit` bytes at a time.
-pub fn array_buffer_allocator(limit: usize) -> v8::SharedRef<v8::Allocator> {
-    let budget = Arc::new(Budget {
-        used: AtomicUsize::new(0),
-        limit,
-    });
+/// An ArrayBuffer allocator that gives out at most the budget's limit at a time.
+pub(crate) fn array_buffer_allocator(budget: &Arc<Budget>) -> v8::SharedRef<v8::Allocator> {
+    let budget = Arc::into_raw(budget.clone());
     // SAFETY: the vtable's functions keep the contract above; V8 drops the Arc once.
-    unsafe { v8::new_rust_allocator(Arc::into_raw(budget), &BUDGET_VTABLE) }.make_shared()
+    unsafe { v8::new_rust_allocator(budget, &BUDGET_VTABLE) }.make_shared()
+}
+
+/// What an owned buffer's deleter needs: the Vec's capacity, and the budget it counts
+/// against.
+struct Owned {
+    capacity: usize,
+    budget: Option<Arc<Budget>>,
+}
+
+/// A backing store that owns `bytes`, counted against `budget` (if any) until V8 frees
+/// it. None: it does not fit the budget.
+pub(crate) fn owned_buffer(
+    mut bytes: Vec<u8>,
+    budget: Option<&Arc<Budget>>,
+) -> Option<v8::UniqueRef<v8::BackingStore>> {
+    let capacity = bytes.capacity();
+    if budget.is_some_and(|b| !b.take(capacity)) {
+        return None;
+    }
+    let owned = Box::new(Owned {
+        capacity,
+        budget: budget.cloned(),
+    });
+    let (data, len) = (bytes.as_mut_ptr(), bytes.len());
+    std::mem::forget(bytes);
+    // SAFETY: `data` is the Vec's, of `len` bytes; `free_owned` rebuilds and drops the
+    // Vec with the capacity kept in `owned`, once.
+    Some(unsafe {
+        v8::ArrayBuffer::new_backing_store_from_ptr(
+            data as *mut c_void,
+            len,
+            free_owned,
+            Box::into_raw(owned) as *mut c_void,
+        )
+    })
+}
+
+unsafe extern "C" fn free_owned(data: *mut c_void, len: usize, owned: *mut c_void) {
+    // SAFETY: as in owned_buffer.
+    let owned = Box::from_raw(owned as *mut Owned);
+    drop(Vec::from_raw_parts(data as *mut u8, len, owned.capacity));
+    if let Some(budget) = &owned.budget {
+        budget.give(owned.capacity);
+    }
 }
 
 /// Exit codes of the CLI for a script stopped by a limit.
@@ -299,13 +446,20 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// Watches `isolate`'s heap: its limit is the one V8 was given (`CreateParams`).
-    pub fn install(isolate: &mut v8::OwnedIsolate) -> Self {
+    /// Watches `isolate`'s heap, made with the `leased` bytes of `memory` as its limit
+    /// (given back when the guard drops, after the isolate); no memory: V8's default.
+    pub fn install(
+        isolate: &mut v8::OwnedIsolate,
+        memory: Option<Arc<MemoryLimit>>,
+        leased: usize,
+    ) -> Self {
         let mut stats = v8::HeapStatistics::default();
         isolate.get_heap_statistics(&mut stats);
         let heap = Box::new(Heap {
             handle: isolate.thread_safe_handle(),
-            limit: stats.heap_size_limit(),
+            limit: memory.as_ref().map_or(stats.heap_size_limit(), |m| m.limit),
+            memory,
+            leased: AtomicUsize::new(leased),
             hit: AtomicBool::new(false),
         });
         let data = &*heap as *const Heap as *mut c_void;
@@ -373,6 +527,13 @@ impl Guard {
         *self
             .termination
             .get_or_insert(Termination::Timeout { after })
+    }
+
+    /// Stops the isolate as past its memory limit: memory the runtime made for it (a
+    /// batch of replies) does not fit.
+    pub fn exceeded(&self) {
+        self.heap.hit.store(true, Ordering::SeqCst);
+        self.heap.handle.terminate_execution();
     }
 
     /// Whether a limit stopped the isolate (for good).

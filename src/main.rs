@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use minideno::flags::{Cli, Command, LimitFlags};
-use minideno::limits::Termination;
+use minideno::limits::{MemoryLimit, Termination};
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
@@ -142,15 +142,20 @@ fn run(
     init_v8(v8_flags);
     let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
     state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;
+    let memory = limits
+        .max_heap_bytes()
+        .map(MemoryLimit::new)
+        .transpose()
+        .map_err(ScriptError)?;
     state.workers = Some(WorkerSettings {
-        max_heap_bytes: limits.max_heap_bytes(),
+        memory: memory.clone(),
     });
     if let Some(mode) = trace_ops {
         state = state.with_tracing(mode, "main");
     }
     let ops = Dispatcher::new(state);
     let state = ops.state().clone();
-    let mut isolate = Isolate::with_heap_limit(ops, limits.max_heap_bytes())?;
+    let mut isolate = Isolate::with_memory(ops, memory)?;
     isolate.set_timeout(limits.timeout)?;
     if let Some(after) = limits.timeout {
         backstop(after);

@@ -1,13 +1,15 @@
 //! V8's modules: made from the module graph (graph.rs), kept by URL, linked and
 //! evaluated dependencies first; `import()`, JSON modules and `import.meta`.
 use std::collections::HashMap;
+use std::future::Future;
 use std::num::NonZeroI32;
+use std::pin::Pin;
 
 use url::Url;
 
 use crate::compiler::SourceMapLocation;
 use crate::fetch::{MediaType, Source};
-use crate::graph::{self, resolve};
+use crate::graph::{self, resolve, Graph};
 use crate::isolate::{state, IsolateState};
 use crate::source_maps::{map_location_with_text, LineMap};
 
@@ -61,21 +63,36 @@ fn load_graph<'s>(
     is_main: bool,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
     let isolate: &IsolateState = state(scope);
-    let (map, check) = (&isolate.modules, |url: &Url| {
-        isolate.check_import(url, !is_main)
-    });
+    let check = isolate.import_check(!is_main);
+    let map = &isolate.modules;
     let graph = graph::walk(
         url,
         source,
         json,
         &|name| map.media.get(name).copied(),
-        &check,
+        &*check,
     )?;
+    add_graph(scope, graph, url)
+}
+
+/// Makes V8 modules of a loaded graph; returns the one an import of `url` gets.
+fn add_graph<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    graph: Graph,
+    url: &Url,
+) -> Result<v8::Local<'s, v8::Module>, String> {
     for (from, to) in graph.redirects {
         state(scope).modules.redirects.insert(from, to);
     }
     for module in graph.modules {
-        compile(scope, module)?;
+        // Another import may have made it while this graph loaded: one module a URL.
+        if !state(scope)
+            .modules
+            .by_url
+            .contains_key(module.source.url.as_str())
+        {
+            compile(scope, module)?;
+        }
     }
     module_of(scope, url).ok_or_else(|| format!("Module \"{url}\" was not loaded"))
 }
@@ -210,6 +227,14 @@ pub fn run<'s>(
         let map = &mut state(scope).modules;
         map.main = map.url_of(root).cloned();
     }
+    evaluate(scope, root)
+}
+
+/// Links module `root` (loaded, with everything it imports) and starts its evaluation.
+fn evaluate<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    root: v8::Local<'s, v8::Module>,
+) -> Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>> {
     let mut order = components(scope, root);
     if order.last() != Some(&root) {
         order.push(root);
@@ -453,9 +478,8 @@ fn import_meta_resolve(
     }
 }
 
-/// `import(specifier)`: V8 wants a promise at once. The module is loaded, linked and
-/// evaluated in a microtask, so the code after the `import()` runs first, as it would
-/// while a module is fetched.
+/// `import(specifier)`: V8 wants a promise at once. The import goes on in a microtask,
+/// so the code after the `import()` runs first, as it would while a module is fetched.
 pub extern "C" fn dynamic_import_callback(
     context: v8::Local<v8::Context>,
     _options: v8::Local<v8::Data>,
@@ -487,6 +511,17 @@ pub extern "C" fn dynamic_import_callback(
     scope.enqueue_microtask(task);
     let promise = resolver.get_promise(scope);
     &*promise as *const v8::Promise as *mut v8::Promise
+}
+
+/// A dynamic import whose graph loads on a thread of its own.
+pub(crate) type Loading = Pin<Box<dyn Future<Output = Loaded>>>;
+
+/// A dynamic import's graph, loaded (or why not): the event loop finishes the import
+/// with it ([`finish_import`]).
+pub(crate) struct Loaded {
+    resolver: v8::Global<v8::PromiseResolver>,
+    url: Url,
+    graph: Result<Graph, String>,
 }
 
 fn dynamic_import_task(
@@ -529,10 +564,67 @@ fn dynamic_import_task(
     let url = referrer
         .ok_or_else(|| "no module to import from".to_string())
         .and_then(|referrer| resolve(&specifier, &referrer));
-    let result = match url {
-        Ok(url) => run(scope, &url, None, json, false),
+    let url = match url {
+        Ok(url) => url,
+        Err(e) => return settle(scope, resolver, Err(Failure::Load(e))),
+    };
+    let isolate = state(scope);
+    let map = &isolate.modules;
+    let name = map
+        .redirects
+        .get(url.as_str())
+        .map_or(url.as_str(), String::as_str);
+    if map.media.contains_key(name) {
+        // Loaded already: nothing to fetch.
+        let result = run(scope, &url, None, json, false);
+        return settle(scope, resolver, result);
+    }
+    // Loading may take long (a remote module, a slow disk): it goes on on a thread
+    // of its own while this isolate's event loop runs on (timers, ops, the deadline).
+    let (check, media) = (isolate.import_check(true), map.media.clone());
+    let (done, loaded) = tokio::sync::oneshot::channel();
+    let root = url.clone();
+    let loader = std::thread::Builder::new()
+        .name("module loader".into())
+        .spawn(move || {
+            let graph = graph::walk(&root, None, json, &|name| media.get(name).copied(), &*check);
+            let _ = done.send(graph);
+        });
+    if let Err(e) = loader {
+        let e = format!("cannot start a module loader: {e}");
+        return settle(scope, resolver, Err(Failure::Load(e)));
+    }
+    let resolver = v8::Global::new(scope, resolver);
+    state(scope).loading.push(Box::pin(async move {
+        let graph = loaded
+            .await
+            .unwrap_or_else(|_| Err(format!("Module \"{url}\" was not loaded")));
+        Loaded {
+            resolver,
+            url,
+            graph,
+        }
+    }));
+}
+
+/// Ends a dynamic import whose graph has loaded: makes its modules, links and
+/// evaluates them, and settles the import's promise.
+pub(crate) fn finish_import(scope: &mut v8::HandleScope, loaded: Loaded) {
+    let resolver = v8::Local::new(scope, &loaded.resolver);
+    let result = match loaded.graph.and_then(|g| add_graph(scope, g, &loaded.url)) {
+        Ok(root) => evaluate(scope, root),
         Err(e) => Err(Failure::Load(e)),
     };
+    settle(scope, resolver, result);
+}
+
+/// Settles a dynamic import's promise: the module's namespace once it has evaluated,
+/// or why it did not load (a TypeError) or what its evaluation threw.
+fn settle<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    resolver: v8::Local<'s, v8::PromiseResolver>,
+    result: Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>>,
+) {
     match result {
         Ok((module, evaluated)) => {
             let namespace = v8::Local::new(scope, module.get_module_namespace());

@@ -35,7 +35,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::isolate::{Isolate, ScriptError};
-use crate::limits::Termination;
+use crate::limits::{MemoryLimit, Termination};
 use crate::msg::OpCode;
 use crate::permissions::Grants;
 use crate::state::State;
@@ -172,16 +172,17 @@ impl Runtime {
         if let Some((mode, name)) = &options.trace {
             state = state.with_tracing(*mode, name);
         }
-        // Workers load modules, and run under the same heap limit.
+        let memory = options.max_heap_bytes.map(MemoryLimit::new).transpose();
+        let memory = memory.map_err(Error::Startup)?;
+        // Workers load modules, and share the runtime's memory limit.
         if options.module_loading {
             state.workers = Some(WorkerSettings {
-                max_heap_bytes: options.max_heap_bytes,
+                memory: memory.clone(),
             });
         }
         let ops = Dispatcher::new(state);
         let state = ops.state().clone();
-        let isolate = Isolate::with_heap_limit(ops, options.max_heap_bytes)
-            .map_err(|e| Error::Startup(e.0))?;
+        let isolate = Isolate::with_memory(ops, memory).map_err(|e| Error::Startup(e.0))?;
         *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use url::Url;
 
 use crate::isolate::{Isolate, ZeroCopyBuf};
-use crate::limits::{Stopper, Termination};
+use crate::limits::{MemoryLimit, Stopper, Termination};
 use crate::permissions::Permissions;
 use crate::state::State;
 use crate::Dispatcher;
@@ -91,9 +91,10 @@ pub struct WorkerError {
 /// The limits every worker of a process starts with, so that a worker cannot escape
 /// them. None in a `State`: this isolate may not start workers (an embedder's, unless
 /// it loads modules).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct WorkerSettings {
-    pub max_heap_bytes: Option<usize>,
+    /// The memory the whole worker tree shares (None: V8's default heap limit, each).
+    pub memory: Option<Arc<MemoryLimit>>,
 }
 
 /// A worker to start; `argv` and `minimal_io` are its parent's.
@@ -213,12 +214,12 @@ fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     state.permissions = permissions;
     state.main_graph_permissions = Some(loader_permissions);
     state.minimal_io = minimal_io;
-    let max_heap_bytes = settings.max_heap_bytes;
+    let memory = settings.memory.clone();
     state.workers = Some(settings);
     state.port = Some(port);
     let ops = Dispatcher::new(state);
     let state = ops.state().clone();
-    let mut isolate = match Isolate::with_heap_limit(ops, max_heap_bytes) {
+    let mut isolate = match Isolate::with_memory(ops, memory) {
         Ok(isolate) => isolate,
         Err(e) => {
             return report(WorkerError {

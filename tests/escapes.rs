@@ -1,7 +1,8 @@
 //! An attacker's tests of the permission checks: escapes through links, `link/.`,
 //! the chdir race, directories swapped for symlinks while an op is in flight (async,
 //! and sync against a Worker swapping beside it), a worker's grant swapped after it
-//! was checked, a revocation reaching a worker. Each script runs in a fresh directory
+//! was checked, a revocation reaching a worker; the races in the main isolate and in a
+//! Worker. Each script runs in a fresh directory
 //! holding `granted/` and `outside/` and prints what it got; `[WILDCARD]` matches any
 //! text.
 use std::path::{Path, PathBuf};
@@ -43,11 +44,21 @@ fn arena(name: &str) -> PathBuf {
 /// Runs `minideno run FLAGS SCRIPT ARGS` from `cwd`; asserts exit 0 and output
 /// matching SCRIPT's `.out`.
 fn run(cwd: &Path, flags: &[String], script: &str, args: &[&str]) {
-    let script_path = Path::new(SCRIPTS).join(script);
+    run_in(cwd, flags, script, args, false)
+}
+
+/// As `run`; `in_worker`: SCRIPT runs in a Worker (in_worker.ts) with the same
+/// permissions and arguments.
+fn run_in(cwd: &Path, flags: &[String], script: &str, args: &[&str], in_worker: bool) {
+    let main = if in_worker { "in_worker.ts" } else { script };
+    let script_path = Path::new(SCRIPTS).join(main);
     let mut all = vec!["run"];
     all.extend(flags.iter().map(String::as_str));
     all.push(script_path.to_str().unwrap());
     all.extend(args);
+    if in_worker {
+        all.push(script);
+    }
     let (code, text) = output(cwd, &all);
     let expected =
         std::fs::read_to_string(Path::new(SCRIPTS).join(script.replace(".ts", ".out"))).unwrap();
@@ -105,8 +116,20 @@ fn the_chdir_race_writes_where_it_was_checked() {
         std::fs::write(dir.join(d).join("f"), f).unwrap();
         std::fs::write(dir.join(d).join("g"), g).unwrap();
     }
-    let flags = [grant("read", &[&dir]), grant("write", &[&dir.join("w")])];
-    run(&dir.join("w"), &flags, "chdir_race.ts", &["2000"]);
+    // (The scripts' directory is readable too: a worker loads its module from there.)
+    let flags = [
+        grant("read", &[&dir, Path::new(SCRIPTS)]),
+        grant("write", &[&dir.join("w")]),
+    ];
+    for in_worker in [false, true] {
+        run_in(
+            &dir.join("w"),
+            &flags,
+            "chdir_race.ts",
+            &["2000"],
+            in_worker,
+        );
+    }
 }
 
 #[test]
@@ -117,11 +140,19 @@ fn a_directory_swapped_for_a_symlink_mid_op_leads_nowhere() {
         grant("read", &[&g, Path::new(SCRIPTS)]),
         grant("write", &[&g]),
     ];
-    run(&dir, &flags, "swap.ts", &[dir.to_str().unwrap(), "1000"]);
-    assert_eq!(
-        std::fs::read_to_string(dir.join("outside/deep/f")).unwrap(),
-        "secret"
-    );
+    for in_worker in [false, true] {
+        run_in(
+            &dir,
+            &flags,
+            "swap.ts",
+            &[dir.to_str().unwrap(), "1000"],
+            in_worker,
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("outside/deep/f")).unwrap(),
+            "secret"
+        );
+    }
 }
 
 #[test]
@@ -480,4 +511,66 @@ fn special_and_huge_files_are_refused_where_a_file_is_expected() {
         text.contains("cannot read --cert \"/dev/zero\": not a regular file"),
         "{text}"
     );
+}
+
+#[test]
+fn buffers_the_runtime_makes_count_against_the_memory_limit() {
+    // Echo replies and serialized values are ArrayBuffers the runtime makes: kept, they
+    // reach the limit as the script's own buffers do (a RangeError), not gigabytes.
+    let dir = arena("buffers");
+    for (name, make) in [
+        ("echo", "Deno.echo(payload)"),
+        ("serialize", "Deno.core.serialize(payload)"),
+    ] {
+        let script = format!(
+            "const payload = new Uint8Array(1 << 20);\nconst keep = [];\n\
+             try {{ while (keep.length < 4096) keep.push({make}); console.log(\"kept\", keep.length); }}\n\
+             catch (e) {{ console.log(String(e), keep.length <= 64); }}\n"
+        );
+        std::fs::write(dir.join(format!("{name}.ts")), script).unwrap();
+        let (code, text) = output(&dir, &["run", "--max-heap-size=32", &format!("{name}.ts")]);
+        assert_eq!(
+            (code, text.as_str()),
+            (0, "RangeError: Array buffer allocation failed true\n"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_worker_tree_shares_one_memory_limit() {
+    // Eight workers that each grow their heap without end, under a 64 MiB limit: the
+    // tree's heaps together stay within it. A worker starts with a lease of a quarter
+    // of the limit and grows it while the others leave room; once none is left it is
+    // stopped at the limit, and a worker that cannot get its first lease does not start.
+    let dir = arena("tree");
+    std::fs::write(
+        dir.join("grow.ts"),
+        "const keep = []; while (true) keep.push(new Array(100000).fill(1.5));\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.ts"),
+        r#"const seen = { limit: 0, refused: 0, other: [] as string[] };
+await Promise.all(Array.from({ length: 8 }, () => new Promise<void>((done) => {
+  const w = new Worker(import.meta.resolve("./grow.ts"), { type: "module" });
+  w.onerror = (e) => {
+    e.preventDefault();
+    if (e.message.includes("exceeded its 64 MiB heap limit")) seen.limit++;
+    else if (e.message.includes("no room left for another isolate")) seen.refused++;
+    else seen.other.push(e.message);
+    done();
+  };
+})));
+const status = Deno.readTextFileSync("/proc/self/status");
+const peak = Number(/VmHWM:\s*(\d+) kB/.exec(status)![1]) >> 10;
+console.log(seen.limit >= 1, seen.limit + seen.refused, seen.other, peak < 200 ? "bounded" : `${peak} MiB`);
+"#,
+    )
+    .unwrap();
+    let (code, text) = output(
+        &dir,
+        &["run", "--max-heap-size=64", "--allow-read", "main.ts"],
+    );
+    assert_eq!((code, text.as_str()), (0, "true 8 [] bounded\n"));
 }

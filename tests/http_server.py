@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # A loopback HTTP(S) server for tests/remote.rs: serves the files of a directory as
 # modules, plus redirects (/redirect/ to this port, /to/PORT/ to another), a 404, a
-# hang, a wrong Content-Type and a 5 MB module.
+# hang, a file served a second late (/slow/PATH), a wrong Content-Type and a 5 MB module.
 # Usage: http_server.py ROOT [CERT KEY]; prints its port on the first line of stdout.
 import http.server
 import os
@@ -35,6 +35,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/hang/"):
             time.sleep(3600)
             return
+        if path.startswith("/slow/"):
+            time.sleep(1)
+            path = path[len("/slow"):]
         if path == "/big.ts":
             body = b'export const big = "' + b"x" * (5 << 20) + b'";\n'
             return self.send(200, body, [("Content-Type", "application/typescript")])

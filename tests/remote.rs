@@ -435,6 +435,56 @@ fn timeout_ends_a_run_waiting_for_a_module_download() {
 }
 
 #[test]
+fn a_dynamic_import_downloads_while_the_event_loop_runs_on() {
+    let dir = scratch("dynamic_async");
+    write(
+        &dir.join("modules"),
+        "m.ts",
+        "export const value = \"loaded\";\n",
+    );
+    let server = Server::start(&dir.join("modules"), None);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    write(
+        &dir,
+        "main.ts",
+        &format!(
+            "let ticks = 0;\nconst timer = setInterval(() => ticks++, 20);\n\
+             const m = await import(\"{base}/slow/m.ts\");\nclearInterval(timer);\n\
+             console.log(m.value, ticks >= 10 ? \"while timers ran\" : `with timers stopped (${{ticks}})`);\n"
+        ),
+    );
+    let (code, out, err) = minideno(&dir, &["run", "--allow-net=127.0.0.1", "main.ts"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "loaded while timers ran\n"),
+        "{err}"
+    );
+
+    // A download that never ends: the deadline ends the run from the event loop, not
+    // from the backstop that ends a thread blocked in a sync op.
+    write(
+        &dir,
+        "hang.ts",
+        &format!("await import(\"{base}/hang/x.ts\");\n"),
+    );
+    let started = Instant::now();
+    let (code, _, err) = minideno(
+        &dir,
+        &["run", "--allow-net=127.0.0.1", "--timeout=1", "hang.ts"],
+    );
+    assert_eq!(code, 124, "{err}");
+    assert!(
+        err.contains("timed out after 1.0s") && !err.contains("blocked"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn a_cache_entry_that_is_not_a_regular_file_is_downloaded_again() {
     let dir = scratch("special");
     let modules = dir.join("modules");

@@ -17,7 +17,7 @@ use flatbuffers::FlatBufferBuilder;
 use super::reply::{Op, OpFuture, Res, ResTable, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
-use crate::fetch::Opened;
+use crate::fetch::ImportCheck;
 use crate::isolate::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
@@ -159,20 +159,23 @@ impl Dispatch for Dispatcher {
         self.eager_left.set(EAGER_PER_TURN);
     }
 
-    fn check_import(&self, url: &url::Url, dynamic: bool) -> Result<Opened, String> {
+    fn import_check(&self, dynamic: bool) -> ImportCheck {
         let permissions = match dynamic {
             // An isolate that may start no workers loads no modules either: an
             // embedder's Runtime without `module_loading`.
             true if self.state.workers.is_none() => {
-                return Err("module loading is off (RuntimeOptions::module_loading)".into())
+                return Box::new(|_| {
+                    Err("module loading is off (RuntimeOptions::module_loading)".into())
+                })
             }
             true => &self.state.permissions,
             false => match &self.state.main_graph_permissions {
                 Some(permissions) => permissions,
-                None => return Ok(None),
+                None => return Box::new(crate::fetch::unchecked),
             },
         };
-        permissions.check_import(url).map_err(|e| e.msg)
+        let permissions = permissions.snapshot();
+        Box::new(move |url| permissions.check_import(url).map_err(|e| e.msg))
     }
 }
 

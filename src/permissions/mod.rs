@@ -381,11 +381,16 @@ impl Permissions {
     /// within this isolate's grants. Paths are resolved once, here: the worker gets
     /// where they led when checked. Revocations here reach the worker.
     pub fn for_worker(&self, flags: Option<&[&str]>) -> OpResult<Permissions> {
-        let grants = match flags {
-            None => self.grants(),
-            Some(flags) => self.narrowed(flags)?,
-        };
-        Ok(Self::resolved(grants, self.revoked.clone()))
+        match flags {
+            None => Ok(self.snapshot()),
+            Some(flags) => Ok(Self::resolved(self.narrowed(flags)?, self.revoked.clone())),
+        }
+    }
+
+    /// These grants as they are now, for another thread (a worker, a dynamic import's
+    /// loader); a revocation here reaches the copy.
+    pub fn snapshot(&self) -> Permissions {
+        Self::resolved(self.grants(), self.revoked.clone())
     }
 
     fn narrowed(&self, flags: &[&str]) -> OpResult<Grants> {
