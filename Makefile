@@ -1,6 +1,8 @@
 # The README's two commands: `make run` (examples/number.ts) and `make test` (every check).
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
+# The crates whose modules must not import each other in a cycle (tools/check-cycles.py).
+ACYCLIC = loader/src
 
 .PHONY: run test setup lint build bench bench-net bench-workers clean
 
@@ -8,12 +10,13 @@ run: setup
 	$(CARGO) run --release -- run examples/number.ts
 
 test: setup lint
-	$(CARGO) test --release
+	$(CARGO) test --release --workspace
 
 lint: setup
 	$(CARGO) fmt --check
-	$(CARGO) clippy --release --all-targets -- -D warnings
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	bash tools/typecheck.sh
+	python3 tools/check-cycles.py $(ACYCLIC)
 
 bench: setup
 	$(CARGO) bench --bench dispatch

@@ -3,11 +3,6 @@
 //! script run into a V8 startup snapshot. All output goes to OUT_DIR: msg_generated.rs,
 //! ops_generated.rs, ts/ (msg.ts, ops.ts, layout.ts), userland.js(.map), SNAPSHOT.bin.
 
-// Shared with the runtime, which also uses the parts the build does not.
-#[allow(dead_code)]
-#[path = "src/transpile.rs"]
-mod transpile;
-
 #[path = "build/opgen.rs"]
 mod opgen;
 
@@ -18,9 +13,9 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use minideno_loader::transpile::{transpile, Linking, Transpiled, USERLAND_URL};
 use oxc::span::SourceType;
 use oxc_sourcemap::{ConcatSourceMapBuilder, SourceMap};
-use transpile::{transpile, Linking, Transpiled, USERLAND_URL};
 
 /// The userland's entry module (its id in the bundle).
 const ENTRY: &str = "js/main.ts";
@@ -31,7 +26,6 @@ fn main() {
     println!("cargo:rerun-if-changed=schema/msg.fbs");
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=js");
-    println!("cargo:rerun-if-changed=src/transpile.rs");
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-env-changed=FLATBUFFERS_TS_DIR");
 
@@ -39,14 +33,6 @@ fn main() {
     let lib = env::var("LIBNODE_LIB_DIR").expect("LIBNODE_LIB_DIR: run tools/setup.sh (make does)");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
 
-    // The transpiler's version, for `minideno --version` and the compile cache's key.
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let oxc = manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("oxc = { version = \"="))
-        .and_then(|rest| rest.split('"').next())
-        .expect("Cargo.toml pins oxc = { version = \"=X.Y.Z\", ... }");
-    println!("cargo:rustc-env=OXC_VERSION={oxc}");
     println!(
         "cargo:rustc-env=TARGET={}",
         std::env::var("TARGET").unwrap()

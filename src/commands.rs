@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use minideno::graph::{self, Graph};
 use minideno::ScriptError;
+use minideno_loader::graph::{self, Graph};
 use url::Url;
 
 fn cwd() -> Result<PathBuf, ScriptError> {
@@ -97,8 +97,14 @@ fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
             let url = graph::main_url(file, &cwd).map_err(ScriptError)?;
             // Modules already walked from an earlier file are not walked again.
             let known = |name: &str| seen.get(name).copied();
-            let graph = graph::walk(&url, None, false, &known, &minideno::fetch::unchecked)
-                .map_err(ScriptError)?;
+            let graph = graph::walk(
+                &url,
+                None,
+                false,
+                &known,
+                &minideno_loader::fetch::unchecked,
+            )
+            .map_err(ScriptError)?;
             seen.extend(
                 graph
                     .modules
@@ -136,10 +142,10 @@ pub fn info(file: &str) -> Result<(), ScriptError> {
     println!("local: {}", root.source.local.display());
     println!("type: {}", root.source.media.name());
     if root.compiled.is_some() {
-        let key = minideno::compiler::cache_key(root.source.media, &root.source.code);
+        let key = minideno_loader::compiler::cache_key(root.source.media, &root.source.code);
         println!(
             "compiled: {}",
-            minideno::compiler::cache_file(&key).display()
+            minideno_loader::compiler::cache_file(&key).display()
         );
     }
     println!("dependencies: {} unique", graph.modules.len() - 1);

@@ -112,7 +112,7 @@ pub struct ModuleFlags {
 impl ModuleFlags {
     /// Sets up fetching (fetch.rs) as these flags say.
     pub fn apply(self) -> Result<(), String> {
-        crate::fetch::configure(crate::fetch::Settings {
+        minideno_loader::fetch::configure(minideno_loader::fetch::Settings {
             reload: self.reload,
             cert: self.cert,
         })

@@ -22,10 +22,10 @@ use v8::fast_api::{
 };
 
 use crate::errors::DenoError;
-use crate::fetch::ImportCheck;
 use crate::limits::{Budget, Guard, MemoryLimit, Stopper, Termination};
 use crate::modules::{self, ModuleMap};
 use crate::source_maps::{self, Position};
+use minideno_loader::fetch::ImportCheck;
 
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"));
 
@@ -53,7 +53,7 @@ pub trait Dispatch {
     /// those of the main module's static graph (unchecked in Deno's CLI, but a worker's
     /// is checked as its parent's dynamic import).
     fn import_check(&self, _dynamic: bool) -> ImportCheck {
-        Box::new(crate::fetch::unchecked)
+        Box::new(minideno_loader::fetch::unchecked)
     }
 }
 
@@ -954,7 +954,7 @@ fn user_position(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option
             continue;
         };
         let url = url.to_rust_string_lossy(scope);
-        if url != crate::transpile::USERLAND_URL {
+        if url != minideno_loader::transpile::USERLAND_URL {
             shown = Some((
                 url,
                 frame.get_line_number() as u32,

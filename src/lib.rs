@@ -42,11 +42,8 @@
 //! isolate.run_module(&url, None).unwrap();
 //! ```
 
-pub mod compiler;
 pub mod errors;
-pub mod fetch;
 pub mod flags;
-pub mod graph;
 pub mod isolate;
 pub mod limits;
 pub mod modules;
@@ -59,7 +56,6 @@ pub mod runtime;
 pub mod source_maps;
 pub mod state;
 pub mod trace;
-pub mod transpile;
 pub mod workers;
 
 pub use errors::DenoError;
@@ -72,8 +68,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The declarations of the `Deno` namespace, the userland's man pages (`minideno types`).
 pub const LIB_DENO_D_TS: &str = include_str!("../js/lib.deno.d.ts");
-/// The TypeScript transpiler, as `Deno.version.typescript` reports it.
-pub const TRANSPILER_VERSION: &str = concat!("oxc ", env!("OXC_VERSION"));
+pub use minideno_loader as loader;
+pub use minideno_loader::TRANSPILER_VERSION;
 
 /// Ends the process now with `code`, its children killed and stdout flushed (stderr is
 /// unbuffered). It

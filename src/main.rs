@@ -138,7 +138,7 @@ fn run(
 ) -> Result<(), ScriptError> {
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
-    let url = minideno::graph::main_url(script, &cwd).map_err(ScriptError)?;
+    let url = minideno_loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
     init_v8(v8_flags);
     let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
     state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;

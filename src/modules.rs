@@ -7,11 +7,12 @@ use std::pin::Pin;
 
 use url::Url;
 
-use crate::compiler::SourceMapLocation;
-use crate::fetch::{MediaType, Source};
-use crate::graph::{self, resolve, Graph};
 use crate::isolate::{state, IsolateState};
 use crate::source_maps::{map_location_with_text, LineMap};
+use minideno_loader::compiler::SourceMapLocation;
+use minideno_loader::fetch::Source;
+use minideno_loader::graph::{self, resolve, Graph};
+use minideno_loader::media::MediaType;
 
 /// Every module of the isolate, kept in the isolate's state.
 #[derive(Default)]

@@ -12,10 +12,10 @@ use oxc::span::{GetSpan, SourceType};
 use rustyline::error::ReadlineError;
 use url::Url;
 
-use crate::compiler::deno_dir;
 use crate::permissions::Grants;
-use crate::transpile::{transpile, Linking};
 use crate::{init_v8, Dispatcher, Isolate, ScriptError, State};
+use minideno_loader::deno_dir::deno_dir;
+use minideno_loader::transpile::{transpile, Linking};
 
 /// The name entries run under; a relative `import()` resolves against the directory.
 const NAME: &str = "$deno$repl.ts";

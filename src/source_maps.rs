@@ -1,14 +1,15 @@
 //! Error positions in the source the user wrote: V8 hands each new stack to
 //! `prepare_stack_trace`, which writes it as V8 would but with every frame of a
 //! transpiled module (and of the userland, `ext:minideno/js/*.ts`) pointing at its
-//! TypeScript line and column; `code_frame` shows a source line with a caret under a
-//! column, for uncaught and syntax errors. Each source map is parsed once.
+//! TypeScript line and column; a [`Position`] found so carries its source line, for
+//! the code frame of an uncaught or syntax error. Each source map is parsed once.
 use std::sync::OnceLock;
 
 use oxc_sourcemap::{SourceMap, Token};
 
 use crate::isolate::state;
-use crate::transpile::USERLAND_URL;
+use minideno_loader::code_frame::code_frame;
+use minideno_loader::transpile::USERLAND_URL;
 
 /// A parsed source map, ready for lookups.
 pub struct LineMap {
@@ -119,17 +120,6 @@ fn locate(
     })
 }
 
-/// `text` (one source line) with a caret under 1-based column `col`, as Deno shows it.
-pub fn code_frame(text: &str, col: u32) -> String {
-    // Tabs stay tabs, so the caret lines up in a terminal.
-    let pad: String = text
-        .chars()
-        .take(col.saturating_sub(1) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("{text}\n{pad}^")
-}
-
 pub fn prepare_stack_trace<'s>(
     scope: &mut v8::HandleScope<'s>,
     error: v8::Local<v8::Value>,
@@ -189,12 +179,6 @@ fn call<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn code_frame_puts_the_caret_under_the_column() {
-        assert_eq!(code_frame("  throw e;", 3), "  throw e;\n  ^");
-        assert_eq!(code_frame("\tx = 1;", 2), "\tx = 1;\n\t^");
-    }
 
     #[test]
     fn the_userland_map_points_at_js_sources() {

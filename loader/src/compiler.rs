@@ -5,14 +5,14 @@
 //! lost some to type elision) and a digest of all before it: an entry that is cut
 //! short, emptied or altered is recompiled and written again.
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use oxc::span::SourceType;
 
-use crate::fetch::MediaType;
+use crate::deno_dir::{deno_dir, write_atomic};
+use crate::media::MediaType;
 use crate::transpile::{transpile, Import, Linking, TranspileError};
 
 /// A compiled module: its JavaScript, its imports as written, and where its source
@@ -34,19 +34,6 @@ pub enum SourceMapLocation {
     File(PathBuf),
     /// The cache could not be written: the map is kept in memory.
     Inline(String),
-}
-
-/// The cache folder: `$DENO_DIR`, else `$XDG_CACHE_HOME/minideno`, else `~/.cache/minideno`.
-pub fn deno_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("DENO_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    cache.join("minideno")
 }
 
 /// Where compiled module `key` is cached.
@@ -149,16 +136,4 @@ fn split_imports_line(code: &mut String) -> Option<Vec<Import>> {
         .collect();
     code.truncate(at);
     Some(imports)
-}
-
-/// Writes `parts` via a temporary file and a rename, so concurrent runs never read
-/// half a file.
-pub fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = fs::File::create(&tmp)?;
-    for part in parts {
-        f.write_all(part)?;
-    }
-    drop(f);
-    fs::rename(&tmp, path)
 }

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use url::Url;
 
+use crate::code_frame::code_frame;
 use crate::compiler::{self, Compiled};
-use crate::fetch::{self, MediaType, Source};
-use crate::source_maps::code_frame;
+use crate::fetch::{self, Source};
+use crate::media::MediaType;
 
 /// Resolves an import specifier against the importing module's URL. A remote module
 /// may import only remote ones.

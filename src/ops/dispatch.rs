@@ -17,11 +17,11 @@ use flatbuffers::FlatBufferBuilder;
 use super::reply::{Op, OpFuture, Res, ResTable, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
-use crate::fetch::ImportCheck;
 use crate::isolate::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use crate::trace::OpRecord;
+use minideno_loader::fetch::ImportCheck;
 
 /// A reply longer than this is given away with the builder's buffer (a sync one becomes
 /// JS's own ArrayBuffer, with no copy), and the builder starts again small.
@@ -171,7 +171,7 @@ impl Dispatch for Dispatcher {
             true => &self.state.permissions,
             false => match &self.state.main_graph_permissions {
                 Some(permissions) => permissions,
-                None => return Box::new(crate::fetch::unchecked),
+                None => return Box::new(minideno_loader::fetch::unchecked),
             },
         };
         let permissions = permissions.snapshot();

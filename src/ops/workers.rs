@@ -30,7 +30,7 @@ pub fn op_create_worker(
         .as_deref()
         .and_then(|m| url::Url::parse(m).ok());
     let url = match &referrer {
-        Some(referrer) => crate::graph::resolve(specifier, referrer),
+        Some(referrer) => minideno_loader::graph::resolve(specifier, referrer),
         None => url::Url::parse(specifier).map_err(|e| format!("Invalid URL \"{specifier}\": {e}")),
     }
     .map_err(|e| DenoError::new(ErrorKind::InvalidUri, e))?;

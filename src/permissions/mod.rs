@@ -323,7 +323,7 @@ impl Permissions {
     /// imports): the scheme decides. `file:` is read access to the file, `http:` and
     /// `https:` net access to the host and port (whatever the host); no other scheme
     /// loads.
-    pub fn check_import(&self, url: &url::Url) -> OpResult<crate::fetch::Opened> {
+    pub fn check_import(&self, url: &url::Url) -> OpResult<minideno_loader::fetch::Opened> {
         match url.scheme() {
             "file" => {
                 let path = url.to_file_path().map_err(|_| {
