@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use minideno::{Dispatcher, Isolate, State};
+use minideno::{Dispatcher, State};
 
 /// Does nothing: the cheapest JS -> Rust call this V8 can make.
 fn empty(_: &mut v8::HandleScope, _: v8::FunctionCallbackArguments, _: v8::ReturnValue) {}
@@ -19,7 +19,7 @@ fn now(scope: &mut v8::HandleScope, _: v8::FunctionCallbackArguments, mut rv: v8
 fn main() {
     let url = url::Url::parse("file:///minideno-bench/dispatch_bench.ts").unwrap();
     let ops = Dispatcher::new(State::new(vec![], Some(url.to_string())));
-    let mut isolate = Isolate::new(ops).expect("isolate");
+    let mut isolate = minideno::new_isolate(ops, None).expect("isolate");
     isolate.set_global_function("benchEmpty", empty);
     isolate.set_global_function("benchNow", now);
     let source = include_str!("dispatch_bench.ts").to_string();

@@ -176,7 +176,7 @@ pub struct LimitFlags {
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub timeout: Option<Duration>,
     /// Limit V8's heap to MIB mebibytes, at least 8 (exit code 125 when the script reaches it)
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(crate::limits::MIN_HEAP_MIB as i64..=1 << 20))]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(minideno_core::limits::MIN_HEAP_MIB as i64..=1 << 20))]
     pub max_heap_size: Option<u32>,
 }
 

@@ -14,7 +14,7 @@ use minideno::limits::{MemoryLimit, Termination};
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
-use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
+use minideno::{init_v8, Dispatcher, ScriptError, State};
 
 /// The process's entry, called by libc. What std's wrapper does that we keep: a write
 /// to a closed pipe is an EPIPE error, not death by SIGPIPE; a panic exits with 101.
@@ -155,7 +155,7 @@ fn run(
     }
     let ops = Dispatcher::new(state);
     let state = ops.state().clone();
-    let mut isolate = Isolate::with_memory(ops, memory)?;
+    let mut isolate = minideno::new_isolate(ops, memory)?;
     isolate.set_timeout(limits.timeout)?;
     if let Some(after) = limits.timeout {
         backstop(after);

@@ -31,7 +31,7 @@ pub fn run(grants: Grants) -> Result<(), ScriptError> {
     let mut state = State::new(vec![], main).with_permissions(grants);
     // Entries may import modules and start workers, as a program run from a file may.
     state.workers = Some(crate::workers::WorkerSettings::default());
-    let mut isolate = Isolate::new(Dispatcher::new(state))?;
+    let mut isolate = crate::new_isolate(Dispatcher::new(state), None)?;
     isolate.execute_script(NAME, "globalThis.close = () => Deno.exit(0);")?;
 
     let error = |e: ReadlineError| ScriptError(format!("cannot read input: {e}"));

@@ -34,14 +34,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::isolate::{Isolate, ScriptError};
-use crate::limits::{MemoryLimit, Termination};
 use crate::msg::OpCode;
 use crate::permissions::Grants;
 use crate::state::State;
 use crate::trace::TraceMode;
 use crate::workers::WorkerSettings;
 use crate::Dispatcher;
+use minideno_core::limits::{MemoryLimit, Termination};
+use minideno_core::{Isolate, ScriptError};
 
 /// How a `Runtime` runs its scripts.
 #[derive(Clone, Debug, Default)]
@@ -182,7 +182,7 @@ impl Runtime {
         }
         let ops = Dispatcher::new(state);
         let state = ops.state().clone();
-        let isolate = Isolate::with_memory(ops, memory).map_err(|e| Error::Startup(e.0))?;
+        let isolate = crate::new_isolate(ops, memory).map_err(|e| Error::Startup(e.0))?;
         *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,
@@ -227,7 +227,7 @@ impl Runtime {
 
     /// A handle that stops the running call from any thread (`terminate`: at once, even
     /// inside `while (true) {}`), and leaves the runtime spent.
-    pub fn stopper(&self) -> crate::limits::Stopper {
+    pub fn stopper(&self) -> minideno_core::limits::Stopper {
         self.isolate.stopper()
     }
 

@@ -15,6 +15,7 @@ use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
 use crate::trace::{TraceMode, Tracer};
 use crate::workers::{WorkerPort, WorkerSettings};
+use minideno_core::limits::ExitHook;
 use tokio::sync::oneshot;
 
 pub struct State {
@@ -68,7 +69,7 @@ impl State {
             main_module,
             permissions: Permissions::new(Grants::default()),
             resources: RefCell::default(),
-            v8_version: crate::isolate::v8_version().to_string(),
+            v8_version: minideno_core::v8_version().to_string(),
             builder: RefCell::new(crate::ops::dispatch::new_builder()),
             whole: RefCell::new([0; crate::msg::MAX_WHOLE_REPLY]),
             in_flight: RefCell::default(),
@@ -110,9 +111,6 @@ impl State {
         self
     }
 }
-
-/// Ends a script that called `Deno.exit(code)`.
-pub type ExitHook = Box<dyn Fn(i32)>;
 
 /// Where the userland's stdout and stderr go.
 pub enum Output {

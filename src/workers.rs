@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use url::Url;
 
-use crate::isolate::{Isolate, ZeroCopyBuf};
-use crate::limits::{MemoryLimit, Stopper, Termination};
 use crate::permissions::Permissions;
 use crate::state::State;
 use crate::Dispatcher;
+use minideno_core::limits::{MemoryLimit, Stopper, Termination};
+use minideno_core::ZeroCopyBuf;
 
 /// What goes down a channel between a worker and its parent. Its end is the end of
 /// the channel.
@@ -219,7 +219,7 @@ fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
     state.port = Some(port);
     let ops = Dispatcher::new(state);
     let state = ops.state().clone();
-    let mut isolate = match Isolate::with_memory(ops, memory) {
+    let mut isolate = match crate::new_isolate(ops, memory) {
         Ok(isolate) => isolate,
         Err(e) => {
             return report(WorkerError {

@@ -17,11 +17,10 @@ use flatbuffers::FlatBufferBuilder;
 use super::reply::{Op, OpFuture, Res, ResTable, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
-use crate::isolate::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use crate::trace::OpRecord;
-use minideno_loader::fetch::ImportCheck;
+use minideno_core::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 
 /// A reply longer than this is given away with the builder's buffer (a sync one becomes
 /// JS's own ArrayBuffer, with no copy), and the builder starts again small.
@@ -144,45 +143,28 @@ impl Dispatch for Dispatcher {
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(ReplyData),
-    ) -> Result<Option<AsyncReply>, DenoError> {
+    ) -> Result<Option<AsyncReply>, String> {
         if !self.state.time_ops {
-            return self.route(control, zero_copy, sync_reply);
+            return self
+                .route(control, zero_copy, sync_reply)
+                .map_err(|e| e.msg);
         }
         let start = Instant::now();
         let result = self.route(control, zero_copy, sync_reply);
         let m = &self.state.metrics;
         m.op_time.set(m.op_time.get() + start.elapsed());
-        result
+        result.map_err(|e| e.msg)
     }
 
     fn turn(&self) {
         self.eager_left.set(EAGER_PER_TURN);
-    }
-
-    fn import_check(&self, dynamic: bool) -> ImportCheck {
-        let permissions = match dynamic {
-            // An isolate that may start no workers loads no modules either: an
-            // embedder's Runtime without `module_loading`.
-            true if self.state.workers.is_none() => {
-                return Box::new(|_| {
-                    Err("module loading is off (RuntimeOptions::module_loading)".into())
-                })
-            }
-            true => &self.state.permissions,
-            false => match &self.state.main_graph_permissions {
-                Some(permissions) => permissions,
-                None => return Box::new(minideno_loader::fetch::unchecked),
-            },
-        };
-        let permissions = permissions.snapshot();
-        Box::new(move |url| permissions.check_import(url).map_err(|e| e.msg))
     }
 }
 
 impl Dispatcher {
     /// Decodes `control` in its encoding, runs its handler and replies: all of
     /// `dispatch` but timing.
-    fn route(
+    pub(crate) fn route(
         &self,
         control: &[u8],
         zero_copy: Option<ZeroCopyBuf>,

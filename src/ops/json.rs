@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::dispatch::{Call, Reply};
 use super::reply::Op;
 use crate::errors::{DenoError, OpResult};
-use crate::isolate::{ReplyBytes, ReplyData};
 use crate::msg::{ErrorKind, OpCode};
 use crate::state::State;
+use minideno_core::{ReplyBytes, ReplyData};
 
 const START: &[u8; 4] = b"{\"op";
 /// `START` read as a FlatBuffer's root offset.

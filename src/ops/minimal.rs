@@ -21,10 +21,10 @@ use std::rc::Rc;
 use super::dispatch::{encode, not_available, Call, Reply};
 use super::reply::{Op, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
-use crate::isolate::ReplyData;
 use crate::msg::{self, OpCode};
 use crate::resources::Rid;
 use crate::state::State;
+use minideno_core::ReplyData;
 
 /// The first int32 of every minimal record.
 pub const TOKEN: i32 = 0xCAFE;

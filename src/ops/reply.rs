@@ -12,7 +12,7 @@ use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, ReplyTable};
 use crate::state::State;
 
-pub use crate::isolate::ZeroCopyBuf;
+pub use minideno_core::ZeroCopyBuf;
 
 /// A handler's result: its reply table, or None for an op with no result (an async
 /// request still gets a reply `Base`).

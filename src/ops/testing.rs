@@ -9,9 +9,9 @@ use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
 pub use super::dispatch::Dispatcher;
 use super::reply::ZeroCopyBuf;
 use crate::errors::DenoError;
-pub use crate::isolate::{AsyncReply, Dispatch};
 use crate::msg;
 use crate::state::State;
+pub use minideno_core::{AsyncReply, Dispatch};
 
 /// A dispatcher with no permissions, as a run without flags has.
 pub fn dispatcher() -> Dispatcher {
@@ -126,7 +126,7 @@ pub fn run_async_with(d: &Dispatcher, req: &[u8], data: Option<ZeroCopyBuf>) -> 
 
 /// The door's refusal of a message that is not a request.
 pub fn rejected(d: &Dispatcher, req: &[u8]) -> DenoError {
-    match d.dispatch(req, None, &mut |_| {}) {
+    match d.route(req, None, &mut |_| {}) {
         Err(e) => e,
         Ok(_) => panic!("expected the message to be refused"),
     }

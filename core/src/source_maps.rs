@@ -1,17 +1,13 @@
 //! Error positions in the source the user wrote: V8 hands each new stack to
 //! `prepare_stack_trace`, which writes it as V8 would but with every frame of a
-//! transpiled module (and of the userland, `ext:minideno/js/*.ts`) pointing at its
-//! TypeScript line and column; a [`Position`] found so carries its source line, for
+//! transpiled module (and of the builtin script a snapshot ran, such as minideno's
+//! `ext:minideno/js/*.ts`) pointing at its TypeScript line and column; a [`Position`] found so carries its source line, for
 //! the code frame of an uncaught or syntax error. Each source map is parsed once.
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use oxc_sourcemap::{SourceMap, Token};
 
-use crate::isolate::state;
-use minideno_loader::code_frame::code_frame;
-use minideno_loader::transpile::USERLAND_URL;
-
-/// A parsed source map, ready for lookups.
 pub struct LineMap {
     /// Sorted by generated line, then column.
     tokens: Vec<Token>,
@@ -22,7 +18,7 @@ pub struct LineMap {
 /// A 1-based position in a source file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Position {
-    /// The module's URL, or `ext:minideno/js/x.ts` in the userland.
+    /// The module's URL, or a builtin source's name (`ext:minideno/js/x.ts`).
     pub file: String,
     pub line: u32,
     pub col: u32,
@@ -52,6 +48,15 @@ impl LineMap {
         })
     }
 
+    /// The names of the sources it maps to, and whether it carries each one's text.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, bool)> {
+        let carried = |i| self.contents.get(i).is_some_and(Option::is_some);
+        self.sources
+            .iter()
+            .enumerate()
+            .map(move |(i, s)| (s.as_str(), carried(i)))
+    }
+
     /// The token covering 0-based generated `line`:`col`: the last one at or before it
     /// on that line.
     fn lookup(&self, line: u32, col: u32) -> Option<&Token> {
@@ -63,13 +68,72 @@ impl LineMap {
     }
 }
 
-static USERLAND_MAP: OnceLock<Option<LineMap>> = OnceLock::new();
+/// Where a module's source map is.
+pub enum SourceMapSource {
+    File(PathBuf),
+    /// Kept in memory (it could not be cached in a file).
+    Inline(String),
+}
 
-/// The userland's source map (made by build.rs), parsed on first use.
-fn userland_map() -> Option<&'static LineMap> {
-    USERLAND_MAP
-        .get_or_init(|| LineMap::parse(include_str!(concat!(env!("OUT_DIR"), "/userland.js.map"))))
-        .as_ref()
+/// The script a startup snapshot ran (the embedder's own JavaScript), as stack traces
+/// and code frames see it.
+#[derive(Clone, Copy)]
+pub struct Builtin {
+    /// Its script name in V8.
+    pub url: &'static str,
+    /// What the names of its sources are prefixed with in a stack trace.
+    pub prefix: &'static str,
+    /// Its source map, parsed (the embedder parses it once per process).
+    pub source_map: fn() -> Option<&'static LineMap>,
+}
+
+/// The source maps an isolate knows (in its slot): the builtin script's, and each
+/// module's, parsed on first use (a stack trace through that module).
+#[derive(Default)]
+pub(crate) struct SourceMaps {
+    builtin: Option<Builtin>,
+    modules: HashMap<String, SourceMapSource>,
+    /// None: the map could not be read or parsed.
+    parsed: HashMap<String, Option<LineMap>>,
+}
+
+impl SourceMaps {
+    pub(crate) fn new(builtin: Option<Builtin>) -> Self {
+        SourceMaps {
+            builtin,
+            ..Default::default()
+        }
+    }
+
+    /// Records where module `url`'s map is.
+    pub(crate) fn add(&mut self, url: &str, map: SourceMapSource) {
+        self.modules.insert(url.to_string(), map);
+    }
+
+    /// The builtin script's URL: frames there are not the user's.
+    pub(crate) fn builtin_url(&self) -> Option<&'static str> {
+        self.builtin.map(|b| b.url)
+    }
+
+    fn module_map(&mut self, url: &str) -> Option<&LineMap> {
+        if !self.parsed.contains_key(url) {
+            let map = match self.modules.get(url)? {
+                SourceMapSource::File(path) => std::fs::read_to_string(path)
+                    .ok()
+                    .and_then(|json| LineMap::parse(&json)),
+                SourceMapSource::Inline(json) => LineMap::parse(json),
+            };
+            self.parsed.insert(url.to_string(), map);
+        }
+        self.parsed.get(url)?.as_ref()
+    }
+}
+
+/// The isolate's source maps.
+pub(crate) fn maps(isolate: &mut v8::Isolate) -> &mut SourceMaps {
+    isolate
+        .get_slot_mut::<SourceMaps>()
+        .expect("an isolate made by Isolate::new")
 }
 
 /// Maps a 1-based generated position in `url` (a module, or the userland bundle) to
@@ -96,15 +160,16 @@ fn locate(
     col: u32,
     with_text: bool,
 ) -> Option<Position> {
-    let map = if url == USERLAND_URL {
-        userland_map()?
-    } else {
-        state(isolate).modules.source_map(url)?
+    let maps = maps(isolate);
+    let builtin = maps.builtin.filter(|b| b.url == url);
+    let map = match builtin {
+        Some(builtin) => (builtin.source_map)()?,
+        None => maps.module_map(url)?,
     };
     let token = map.lookup(line.checked_sub(1)?, col.checked_sub(1)?)?;
     let source = token.get_source_id();
-    let file = match source.and_then(|id| map.sources.get(id as usize)) {
-        Some(name) if url == USERLAND_URL => format!("ext:minideno/{name}"),
+    let file = match (source.and_then(|id| map.sources.get(id as usize)), builtin) {
+        (Some(name), Some(builtin)) => format!("{}{name}", builtin.prefix),
         _ => url.to_string(),
     };
     let text = source
@@ -176,21 +241,24 @@ fn call<'s>(
     f.call(scope, obj.into(), &[])
 }
 
+/// `text` (one source line) with a caret under 1-based column `col`, as Deno shows it.
+pub fn code_frame(text: &str, col: u32) -> String {
+    // Tabs stay tabs, so the caret lines up in a terminal.
+    let pad: String = text
+        .chars()
+        .take(col.saturating_sub(1) as usize)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{text}\n{pad}^")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::code_frame;
 
     #[test]
-    fn the_userland_map_points_at_js_sources() {
-        let map = userland_map().expect("build.rs embeds the userland's source map");
-        assert!(
-            map.sources.iter().any(|s| s == "js/timers.ts"),
-            "{:?}",
-            map.sources
-        );
-        assert!(
-            map.contents.iter().all(Option::is_some),
-            "sources are carried"
-        );
+    fn code_frame_puts_the_caret_under_the_column() {
+        assert_eq!(code_frame("  throw e;", 3), "  throw e;\n  ^");
+        assert_eq!(code_frame("\tx = 1;", 2), "\tx = 1;\n\t^");
     }
 }

@@ -1,97 +1,161 @@
-//! V8's modules: made from the module graph (graph.rs), kept by URL, linked and
-//! evaluated dependencies first; `import()`, JSON modules and `import.meta`.
+//! V8's modules: made from what a [`ModuleLoader`] loads (a module with everything it
+//! imports), kept by URL, linked and evaluated dependencies first; `import()` (whose
+//! graph loads on a thread of its own while the event loop runs on), JSON modules and
+//! `import.meta`. Where modules come from and who may load them is the loader's
+//! business: this file knows no file, URL scheme or permission.
 use std::collections::HashMap;
 use std::future::Future;
 use std::num::NonZeroI32;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use url::Url;
 
-use crate::isolate::{state, IsolateState};
-use crate::source_maps::{map_location_with_text, LineMap};
-use minideno_loader::compiler::SourceMapLocation;
-use minideno_loader::fetch::Source;
-use minideno_loader::graph::{self, resolve, Graph};
-use minideno_loader::media::MediaType;
+use crate::source_maps::{self, map_location_with_text, SourceMapSource};
 
-/// Every module of the isolate, kept in the isolate's state.
+/// What a module is to V8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleType {
+    JavaScript,
+    /// Its default export is the parsed JSON text.
+    Json,
+}
+
+/// Why a graph is loaded: a loader may check a dynamic import's modules (and a
+/// worker's) where it lets the main module's static graph through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadKind {
+    /// The main module's static graph (a program's, or a worker's).
+    Main,
+    /// A dynamic `import()`'s graph: its static imports and redirects too.
+    Dynamic,
+}
+
+/// A module as a loader hands it over.
+pub struct ModuleSource {
+    /// Its name: where its redirects ended.
+    pub url: String,
+    pub kind: ModuleType,
+    /// JavaScript, or the JSON text.
+    pub code: String,
+    /// Where the map from `code` back to what the user wrote is, if anywhere.
+    pub source_map: Option<SourceMapSource>,
+}
+
+/// The modules new to the isolate, in the order they were loaded, and the redirects
+/// followed (a requested URL -> the module's URL).
 #[derive(Default)]
-pub struct ModuleMap {
+pub struct LoadedGraph {
+    pub modules: Vec<ModuleSource>,
+    pub redirects: Vec<(String, String)>,
+}
+
+/// A load to run, on this thread or another: given the type of each module the
+/// isolate already has (by URL), loads the rest of the graph. Errors are messages.
+pub type Load =
+    Box<dyn FnOnce(&dyn Fn(&str) -> Option<ModuleType>) -> Result<LoadedGraph, String> + Send>;
+
+/// Where an isolate's modules come from.
+pub trait ModuleLoader {
+    /// The URL `specifier` names when imported from `referrer` (a URL). Err: why not.
+    fn resolve(&self, specifier: &str, referrer: &str) -> Result<String, String>;
+
+    /// How to load module `url` and what it imports: `source` stands in for its file
+    /// (for eval), `json` asks for a JSON module, `kind` says why it loads.
+    fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load;
+}
+
+/// The loader of an isolate made without one: no module loads.
+struct NoModules;
+
+impl ModuleLoader for NoModules {
+    fn resolve(&self, _: &str, _: &str) -> Result<String, String> {
+        Err("this isolate loads no modules".into())
+    }
+
+    fn load(&self, _: &str, _: Option<String>, _: bool, _: LoadKind) -> Load {
+        Box::new(|_| Err("this isolate loads no modules".into()))
+    }
+}
+
+/// A dynamic import whose graph loads on a thread of its own.
+pub(crate) type Loading = Pin<Box<dyn Future<Output = Loaded>>>;
+
+/// Every module of the isolate, in its slot.
+pub(crate) struct ModuleMap {
+    loader: Rc<dyn ModuleLoader>,
     by_url: HashMap<String, v8::Global<v8::Module>>,
     /// V8 identifies a referrer only by its module: identity hash -> URLs.
     by_hash: HashMap<NonZeroI32, Vec<String>>,
-    source_maps: HashMap<String, SourceMapLocation>,
-    /// Maps parsed on first use (a stack trace through that module); None if unreadable.
-    parsed_maps: HashMap<String, Option<LineMap>>,
     main: Option<String>,
     /// Each module's type (a JSON module answers only an import that asks for JSON).
-    media: HashMap<String, MediaType>,
+    types: HashMap<String, ModuleType>,
     /// A requested URL -> the URL its redirects ended at (the module's name).
     redirects: HashMap<String, String>,
     /// JSON modules' values, until their evaluation exports them.
     json: HashMap<String, v8::Global<v8::Value>>,
+    /// Dynamic imports whose graphs are loading.
+    pub(crate) loading: futures_util::stream::FuturesUnordered<Loading>,
 }
 
 impl ModuleMap {
+    pub(crate) fn new(loader: Option<Rc<dyn ModuleLoader>>) -> Self {
+        ModuleMap {
+            loader: loader.unwrap_or_else(|| Rc::new(NoModules)),
+            by_url: HashMap::new(),
+            by_hash: HashMap::new(),
+            main: None,
+            types: HashMap::new(),
+            redirects: HashMap::new(),
+            json: HashMap::new(),
+            loading: Default::default(),
+        }
+    }
+
     fn url_of(&self, module: v8::Local<v8::Module>) -> Option<&String> {
         let urls = self.by_hash.get(&module.get_identity_hash())?;
         urls.iter()
             .find(|url| self.by_url.get(*url).is_some_and(|g| *g == module))
     }
 
-    /// The source map of module `url`, parsed on first use.
-    pub fn source_map(&mut self, url: &str) -> Option<&LineMap> {
-        if !self.parsed_maps.contains_key(url) {
-            let map = match self.source_maps.get(url)? {
-                SourceMapLocation::File(path) => std::fs::read_to_string(path)
-                    .ok()
-                    .and_then(|json| LineMap::parse(&json)),
-                SourceMapLocation::Inline(json) => LineMap::parse(json),
-            };
-            self.parsed_maps.insert(url.to_string(), map);
-        }
-        self.parsed_maps.get(url)?.as_ref()
+    /// The name of the module an import of `url` gets (after redirects).
+    fn name<'a>(&'a self, url: &'a str) -> &'a str {
+        self.redirects.get(url).map_or(url, String::as_str)
     }
 }
 
-/// Loads module `url` and everything it imports that is not loaded yet (graph.rs) and
-/// compiles each into a V8 module. Errors are messages for `error: ...`.
+/// The isolate's modules.
+pub(crate) fn map(isolate: &mut v8::Isolate) -> &mut ModuleMap {
+    isolate
+        .get_slot_mut::<ModuleMap>()
+        .expect("an isolate made by Isolate::new")
+}
+
+/// Loads module `url` and everything it imports that is not loaded yet, on this
+/// thread, and compiles each into a V8 module. Errors are messages for `error: ...`.
 fn load_graph<'s>(
     scope: &mut v8::HandleScope<'s>,
-    url: &Url,
+    url: &str,
     source: Option<String>,
     json: bool,
-    is_main: bool,
+    kind: LoadKind,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    let isolate: &IsolateState = state(scope);
-    let check = isolate.import_check(!is_main);
-    let map = &isolate.modules;
-    let graph = graph::walk(
-        url,
-        source,
-        json,
-        &|name| map.media.get(name).copied(),
-        &*check,
-    )?;
+    let map = map(scope);
+    let load = map.loader.load(url, source, json, kind);
+    let graph = load(&|name| map.types.get(name).copied())?;
     add_graph(scope, graph, url)
 }
 
 /// Makes V8 modules of a loaded graph; returns the one an import of `url` gets.
 fn add_graph<'s>(
     scope: &mut v8::HandleScope<'s>,
-    graph: Graph,
-    url: &Url,
+    graph: LoadedGraph,
+    url: &str,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    for (from, to) in graph.redirects {
-        state(scope).modules.redirects.insert(from, to);
-    }
+    map(scope).redirects.extend(graph.redirects);
     for module in graph.modules {
         // Another import may have made it while this graph loaded: one module a URL.
-        if !state(scope)
-            .modules
-            .by_url
-            .contains_key(module.source.url.as_str())
-        {
+        if !map(scope).by_url.contains_key(&module.url) {
             compile(scope, module)?;
         }
     }
@@ -99,32 +163,27 @@ fn add_graph<'s>(
 }
 
 /// The loaded module that an import of `url` gets (after redirects).
-fn module_of<'s>(scope: &mut v8::HandleScope<'s>, url: &Url) -> Option<v8::Local<'s, v8::Module>> {
-    let map = &state(scope).modules;
-    let url = map
-        .redirects
-        .get(url.as_str())
-        .map_or(url.as_str(), String::as_str);
-    let module = map.by_url.get(url)?.clone();
+fn module_of<'s>(scope: &mut v8::HandleScope<'s>, url: &str) -> Option<v8::Local<'s, v8::Module>> {
+    let map = map(scope);
+    let module = map.by_url.get(map.name(url))?.clone();
     Some(v8::Local::new(scope, module))
 }
 
 /// Makes a V8 module of a module of the graph, and records it.
-fn compile(scope: &mut v8::HandleScope, module: graph::Module) -> Result<(), String> {
-    let url = module.source.url.as_str();
-    let v8_module = match module.compiled {
-        None => json_module(scope, &module.source)?,
-        Some(compiled) => {
-            // The map first: V8's own syntax errors are reported at the source position.
-            let map = &mut state(scope).modules;
-            map.source_maps.insert(url.to_string(), compiled.source_map);
-            compile_module(scope, url, &compiled.code)?
-        }
+fn compile(scope: &mut v8::HandleScope, module: ModuleSource) -> Result<(), String> {
+    let url = module.url.as_str();
+    // The map first: V8's own syntax errors are reported at the source position.
+    if let Some(source_map) = module.source_map {
+        source_maps::maps(scope).add(url, source_map);
+    }
+    let v8_module = match module.kind {
+        ModuleType::Json => json_module(scope, url, &module.code)?,
+        ModuleType::JavaScript => compile_module(scope, url, &module.code)?,
     };
     let global = v8::Global::new(scope, v8_module);
-    let map = &mut state(scope).modules;
+    let map = map(scope);
     map.by_url.insert(url.to_string(), global);
-    map.media.insert(url.to_string(), module.source.media);
+    map.types.insert(url.to_string(), module.kind);
     map.by_hash
         .entry(v8_module.get_identity_hash())
         .or_default()
@@ -159,11 +218,11 @@ fn asks_for_json(scope: &mut v8::HandleScope, assertions: v8::Local<v8::FixedArr
 /// A JSON module: a synthetic module whose default export is the parsed value.
 fn json_module<'s>(
     scope: &mut v8::HandleScope<'s>,
-    loaded: &Source,
+    url: &str,
+    json: &str,
 ) -> Result<v8::Local<'s, v8::Module>, String> {
-    let url = loaded.url.as_str();
-    let text = v8::String::new(scope, &loaded.code)
-        .ok_or_else(|| format!("Module too large: \"{url}\""))?;
+    let text =
+        v8::String::new(scope, json).ok_or_else(|| format!("Module too large: \"{url}\""))?;
     let tc = &mut v8::TryCatch::new(scope);
     let Some(value) = v8::json::parse(tc, text) else {
         let e = tc
@@ -173,7 +232,7 @@ fn json_module<'s>(
         return Err(format!("{e}\n    at {url}"));
     };
     let value = v8::Global::new(tc, value);
-    state(tc).modules.json.insert(url.to_string(), value);
+    map(tc).json.insert(url.to_string(), value);
     let name = v8::String::new(tc, url).unwrap();
     let export = v8::String::new(tc, "default").unwrap();
     Ok(v8::Module::create_synthetic_module(
@@ -190,7 +249,7 @@ fn json_module_evaluation<'a>(
 ) -> Option<v8::Local<'a, v8::Value>> {
     // SAFETY: V8 calls this with the context entered, on the isolate's thread.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
-    let map = &mut state(scope).modules;
+    let map = map(scope);
     let url = map.url_of(module)?.clone();
     let value = map.json.remove(&url)?;
     let value = v8::Local::new(scope, value);
@@ -216,16 +275,16 @@ pub enum Failure<'s> {
 /// one strongly connected component at a time, dependencies first (each component's
 /// first module in the order V8's own walk would finish it): every call then finds
 /// its dependencies done, and the order of evaluation is the one the standard gives.
-pub fn run<'s>(
+pub(crate) fn run<'s>(
     scope: &mut v8::HandleScope<'s>,
-    url: &Url,
+    url: &str,
     source: Option<String>,
     json: bool,
-    is_main: bool,
+    kind: LoadKind,
 ) -> Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>> {
-    let root = load_graph(scope, url, source, json, is_main).map_err(Failure::Load)?;
-    if is_main {
-        let map = &mut state(scope).modules;
+    let root = load_graph(scope, url, source, json, kind).map_err(Failure::Load)?;
+    if kind == LoadKind::Main {
+        let map = map(scope);
         map.main = map.url_of(root).cloned();
     }
     evaluate(scope, root)
@@ -363,17 +422,13 @@ fn imported_modules<'s>(
     scope: &mut v8::HandleScope<'s>,
     module: v8::Local<'s, v8::Module>,
 ) -> Vec<v8::Local<'s, v8::Module>> {
-    let Some(referrer) = state(scope)
-        .modules
-        .url_of(module)
-        .and_then(|u| Url::parse(u).ok())
-    else {
+    let Some(referrer) = map(scope).url_of(module).cloned() else {
         return Vec::new();
     };
     requests(scope, module)
         .into_iter()
         .filter_map(|specifier| {
-            let url = resolve(&specifier, &referrer).ok()?;
+            let url = resolve(scope, &specifier, &referrer).ok()?;
             module_of(scope, &url)
         })
         .collect()
@@ -386,7 +441,7 @@ fn compile_module<'s>(
 ) -> Result<v8::Local<'s, v8::Module>, String> {
     let code =
         v8::String::new(scope, code).ok_or_else(|| format!("Module too large: \"{url}\""))?;
-    let origin = crate::isolate::script_origin(scope, url, true);
+    let origin = script_origin(scope, url, true);
     let source = v8::script_compiler::Source::new(code, Some(&origin));
     let tc = &mut v8::TryCatch::new(scope);
     if let Some(module) = v8::script_compiler::compile_module(tc, source) {
@@ -410,6 +465,34 @@ fn compile_module<'s>(
     })
 }
 
+/// The URL `specifier` names imported from `referrer`, as the loader resolves it.
+fn resolve(isolate: &mut v8::Isolate, specifier: &str, referrer: &str) -> Result<String, String> {
+    let loader = map(isolate).loader.clone();
+    loader.resolve(specifier, referrer)
+}
+
+/// The origin of a script or module named `name` (its URL).
+pub(crate) fn script_origin<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    name: &str,
+    is_module: bool,
+) -> v8::ScriptOrigin<'s> {
+    let name = v8::String::new(scope, name).unwrap();
+    let undefined = v8::undefined(scope);
+    v8::ScriptOrigin::new(
+        scope,
+        name.into(),
+        0,
+        0,
+        false,
+        0,
+        undefined.into(),
+        false,
+        false,
+        is_module,
+    )
+}
+
 /// V8 asks for each import of a module being instantiated; all were loaded before.
 pub fn resolve_callback<'a>(
     context: v8::Local<'a, v8::Context>,
@@ -420,8 +503,8 @@ pub fn resolve_callback<'a>(
     // SAFETY: V8 calls this with the context entered, on the isolate's thread.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let specifier = specifier.to_rust_string_lossy(scope);
-    let referrer = Url::parse(state(scope).modules.url_of(referrer)?).ok()?;
-    let url = resolve(&specifier, &referrer).ok()?;
+    let referrer = map(scope).url_of(referrer)?.clone();
+    let url = resolve(scope, &specifier, &referrer).ok()?;
     module_of(scope, &url)
 }
 
@@ -434,7 +517,7 @@ pub extern "C" fn import_meta_callback(
     // SAFETY: as above.
     let scope = &mut unsafe { v8::CallbackScope::new(context) };
     let scope = &mut v8::HandleScope::new(scope);
-    let map = &state(scope).modules;
+    let map = map(scope);
     let Some(url) = map.url_of(module).cloned() else {
         return;
     };
@@ -466,11 +549,8 @@ fn import_meta_resolve(
         .map(|d| d.to_rust_string_lossy(scope))
         .unwrap_or_default();
     let specifier = args.get(0).to_rust_string_lossy(scope);
-    let resolved = Url::parse(&referrer)
-        .map_err(|e| e.to_string())
-        .and_then(|referrer| resolve(&specifier, &referrer));
-    match resolved {
-        Ok(url) => rv.set(v8::String::new(scope, url.as_str()).unwrap().into()),
+    match resolve(scope, &specifier, &referrer) {
+        Ok(url) => rv.set(v8::String::new(scope, &url).unwrap().into()),
         Err(e) => {
             let text = v8::String::new(scope, &e).unwrap();
             let e = v8::Exception::type_error(scope, text);
@@ -514,15 +594,12 @@ pub extern "C" fn dynamic_import_callback(
     &*promise as *const v8::Promise as *mut v8::Promise
 }
 
-/// A dynamic import whose graph loads on a thread of its own.
-pub(crate) type Loading = Pin<Box<dyn Future<Output = Loaded>>>;
-
 /// A dynamic import's graph, loaded (or why not): the event loop finishes the import
 /// with it ([`finish_import`]).
 pub(crate) struct Loaded {
     resolver: v8::Global<v8::PromiseResolver>,
-    url: Url,
-    graph: Result<Graph, String>,
+    url: String,
+    graph: Result<LoadedGraph, String>,
 }
 
 fn dynamic_import_task(
@@ -554,49 +631,44 @@ fn dynamic_import_task(
     // current directory.
     let referrer = Url::parse(&referrer)
         .ok()
+        .map(String::from)
+        .or_else(|| map(scope).main.clone())
         .or_else(|| {
-            state(scope)
-                .modules
-                .main
-                .as_deref()
-                .and_then(|m| Url::parse(m).ok())
-        })
-        .or_else(|| Url::from_directory_path(std::env::current_dir().ok()?).ok());
+            Some(
+                Url::from_directory_path(std::env::current_dir().ok()?)
+                    .ok()?
+                    .into(),
+            )
+        });
     let url = referrer
         .ok_or_else(|| "no module to import from".to_string())
-        .and_then(|referrer| resolve(&specifier, &referrer));
+        .and_then(|referrer| resolve(scope, &specifier, &referrer));
     let url = match url {
         Ok(url) => url,
         Err(e) => return settle(scope, resolver, Err(Failure::Load(e))),
     };
-    let isolate = state(scope);
-    let map = &isolate.modules;
-    let name = map
-        .redirects
-        .get(url.as_str())
-        .map_or(url.as_str(), String::as_str);
-    if map.media.contains_key(name) {
+    let modules = map(scope);
+    if modules.types.contains_key(modules.name(&url)) {
         // Loaded already: nothing to fetch.
-        let result = run(scope, &url, None, json, false);
+        let result = run(scope, &url, None, json, LoadKind::Dynamic);
         return settle(scope, resolver, result);
     }
     // Loading may take long (a remote module, a slow disk): it goes on on a thread
     // of its own while this isolate's event loop runs on (timers, ops, the deadline).
-    let (check, media) = (isolate.import_check(true), map.media.clone());
+    let load = modules.loader.load(&url, None, json, LoadKind::Dynamic);
+    let types = modules.types.clone();
     let (done, loaded) = tokio::sync::oneshot::channel();
-    let root = url.clone();
     let loader = std::thread::Builder::new()
         .name("module loader".into())
         .spawn(move || {
-            let graph = graph::walk(&root, None, json, &|name| media.get(name).copied(), &*check);
-            let _ = done.send(graph);
+            let _ = done.send(load(&|name| types.get(name).copied()));
         });
     if let Err(e) = loader {
         let e = format!("cannot start a module loader: {e}");
         return settle(scope, resolver, Err(Failure::Load(e)));
     }
     let resolver = v8::Global::new(scope, resolver);
-    state(scope).loading.push(Box::pin(async move {
+    map(scope).loading.push(Box::pin(async move {
         let graph = loaded
             .await
             .unwrap_or_else(|_| Err(format!("Module \"{url}\" was not loaded")));

@@ -1,0 +1,87 @@
+//! V8's structured clone for JavaScript: `Deno.core.serialize(value)` and
+//! `Deno.core.deserialize(bytes)` (V8 work, no I/O: what workers post each other).
+use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
+
+/// Throws V8's clone errors as `DataCloneError`s, as structuredClone does.
+struct CloneErrors;
+
+impl v8::ValueSerializerImpl for CloneErrors {
+    fn throw_data_clone_error<'s>(
+        &mut self,
+        scope: &mut v8::HandleScope<'s>,
+        message: v8::Local<'s, v8::String>,
+    ) {
+        let e = v8::Exception::error(scope, message);
+        if let Ok(e) = v8::Local::<v8::Object>::try_from(e) {
+            let (key, name) = (
+                v8::String::new(scope, "name").unwrap(),
+                v8::String::new(scope, "DataCloneError").unwrap(),
+            );
+            e.set(scope, key.into(), name.into());
+        }
+        scope.throw_exception(e);
+    }
+}
+
+impl v8::ValueDeserializerImpl for CloneErrors {}
+
+/// `Deno.core.serialize(value): Uint8Array`: V8's structured clone of `value` (Maps,
+/// Sets, Dates, RegExps, typed arrays and cycles survive; functions and symbols throw
+/// a DataCloneError).
+pub(crate) fn serialize(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let context = scope.get_current_context();
+    use v8::ValueSerializerHelper;
+    let mut serializer = v8::ValueSerializer::new(scope, Box::new(CloneErrors));
+    serializer.write_header();
+    if serializer.write_value(context, args.get(0)) == Some(true) {
+        let bytes = serializer.release();
+        match uint8_array(scope, bytes, 0) {
+            Some(bytes) => rv.set(bytes.into()),
+            None => {
+                let text = v8::String::new(scope, NO_ROOM).unwrap();
+                let e = v8::Exception::range_error(scope, text);
+                scope.throw_exception(e);
+            }
+        }
+    }
+}
+
+/// `Deno.core.deserialize(bytes: ArrayBufferView)`: the value `serialize` made the bytes
+/// of (a new copy of it).
+pub(crate) fn deserialize(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let data = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+        .map_err(|_| "bytes must be an ArrayBufferView")
+        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
+    let data = match data {
+        Ok(data) => data,
+        Err(why) => return throw_type_error(scope, &format!("Deno.core.deserialize: {why}")),
+    };
+    let context = scope.get_current_context();
+    let tc = &mut v8::TryCatch::new(scope);
+    let value = {
+        use v8::ValueDeserializerHelper;
+        let mut deserializer = v8::ValueDeserializer::new(tc, Box::new(CloneErrors), &data);
+        match deserializer.read_header(context) {
+            Some(true) => deserializer.read_value(context),
+            _ => None,
+        }
+    };
+    match value {
+        Some(value) => rv.set(value),
+        None if tc.has_caught() => {
+            tc.rethrow();
+        }
+        None => throw_type_error(
+            tc,
+            "Deno.core.deserialize: the bytes are not a serialized value",
+        ),
+    }
+}

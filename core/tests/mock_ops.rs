@@ -1,0 +1,224 @@
+//! The core on its own, with a mock op set of a few lines and no schema: the first byte
+//! of a message names the op. Sync replies, async replies through `Deno.core.recv`,
+//! a zero-copy buffer written in place, a refused message, modules from an in-memory
+//! loader (static and dynamic imports), uncaught errors and the memory limit.
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use minideno_core::limits::MemoryLimit;
+use minideno_core::{
+    AsyncReply, Dispatch, Isolate, IsolateOptions, Load, LoadKind, LoadedGraph, ModuleLoader,
+    ModuleSource, ModuleType, ReplyBytes, ReplyData, ScriptError, ZeroCopyBuf,
+};
+
+/// Op 1: sync, replies its arguments reversed. Op 2: async, replies `[len, args...]`
+/// after a millisecond. Op 3: sync, fills the zero-copy buffer with its argument.
+/// Anything else is refused.
+struct MockOps;
+
+impl Dispatch for MockOps {
+    fn dispatch(
+        &self,
+        control: &[u8],
+        zero_copy: Option<ZeroCopyBuf>,
+        sync_reply: &mut dyn FnMut(ReplyData),
+    ) -> Result<Option<AsyncReply>, String> {
+        match control.split_first() {
+            Some((1, args)) => {
+                let reversed: Vec<u8> = args.iter().rev().copied().collect();
+                sync_reply(ReplyData::Slice(&reversed));
+                Ok(None)
+            }
+            Some((2, args)) => {
+                let mut reply = ReplyBytes::new();
+                reply.push(args.len() as u8);
+                reply.extend_from_slice(args);
+                Ok(Some(Box::pin(async move {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    reply
+                })))
+            }
+            Some((3, [fill])) => {
+                let mut buf = zero_copy.ok_or("op 3 needs a buffer")?;
+                buf.fill(*fill);
+                Ok(None)
+            }
+            _ => Err(format!("no op {:?}", control.first())),
+        }
+    }
+}
+
+fn isolate(options: IsolateOptions) -> Isolate {
+    Isolate::new(MockOps, options).expect("an isolate")
+}
+
+/// Runs `code` and returns its completion value as a string.
+fn eval(isolate: &mut Isolate, code: &str) -> Result<String, ScriptError> {
+    let value = isolate.execute_script("test.js", code)?;
+    Ok(isolate.with_scope(|scope| {
+        let value = v8::Local::new(scope, value);
+        value.to_rust_string_lossy(scope)
+    }))
+}
+
+#[test]
+fn a_sync_op_replies_through_the_shared_buffer() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let code = "const n = Deno.core.dispatch(new Uint8Array([1, 7, 8, 9]));
+                Array.from(new Uint8Array(Deno.core.shared, 0, n)).join()";
+    assert_eq!(eval(&mut isolate, code).unwrap(), "9,8,7");
+}
+
+#[test]
+fn async_ops_reply_through_recv_in_batches() {
+    let mut isolate = isolate(IsolateOptions::default());
+    // The loop runs until no op is pending: every reply has arrived when it returns.
+    let code = "globalThis.got = [];
+                Deno.core.recv((batch) => {
+                  for (let i = 0; i < batch.length; i += batch[i] + 1)
+                    got.push(Array.from(batch.subarray(i + 1, i + 1 + batch[i])).join('+'));
+                });
+                for (const n of [3, 4, 5]) Deno.core.dispatch(new Uint8Array([2, n, n]));";
+    eval(&mut isolate, code).unwrap();
+    assert_eq!(
+        eval(&mut isolate, "got.sort().join()").unwrap(),
+        "3+3,4+4,5+5"
+    );
+}
+
+#[test]
+fn a_zero_copy_buffer_is_written_in_place() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let code = "const buf = new Uint8Array(4);
+                Deno.core.dispatch(new Uint8Array([3, 42]), buf.subarray(1, 3));
+                buf.join()";
+    assert_eq!(eval(&mut isolate, code).unwrap(), "0,42,42,0");
+}
+
+#[test]
+fn a_refused_message_is_a_type_error_and_the_isolate_goes_on() {
+    let mut isolate = isolate(IsolateOptions::default());
+    // The door returns the error (JS throws it), whatever was wrong.
+    for (code, expected) in [
+        ("Deno.core.dispatch(new Uint8Array([77]))", "no op Some(77)"),
+        (
+            "Deno.core.dispatch(new Uint8Array([3, 1]))",
+            "op 3 needs a buffer",
+        ),
+        (
+            "Deno.core.dispatch('x')",
+            "control must be an ArrayBufferView",
+        ),
+    ] {
+        let code = format!("{{ const e = {code}; [e instanceof TypeError, e.message].join(' ') }}");
+        let expected = format!("true Deno.core.dispatch: {expected}");
+        assert_eq!(eval(&mut isolate, &code).unwrap(), expected);
+    }
+}
+
+/// Modules from a map of URL -> code; `file:///b.js` is refused to dynamic imports.
+struct MockModules(HashMap<&'static str, &'static str>);
+
+impl ModuleLoader for MockModules {
+    fn resolve(&self, specifier: &str, referrer: &str) -> Result<String, String> {
+        let base = url::Url::parse(referrer).map_err(|e| e.to_string())?;
+        base.join(specifier)
+            .map(String::from)
+            .map_err(|e| e.to_string())
+    }
+
+    fn load(&self, url: &str, _: Option<String>, _: bool, kind: LoadKind) -> Load {
+        let modules: HashMap<String, String> = self
+            .0
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let root = url.to_string();
+        Box::new(move |known| {
+            let mut graph = LoadedGraph::default();
+            let mut todo = vec![root];
+            while let Some(url) = todo.pop() {
+                if known(&url).is_some() || graph.modules.iter().any(|m| m.url == url) {
+                    continue;
+                }
+                if kind == LoadKind::Dynamic && url == "file:///b.js" {
+                    return Err(format!("{url} may not load"));
+                }
+                let code = modules.get(&url).ok_or(format!("no module {url}"))?;
+                for line in code.lines().filter(|l| l.starts_with("import")) {
+                    let name = line.split('"').nth(1).unwrap_or_default();
+                    todo.push(format!("file:///{}", name.trim_start_matches("./")));
+                }
+                graph.modules.push(ModuleSource {
+                    url,
+                    kind: ModuleType::JavaScript,
+                    code: code.clone(),
+                    source_map: None,
+                });
+            }
+            Ok(graph)
+        })
+    }
+}
+
+#[test]
+fn modules_come_from_the_loader_static_and_dynamic() {
+    let modules = MockModules(HashMap::from([
+        (
+            "file:///main.js",
+            "import { a } from \"./a.js\";\nglobalThis.result = a + (await import(\"./c.js\")).c;\n\
+             globalThis.refused = await import(\"./b.js\").then(() => 'loaded', (e) => e.message);",
+        ),
+        ("file:///a.js", "export const a = 'a';"),
+        ("file:///b.js", "export const b = 'b';"),
+        ("file:///c.js", "import \"./a.js\";\nexport const c = 'c';"),
+    ]));
+    let mut isolate = isolate(IsolateOptions {
+        loader: Some(Rc::new(modules)),
+        ..Default::default()
+    });
+    let url = url::Url::parse("file:///main.js").unwrap();
+    isolate.run_module(&url, None).unwrap();
+    assert_eq!(eval(&mut isolate, "result").unwrap(), "ac");
+    assert_eq!(
+        eval(&mut isolate, "refused").unwrap(),
+        "file:///b.js may not load"
+    );
+}
+
+#[test]
+fn without_a_loader_no_module_loads() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let url = url::Url::parse("file:///main.js").unwrap();
+    let e = isolate.run_module(&url, None).unwrap_err();
+    assert_eq!(e.0, "this isolate loads no modules");
+}
+
+#[test]
+fn an_uncaught_error_shows_its_stack_and_a_limit_stops_the_script() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let e = eval(
+        &mut isolate,
+        "function f() { throw new Error('boom'); }\nf();",
+    )
+    .unwrap_err();
+    assert!(
+        e.0.starts_with("Uncaught Error: boom\n") && e.0.contains("at f (test.js:1:"),
+        "{e}"
+    );
+    let mut isolate = isolate_with_memory(16 << 20);
+    let e = eval(
+        &mut isolate,
+        "const a = []; while (true) a.push({ n: a.length });",
+    )
+    .unwrap_err();
+    assert_eq!(e.0, "Script exceeded its 16 MiB heap limit");
+}
+
+fn isolate_with_memory(limit: usize) -> Isolate {
+    isolate(IsolateOptions {
+        memory: Some(MemoryLimit::new(limit).unwrap()),
+        ..Default::default()
+    })
+}

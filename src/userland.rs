@@ -1,0 +1,154 @@
+//! The userland as an isolate starts it: the startup snapshot build.rs made of `js/`
+//! (whose `__bootstrap` takes `Deno.core`), that bundle's source map, and minideno's
+//! module loader (`loader/`, with the permissions' checks) behind the core's
+//! `ModuleLoader`.
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
+
+use minideno_core::limits::MemoryLimit;
+use minideno_core::source_maps::SourceMapSource;
+use minideno_core::source_maps::{Builtin, LineMap};
+use minideno_core::{
+    Isolate, IsolateOptions, Load, LoadKind, LoadedGraph, ModuleLoader, ModuleSource, ModuleType,
+    ScriptError,
+};
+use minideno_loader::compiler::SourceMapLocation;
+use minideno_loader::fetch::{self, ImportCheck};
+use minideno_loader::graph;
+use minideno_loader::media::MediaType;
+use minideno_loader::transpile::USERLAND_URL;
+use url::Url;
+
+use crate::ops::Dispatcher;
+use crate::state::State;
+
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"));
+
+/// The userland bundle's source map, parsed once per process, on first use.
+fn userland_map() -> Option<&'static LineMap> {
+    static MAP: OnceLock<Option<LineMap>> = OnceLock::new();
+    MAP.get_or_init(|| LineMap::parse(include_str!(concat!(env!("OUT_DIR"), "/userland.js.map"))))
+        .as_ref()
+}
+
+/// A fresh isolate from the snapshot, running `ops`, bootstrapped, loading modules as
+/// `ops`' state allows, within `memory` (None: V8's default heap limit).
+pub fn new_isolate(
+    ops: Dispatcher,
+    memory: Option<Arc<MemoryLimit>>,
+) -> Result<Isolate, ScriptError> {
+    let loader = Rc::new(Modules {
+        state: ops.state().clone(),
+    });
+    Isolate::new(
+        ops,
+        IsolateOptions {
+            snapshot: Some(SNAPSHOT),
+            bootstrap: Some("__bootstrap"),
+            builtin: Some(Builtin {
+                url: USERLAND_URL,
+                prefix: "ext:minideno/",
+                source_map: userland_map,
+            }),
+            loader: Some(loader),
+            memory,
+        },
+    )
+}
+
+/// Modules as minideno loads them: from files and remote URLs (`loader/`), a dynamic
+/// import's graph (and a worker's) checked against the isolate's permissions.
+struct Modules {
+    state: Rc<State>,
+}
+
+impl Modules {
+    /// What decides whether a module may load (a URL before it is read, each redirect
+    /// before it is followed), on the thread that loads it.
+    fn check(&self, kind: LoadKind) -> ImportCheck {
+        let state = &self.state;
+        let permissions = match kind {
+            // An isolate that may start no workers loads no modules either: an
+            // embedder's Runtime without `module_loading`.
+            LoadKind::Dynamic if state.workers.is_none() => {
+                return Box::new(|_| {
+                    Err("module loading is off (RuntimeOptions::module_loading)".into())
+                })
+            }
+            LoadKind::Dynamic => &state.permissions,
+            // The main module's static graph: unchecked, as in Deno's CLI, but a
+            // worker's is checked as its parent's dynamic import.
+            LoadKind::Main => match &state.main_graph_permissions {
+                Some(permissions) => permissions,
+                None => return Box::new(fetch::unchecked),
+            },
+        };
+        let permissions = permissions.snapshot();
+        Box::new(move |url| permissions.check_import(url).map_err(|e| e.msg))
+    }
+}
+
+impl ModuleLoader for Modules {
+    fn resolve(&self, specifier: &str, referrer: &str) -> Result<String, String> {
+        let referrer = Url::parse(referrer).map_err(|e| format!("{referrer}: {e}"))?;
+        graph::resolve(specifier, &referrer).map(String::from)
+    }
+
+    fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load {
+        let check = self.check(kind);
+        let url = Url::parse(url).map_err(|e| format!("{url}: {e}"));
+        Box::new(move |known| {
+            // What the core knows a module as is all the graph asks of a loaded one.
+            let known = |name: &str| {
+                known(name).map(|kind| match kind {
+                    ModuleType::Json => MediaType::Json,
+                    ModuleType::JavaScript => MediaType::JavaScript,
+                })
+            };
+            let graph = graph::walk(&url?, source, json, &known, &*check)?;
+            let modules = graph
+                .modules
+                .into_iter()
+                .map(|module| match module.compiled {
+                    None => ModuleSource {
+                        url: module.source.url.into(),
+                        kind: ModuleType::Json,
+                        code: module.source.code,
+                        source_map: None,
+                    },
+                    Some(compiled) => ModuleSource {
+                        url: module.source.url.into(),
+                        kind: ModuleType::JavaScript,
+                        code: compiled.code,
+                        source_map: Some(match compiled.source_map {
+                            SourceMapLocation::File(path) => SourceMapSource::File(path),
+                            SourceMapLocation::Inline(json) => SourceMapSource::Inline(json),
+                        }),
+                    },
+                });
+            Ok(LoadedGraph {
+                modules: modules.collect(),
+                redirects: graph.redirects,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::userland_map;
+
+    #[test]
+    fn the_userland_map_points_at_js_sources() {
+        let map = userland_map().expect("build.rs embeds the userland's source map");
+        let sources: Vec<(&str, bool)> = map.sources().collect();
+        assert!(
+            sources.iter().any(|(s, _)| *s == "js/timers.ts"),
+            "{sources:?}"
+        );
+        assert!(
+            sources.iter().all(|(_, carried)| *carried),
+            "sources are carried"
+        );
+    }
+}
