@@ -2,12 +2,12 @@
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
 # The crates whose modules must not import each other in a cycle (tools/check-cycles.py).
-ACYCLIC = core/src loader/src
+ACYCLIC = core/src loader/src cli/src
 
 .PHONY: run test setup lint build bench bench-net bench-workers clean
 
 run: setup
-	$(CARGO) run --release -- run examples/number.ts
+	$(CARGO) run --release -p minideno-cli -- run examples/number.ts
 
 test: setup lint
 	$(CARGO) test --release --workspace

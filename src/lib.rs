@@ -24,7 +24,7 @@
 //! descriptors: files, sockets, child processes and their pipes), [`workers`] (an
 //! isolate per thread, talking to its parent by messages), [`runtime`] (the embedding
 //! API), [`msg`] (the generated messages), [`trace`] (the op tracer), [`state`],
-//! [`errors`], [`flags`] and [`repl`] (the command line's).
+//! [`errors`].
 //!
 //! Embedding (the script may read below /tmp and nothing else):
 //! ```no_run
@@ -41,11 +41,9 @@
 //! ```
 
 pub mod errors;
-pub mod flags;
 pub mod msg;
 pub mod ops;
 pub mod permissions;
-pub mod repl;
 pub mod resources;
 pub mod runtime;
 pub mod state;

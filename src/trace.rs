@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::msg::{ErrorKind, OpCode};
 use crate::state::Metrics;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceMode {
     /// A line per op as it completes.
     Lines,

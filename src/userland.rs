@@ -96,8 +96,10 @@ impl ModuleLoader for Modules {
 
     fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load {
         let check = self.check(kind);
+        let requested = url.to_string();
         let url = Url::parse(url).map_err(|e| format!("{url}: {e}"));
         Box::new(move |known| {
+            let url = url?;
             // What the core knows a module as is all the graph asks of a loaded one.
             let known = |name: &str| {
                 known(name).map(|kind| match kind {
@@ -105,7 +107,7 @@ impl ModuleLoader for Modules {
                     ModuleType::JavaScript => MediaType::JavaScript,
                 })
             };
-            let graph = graph::walk(&url?, source, json, &known, &*check)?;
+            let graph = graph::walk(&url, source, json, &known, &*check)?;
             let modules = graph
                 .modules
                 .into_iter()
@@ -126,9 +128,15 @@ impl ModuleLoader for Modules {
                         }),
                     },
                 });
+            let mut redirects = graph.redirects;
+            // Parsing normalized the URL (`a/../b.ts` is `b.ts`): an import of it as
+            // asked for gets the module by its name.
+            if url.as_str() != requested {
+                redirects.push((requested, url.into()));
+            }
             Ok(LoadedGraph {
                 modules: modules.collect(),
-                redirects: graph.redirects,
+                redirects,
             })
         })
     }

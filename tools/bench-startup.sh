@@ -7,7 +7,7 @@ set -euo pipefail
 runs=${1:-20}
 source "$(dirname "$0")/peers.sh"
 lib="$root/third_party/libnode/usr/lib/x86_64-linux-gnu"
-hello="$root/tests/testdata/hello.ts"
+hello="$root/cli/tests/testdata/hello.ts"
 
 printf 'int main(void) { return 0; }\n' >"$peers/floor.c"
 gcc -O2 -o "$peers/floor" "$peers/floor.c" -Wl,--no-as-needed -L"$lib" -l:libnode.so.108 -Wl,-rpath,"$lib"

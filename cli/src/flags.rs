@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::permissions::{Grant, Grants, NetScope};
-use crate::trace::TraceMode;
+use minideno::permissions::{Grant, Grants, NetScope};
+use minideno::trace::TraceMode;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -39,7 +39,7 @@ pub enum Command {
         v8_flags: String,
         /// Trace ops to stderr: a line per op (--trace-ops), or a table at exit
         /// (--trace-ops=summary)
-        #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines")]
+        #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines", value_parser = trace_mode())]
         trace_ops: Option<TraceMode>,
         /// The module to run (path or URL)
         script: String,
@@ -112,7 +112,7 @@ pub struct ModuleFlags {
 impl ModuleFlags {
     /// Sets up fetching (fetch.rs) as these flags say.
     pub fn apply(self) -> Result<(), String> {
-        minideno_loader::fetch::configure(minideno_loader::fetch::Settings {
+        minideno::loader::fetch::configure(minideno::loader::fetch::Settings {
             reload: self.reload,
             cert: self.cert,
         })
@@ -176,7 +176,7 @@ pub struct LimitFlags {
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub timeout: Option<Duration>,
     /// Limit V8's heap to MIB mebibytes, at least 8 (exit code 125 when the script reaches it)
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(minideno_core::limits::MIN_HEAP_MIB as i64..=1 << 20))]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(minideno::limits::MIN_HEAP_MIB as i64..=1 << 20))]
     pub max_heap_size: Option<u32>,
 }
 
@@ -195,6 +195,15 @@ fn seconds(text: &str) -> Result<Duration, String> {
 
 /// The environment switch for the encoding of read and write.
 pub const IO_ENCODING_VAR: &str = "MINIDENO_IO_ENCODING";
+
+/// `--trace-ops`' modes, by name.
+fn trace_mode() -> impl clap::builder::TypedValueParser<Value = TraceMode> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["lines", "summary"]).map(|mode| match mode.as_str() {
+        "summary" => TraceMode::Summary,
+        _ => TraceMode::Lines,
+    })
+}
 
 /// Whether read and write use the minimal encoding: `MINIDENO_IO_ENCODING` unset or
 /// "minimal" (the default), or "flatbuffers" to send them as every other op is sent.

@@ -4,7 +4,7 @@
 // $DIR and $ROOT. Layout made by the test: DIR/granted/{in.txt, sub/, link -> ../outside},
 // DIR/outside/secret.txt, DIR/other/ (the wrong scope).
 const dir = Deno.args[0];
-const root = Deno.mainModule.replace("file://", "").replace("/tests/testdata/fs/permissions.ts", "");
+const root = Deno.mainModule.replace("file://", "").replace("/cli/tests/testdata/fs/permissions.ts", "");
 const g = `${dir}/granted`;
 const enc = new TextEncoder();
 

@@ -247,20 +247,20 @@ fn trace_summary_is_printed_on_deno_exit_too() {
 
 #[test]
 fn number_example() {
-    let (code, out) = minideno(&["run", "examples/number.ts"], &test_deno_dir());
+    let (code, out) = minideno(&["run", "../examples/number.ts"], &test_deno_dir());
     assert_eq!((code, out.as_str()), (0, "The magic number is 42\n"));
 }
 
 #[test]
 fn examples_my_pid_and_resolve() {
-    let (code, out) = minideno(&["run", "examples/my_pid.ts"], &test_deno_dir());
+    let (code, out) = minideno(&["run", "../examples/my_pid.ts"], &test_deno_dir());
     let pid: u32 = out
         .trim()
         .strip_prefix("My pid is ")
         .and_then(|p| p.parse().ok())
         .unwrap_or(0);
     assert!(code == 0 && pid > 1, "{out}");
-    let args = ["run", "--allow-net=localhost", "examples/resolve.ts"];
+    let args = ["run", "--allow-net=localhost", "../examples/resolve.ts"];
     let (code, out) = minideno(&args, &test_deno_dir());
     assert_eq!(
         (code, out.as_str()),
@@ -273,8 +273,8 @@ fn workers_example_counts_primes_on_one_and_on_n_workers() {
     let (code, out) = minideno(
         &[
             "run",
-            "--allow-read=examples",
-            "examples/workers.ts",
+            "--allow-read=../examples",
+            "../examples/workers.ts",
             "2",
             "100000",
             "1000",
@@ -533,7 +533,7 @@ fn types_prints_lib_deno_d_ts() {
     let (code, out) = minideno(&["types"], &test_deno_dir());
     assert_eq!(code, 0);
     let lib =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("js/lib.deno.d.ts"))
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../js/lib.deno.d.ts"))
             .unwrap();
     assert_eq!(out, lib);
 }

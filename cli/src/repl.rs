@@ -12,10 +12,10 @@ use oxc::span::{GetSpan, SourceType};
 use rustyline::error::ReadlineError;
 use url::Url;
 
-use crate::permissions::Grants;
-use crate::{init_v8, Dispatcher, Isolate, ScriptError, State};
-use minideno_loader::deno_dir::deno_dir;
-use minideno_loader::transpile::{transpile, Linking};
+use minideno::loader::deno_dir::deno_dir;
+use minideno::loader::transpile::{transpile, Linking};
+use minideno::permissions::Grants;
+use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 
 /// The name entries run under; a relative `import()` resolves against the directory.
 const NAME: &str = "$deno$repl.ts";
@@ -30,8 +30,8 @@ pub fn run(grants: Grants) -> Result<(), ScriptError> {
     init_v8("");
     let mut state = State::new(vec![], main).with_permissions(grants);
     // Entries may import modules and start workers, as a program run from a file may.
-    state.workers = Some(crate::workers::WorkerSettings::default());
-    let mut isolate = crate::new_isolate(Dispatcher::new(state), None)?;
+    state.workers = Some(minideno::workers::WorkerSettings::default());
+    let mut isolate = minideno::new_isolate(Dispatcher::new(state), None)?;
     isolate.execute_script(NAME, "globalThis.close = () => Deno.exit(0);")?;
 
     let error = |e: ReadlineError| ScriptError(format!("cannot read input: {e}"));
@@ -39,7 +39,10 @@ pub fn run(grants: Grants) -> Result<(), ScriptError> {
     let history = deno_dir().join("deno_history.txt");
     let _ = editor.load_history(&history);
     if std::io::stdin().is_terminal() {
-        println!("minideno {}\nexit using ctrl+d or close()", crate::VERSION);
+        println!(
+            "minideno {}\nexit using ctrl+d or close()",
+            minideno::VERSION
+        );
     }
     let mut input = String::new();
     loop {

@@ -10,7 +10,7 @@ use flatbuffers::{ForwardsUOffset, Table, Vector};
 use minideno::msg;
 
 #[allow(dead_code)]
-#[path = "../build/opgen.rs"]
+#[path = "../../build/opgen.rs"]
 mod opgen;
 
 const ROUNDS: usize = 12;
@@ -138,7 +138,7 @@ fn read_field(table: &Table, i: usize, ty: &str, want: &Value) -> (String, Strin
 
 #[test]
 fn every_request_encodes_to_what_rust_verifies_and_decodes() {
-    let schema = opgen::parse(include_str!("../schema/msg.fbs"));
+    let schema = opgen::parse(include_str!("../../schema/msg.fbs"));
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut script = String::from(
         "const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, \"0\")).join(\"\");\n",

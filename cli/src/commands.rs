@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use minideno::loader::graph::{self, Graph};
 use minideno::ScriptError;
-use minideno_loader::graph::{self, Graph};
 use url::Url;
 
 fn cwd() -> Result<PathBuf, ScriptError> {
@@ -102,7 +102,7 @@ fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
                 None,
                 false,
                 &known,
-                &minideno_loader::fetch::unchecked,
+                &minideno::loader::fetch::unchecked,
             )
             .map_err(ScriptError)?;
             seen.extend(
@@ -142,10 +142,10 @@ pub fn info(file: &str) -> Result<(), ScriptError> {
     println!("local: {}", root.source.local.display());
     println!("type: {}", root.source.media.name());
     if root.compiled.is_some() {
-        let key = minideno_loader::compiler::cache_key(root.source.media, &root.source.code);
+        let key = minideno::loader::compiler::cache_key(root.source.media, &root.source.code);
         println!(
             "compiled: {}",
-            minideno_loader::compiler::cache_file(&key).display()
+            minideno::loader::compiler::cache_file(&key).display()
         );
     }
     println!("dependencies: {} unique", graph.modules.len() - 1);

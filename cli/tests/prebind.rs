@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_minideno");
-const LIB: &str = "third_party/libnode/usr/lib/x86_64-linux-gnu/libnode.so.108";
-const UNMODIFIED: &str = "third_party/libnode/unmodified";
+const LIB: &str = "../third_party/libnode/usr/lib/x86_64-linux-gnu/libnode.so.108";
+const UNMODIFIED: &str = "../third_party/libnode/unmodified";
 
 /// (file, bound to, symbol) of every lookup the loader reports for `minideno run
 /// hello.ts`, with the unmodified library first on the loader's path if asked.

@@ -3,13 +3,15 @@
 // libnode's 130 mappings) to find the main thread's stack guard for its overflow message.
 #![no_main]
 mod commands;
+mod flags;
+mod repl;
 
 use minideno::exit;
 use std::io::Write;
 use std::time::Duration;
 
+use crate::flags::{Cli, Command, LimitFlags};
 use clap::Parser;
-use minideno::flags::{Cli, Command, LimitFlags};
 use minideno::limits::{MemoryLimit, Termination};
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
@@ -92,8 +94,8 @@ fn cli() {
         }) => modules
             .apply()
             .map_err(ScriptError)
-            .and_then(|()| minideno::repl::run(permissions.grants())),
-        None => minideno::repl::run(Grants::default()),
+            .and_then(|()| crate::repl::run(permissions.grants())),
+        None => crate::repl::run(Grants::default()),
     };
     if let Err(e) = result {
         let _ = std::io::stdout().flush();
@@ -138,10 +140,10 @@ fn run(
 ) -> Result<(), ScriptError> {
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
-    let url = minideno_loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
+    let url = minideno::loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
     init_v8(v8_flags);
     let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
-    state.minimal_io = minideno::flags::minimal_io().map_err(ScriptError)?;
+    state.minimal_io = crate::flags::minimal_io().map_err(ScriptError)?;
     let memory = limits
         .max_heap_bytes()
         .map(MemoryLimit::new)
