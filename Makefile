@@ -2,7 +2,7 @@
 # Both run tools/setup.sh first; it does nothing once third_party/ is complete.
 CARGO ?= cargo
 # The crates whose modules must not import each other in a cycle (tools/check-cycles.py).
-ACYCLIC = core/src loader/src cli/src
+ACYCLIC = src core/src loader/src cli/src
 
 .PHONY: run test setup lint build bench bench-net bench-workers clean
 

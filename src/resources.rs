@@ -34,8 +34,9 @@ pub enum Resource {
     ChildStdin(Rc<Closable<pipe::Sender>>),
     ChildStdout(Rc<Closable<pipe::Receiver>>),
     ChildStderr(Rc<Closable<pipe::Receiver>>),
-    /// A child process; `RunStatus` waits for it. Dropped unwaited, Tokio reaps it.
-    Child(Rc<crate::ops::process::ChildProcess>),
+    /// A child process, as its status once it has exited and been reaped; `RunStatus`
+    /// waits for it. Dropped unwaited, Tokio reaps it.
+    Child(Rc<tokio::sync::watch::Receiver<Option<std::process::ExitStatus>>>),
     /// A worker; closing its rid terminates it.
     Worker(Rc<Closable<WorkerHost>>),
 }

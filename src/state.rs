@@ -5,7 +5,6 @@
 //! timer.
 use std::cell::{Cell, RefCell};
 use std::io::Write;
-use std::time::Duration;
 
 use flatbuffers::FlatBufferBuilder;
 use rustc_hash::FxHashSet;
@@ -13,10 +12,21 @@ use rustc_hash::FxHashSet;
 use crate::msg::OpCode;
 use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
-use crate::trace::{TraceMode, Tracer};
+use crate::trace::{Metrics, TraceMode, Tracer};
 use crate::workers::{WorkerPort, WorkerSettings};
 use minideno_core::limits::ExitHook;
 use tokio::sync::oneshot;
+
+/// The reply builder starts with room for this many bytes (and starts again so after
+/// giving a big reply away).
+pub const BUILDER_START_BYTES: usize = 1024;
+
+pub fn new_builder() -> FlatBufferBuilder<'static> {
+    FlatBufferBuilder::with_capacity(BUILDER_START_BYTES)
+}
+
+/// Room for the longest reply message of scalars only (`State::whole`).
+pub type WholeReply = [u8; crate::msg::MAX_WHOLE_REPLY];
 
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
@@ -32,7 +42,7 @@ pub struct State {
     /// Replies are built here; it keeps its capacity across ops (up to a bound).
     pub builder: RefCell<FlatBufferBuilder<'static>>,
     /// Replies of scalars only are written here whole (ops/reply.rs `scalars`).
-    pub whole: RefCell<crate::ops::reply::WholeReply>,
+    pub whole: RefCell<WholeReply>,
     /// cmd_ids of async requests not yet replied to (Fx: SipHash would cost more
     /// than the rest of an async op's bookkeeping).
     pub in_flight: RefCell<FxHashSet<u32>>,
@@ -70,7 +80,7 @@ impl State {
             permissions: Permissions::new(Grants::default()),
             resources: RefCell::default(),
             v8_version: minideno_core::v8_version().to_string(),
-            builder: RefCell::new(crate::ops::dispatch::new_builder()),
+            builder: RefCell::new(new_builder()),
             whole: RefCell::new([0; crate::msg::MAX_WHOLE_REPLY]),
             in_flight: RefCell::default(),
             metrics: Metrics::default(),
@@ -141,46 +151,6 @@ impl Output {
         match self {
             Output::Capture(kept) => std::mem::take(&mut *kept.borrow_mut()),
             Output::Inherit => Default::default(),
-        }
-    }
-}
-
-/// What `Deno.metrics()` reports: the traffic through the one door, in total and per op.
-#[derive(Debug)]
-pub struct Metrics {
-    pub ops_dispatched: Cell<u64>,
-    pub ops_completed: Cell<u64>,
-    pub bytes_sent_control: Cell<u64>,
-    pub bytes_sent_data: Cell<u64>,
-    pub bytes_received: Cell<u64>,
-    /// Time the isolate's thread spent inside ops (dispatching them and running their
-    /// sync part), when `State::time_ops` is on.
-    pub op_time: Cell<Duration>,
-    /// Indexed by `OpCode as usize`.
-    pub per_op: [OpCounters; OpCode::ALL.len()],
-}
-
-/// One op's counters.
-#[derive(Default, Debug)]
-pub struct OpCounters {
-    pub count: Cell<u64>,
-    pub errors: Cell<u64>,
-    /// Control and zero-copy bytes of its requests.
-    pub bytes_in: Cell<u64>,
-    /// Bytes of its replies.
-    pub bytes_out: Cell<u64>,
-}
-
-impl Default for Metrics {
-    fn default() -> Self {
-        Metrics {
-            ops_dispatched: Cell::default(),
-            ops_completed: Cell::default(),
-            bytes_sent_control: Cell::default(),
-            bytes_sent_data: Cell::default(),
-            bytes_received: Cell::default(),
-            op_time: Cell::default(),
-            per_op: std::array::from_fn(|_| OpCounters::default()),
         }
     }
 }

@@ -2,13 +2,12 @@
 //! completes (its isolate, name, cmd_id, mode, control / zero-copy / reply bytes,
 //! latency from dispatch to reply, error kind); with `--trace-ops=summary`, a table
 //! at exit like `strace -c`, from the per-op counters every isolate keeps anyway.
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::msg::{ErrorKind, OpCode};
-use crate::state::Metrics;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TraceMode {
@@ -229,5 +228,45 @@ mod tests {
             line,
             "[main] Resolve          async #4       ctl    48  zc       0  reply      52     1.20ms  NotFound\n"
         );
+    }
+}
+
+/// What `Deno.metrics()` reports: the traffic through the one door, in total and per op.
+#[derive(Debug)]
+pub struct Metrics {
+    pub ops_dispatched: Cell<u64>,
+    pub ops_completed: Cell<u64>,
+    pub bytes_sent_control: Cell<u64>,
+    pub bytes_sent_data: Cell<u64>,
+    pub bytes_received: Cell<u64>,
+    /// Time the isolate's thread spent inside ops (dispatching them and running their
+    /// sync part), when `State::time_ops` is on.
+    pub op_time: Cell<Duration>,
+    /// Indexed by `OpCode as usize`.
+    pub per_op: [OpCounters; OpCode::ALL.len()],
+}
+
+/// One op's counters.
+#[derive(Default, Debug)]
+pub struct OpCounters {
+    pub count: Cell<u64>,
+    pub errors: Cell<u64>,
+    /// Control and zero-copy bytes of its requests.
+    pub bytes_in: Cell<u64>,
+    /// Bytes of its replies.
+    pub bytes_out: Cell<u64>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            ops_dispatched: Cell::default(),
+            ops_completed: Cell::default(),
+            bytes_sent_control: Cell::default(),
+            bytes_sent_data: Cell::default(),
+            bytes_received: Cell::default(),
+            op_time: Cell::default(),
+            per_op: std::array::from_fn(|_| OpCounters::default()),
+        }
     }
 }

@@ -20,7 +20,10 @@ use minideno_loader::transpile::USERLAND_URL;
 use url::Url;
 
 use crate::ops::Dispatcher;
+use crate::permissions::Permissions;
 use crate::state::State;
+use crate::workers::{Started, WorkerError, WorkerPort, WorkerSettings};
+use minideno_core::limits::Termination;
 
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/SNAPSHOT.bin"));
 
@@ -54,6 +57,73 @@ pub fn new_isolate(
             memory,
         },
     )
+}
+
+/// A worker to start; `argv` and `minimal_io` are its parent's.
+pub struct WorkerOptions {
+    pub url: Url,
+    /// Resolved by the parent (`Permissions::for_worker`), never again here.
+    pub permissions: Permissions,
+    /// The parent's, for the worker's module graph.
+    pub loader_permissions: Permissions,
+    pub argv: Vec<String>,
+    pub minimal_io: bool,
+    pub settings: WorkerSettings,
+}
+
+/// A worker's thread (what `WorkerHost::spawn` runs): makes its isolate, runs its
+/// module to the end of its event loop, and reports an uncaught error to the parent.
+pub fn run_worker(options: WorkerOptions, port: WorkerPort, started: Started) {
+    let WorkerOptions {
+        url,
+        permissions,
+        loader_permissions,
+        argv,
+        minimal_io,
+        settings,
+    } = options;
+    let mut state = State::new(argv, Some(url.to_string()));
+    state.permissions = permissions;
+    state.main_graph_permissions = Some(loader_permissions);
+    state.minimal_io = minimal_io;
+    let memory = settings.memory.clone();
+    state.workers = Some(settings);
+    state.port = Some(port);
+    let ops = Dispatcher::new(state);
+    let state = ops.state().clone();
+    let port = || state.port.as_ref().expect("set above");
+    let mut isolate = match new_isolate(ops, memory) {
+        Ok(isolate) => isolate,
+        Err(e) => {
+            return port().report(WorkerError {
+                message: e.0.clone(),
+                report: e.0,
+                ..Default::default()
+            })
+        }
+    };
+    if !started.running(isolate.stopper()) {
+        return;
+    }
+    port().set_stopper(isolate.stopper());
+    // Deno.exit in a worker ends the worker, as a process's exit ends only itself.
+    *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
+    let result = isolate.run_module(&url, None);
+    let ended_by_itself = matches!(
+        isolate.termination(),
+        Some(Termination::Stopped | Termination::Exit { .. })
+    );
+    if let (Err(e), false) = (result, ended_by_itself) {
+        let at = isolate.uncaught_position();
+        let message = e.0.lines().next().unwrap_or_default().to_string();
+        port().report(WorkerError {
+            message,
+            file_name: at.as_ref().map(|p| p.file.clone()).unwrap_or_default(),
+            line_number: at.as_ref().map_or(0, |p| p.line),
+            column_number: at.as_ref().map_or(0, |p| p.col),
+            report: e.0,
+        });
+    }
 }
 
 /// Modules as minideno loads them: from files and remote URLs (`loader/`), a dynamic

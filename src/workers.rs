@@ -8,12 +8,8 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use url::Url;
 
-use crate::permissions::Permissions;
-use crate::state::State;
-use crate::Dispatcher;
-use minideno_core::limits::{MemoryLimit, Stopper, Termination};
+use minideno_core::limits::{MemoryLimit, Stopper};
 use minideno_core::ZeroCopyBuf;
 
 /// What goes down a channel between a worker and its parent. Its end is the end of
@@ -97,19 +93,6 @@ pub struct WorkerSettings {
     pub memory: Option<Arc<MemoryLimit>>,
 }
 
-/// A worker to start; `argv` and `minimal_io` are its parent's.
-pub struct WorkerOptions {
-    pub url: Url,
-    pub name: String,
-    /// Resolved by the parent (`Permissions::for_worker`), never again here.
-    pub permissions: Permissions,
-    /// The parent's, for the worker's module graph.
-    pub loader_permissions: Permissions,
-    pub argv: Vec<String>,
-    pub minimal_io: bool,
-    pub settings: WorkerSettings,
-}
-
 /// The parent's side of a worker (a rid in its resource table). Dropping it
 /// terminates the worker.
 pub struct WorkerHost {
@@ -127,6 +110,24 @@ pub struct WorkerPort {
     stopper: RefCell<Option<Stopper>>,
 }
 
+/// The worker thread's side of its parent's `terminate`.
+pub struct Started {
+    control: Arc<Mutex<Control>>,
+}
+
+impl Started {
+    /// Records that the worker's isolate runs, stopped by `stopper`; false if the
+    /// parent terminated it before (then it must not run).
+    pub fn running(&self, stopper: Stopper) -> bool {
+        let mut control = self.control.lock().unwrap_or_else(|e| e.into_inner());
+        if let Control::Terminated = *control {
+            return false;
+        }
+        *control = Control::Running(stopper);
+        true
+    }
+}
+
 /// Where the worker's thread is, as its parent's `terminate` needs to know.
 enum Control {
     /// The isolate is not made yet: the thread looks here before it runs any JS.
@@ -136,21 +137,27 @@ enum Control {
 }
 
 impl WorkerHost {
-    /// Starts the worker's thread; its isolate is made there.
-    pub fn spawn(options: WorkerOptions) -> std::io::Result<Self> {
+    /// Starts a worker's thread, named after it, which runs `body` (it makes the
+    /// worker's isolate and runs its module: `userland::run_worker`).
+    pub fn spawn(
+        name: &str,
+        body: impl FnOnce(WorkerPort, Started) + Send + 'static,
+    ) -> std::io::Result<Self> {
         let (to_worker, messages) = unbounded_channel();
         let (to_parent, events) = unbounded_channel();
         let control = Arc::new(Mutex::new(Control::Starting));
-        let theirs = control.clone();
+        let started = Started {
+            control: control.clone(),
+        };
         let port = WorkerPort {
-            name: options.name.clone(),
+            name: name.to_string(),
             to_parent,
             messages: Inbox::new(messages),
             stopper: RefCell::new(None),
         };
         std::thread::Builder::new()
-            .name(format!("worker {}", options.name))
-            .spawn(move || run(options, port, &theirs))?;
+            .name(format!("worker {name}"))
+            .spawn(move || body(port, started))?;
         Ok(WorkerHost {
             to_worker,
             events: Inbox::new(events),
@@ -186,74 +193,20 @@ impl WorkerPort {
         let _ = self.to_parent.send(WorkerEvent::Message(data));
     }
 
+    /// Reports an uncaught error to the parent.
+    pub fn report(&self, error: WorkerError) {
+        let _ = self.to_parent.send(WorkerEvent::Error(error));
+    }
+
+    /// What `self.close()` stops, once the worker's isolate exists.
+    pub fn set_stopper(&self, stopper: Stopper) {
+        *self.stopper.borrow_mut() = Some(stopper);
+    }
+
     /// `self.close()`: the worker ends once the task it runs now is done.
     pub fn close(&self) {
         if let Some(stopper) = &*self.stopper.borrow() {
             stopper.close();
         }
-    }
-}
-
-/// The worker's thread: makes its isolate, runs its module to the end of its event
-/// loop, and reports an uncaught error to the parent.
-fn run(options: WorkerOptions, port: WorkerPort, control: &Mutex<Control>) {
-    let WorkerOptions {
-        url,
-        permissions,
-        loader_permissions,
-        argv,
-        minimal_io,
-        settings,
-        ..
-    } = options;
-    let to_parent = port.to_parent.clone();
-    let report = |error: WorkerError| {
-        let _ = to_parent.send(WorkerEvent::Error(error));
-    };
-    let mut state = State::new(argv, Some(url.to_string()));
-    state.permissions = permissions;
-    state.main_graph_permissions = Some(loader_permissions);
-    state.minimal_io = minimal_io;
-    let memory = settings.memory.clone();
-    state.workers = Some(settings);
-    state.port = Some(port);
-    let ops = Dispatcher::new(state);
-    let state = ops.state().clone();
-    let mut isolate = match crate::new_isolate(ops, memory) {
-        Ok(isolate) => isolate,
-        Err(e) => {
-            return report(WorkerError {
-                message: e.0.clone(),
-                report: e.0,
-                ..Default::default()
-            })
-        }
-    };
-    {
-        let mut control = control.lock().unwrap_or_else(|e| e.into_inner());
-        if let Control::Terminated = *control {
-            return;
-        }
-        *control = Control::Running(isolate.stopper());
-    }
-    let port = state.port.as_ref().expect("set above");
-    *port.stopper.borrow_mut() = Some(isolate.stopper());
-    // Deno.exit in a worker ends the worker, as a process's exit ends only itself.
-    *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
-    let result = isolate.run_module(&url, None);
-    let ended_by_itself = matches!(
-        isolate.termination(),
-        Some(Termination::Stopped | Termination::Exit { .. })
-    );
-    if let (Err(e), false) = (result, ended_by_itself) {
-        let at = isolate.uncaught_position();
-        let message = e.0.lines().next().unwrap_or_default().to_string();
-        report(WorkerError {
-            message,
-            file_name: at.as_ref().map(|p| p.file.clone()).unwrap_or_default(),
-            line_number: at.as_ref().map_or(0, |p| p.line),
-            column_number: at.as_ref().map_or(0, |p| p.col),
-            report: e.0,
-        });
     }
 }

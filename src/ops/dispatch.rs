@@ -12,20 +12,13 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use flatbuffers::FlatBufferBuilder;
-
-use super::reply::{Op, OpFuture, Res, ResTable, ZeroCopyBuf};
+use super::call::{not_available, Call, Reply};
+use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
-use crate::trace::OpRecord;
 use minideno_core::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
-
-/// A reply longer than this is given away with the builder's buffer (a sync one becomes
-/// JS's own ArrayBuffer, with no copy), and the builder starts again small.
-const GIVE_AWAY_BYTES: usize = 16 << 10;
-const BUILDER_START_BYTES: usize = 1024;
 
 /// The op set of minideno's isolates, for the V8 glue.
 pub struct Dispatcher {
@@ -81,10 +74,6 @@ fn decode(control: &[u8]) -> OpResult<(msg::Base<'_>, OpCode, verify::Head)> {
     }
 }
 
-pub(crate) fn not_available(text: String) -> DenoError {
-    DenoError::new(ErrorKind::OpNotAvailable, text)
-}
-
 /// A handler's outcome: the result now, or a future of it.
 enum Outcome<T> {
     Now(OpResult<T>),
@@ -98,42 +87,6 @@ fn run<T>(handler: impl FnOnce() -> OpResult<Op<T>>) -> Outcome<T> {
         Ok(Ok(Op::Async(future))) => Outcome::Later(future),
         Ok(Err(e)) => Outcome::Now(Err(e)),
         Err(panic) => Outcome::Now(Err(panicked(panic))),
-    }
-}
-
-/// A result, as its encoding writes it into a reply.
-pub(crate) trait Reply: Sized + 'static {
-    /// Whether an async request whose result is there at dispatch (its future done on
-    /// a first poll, as a write to a socket with room is) is answered then, like a sync
-    /// one, instead of by the event loop: the minimal encoding's read and write.
-    const EAGER: bool = false;
-
-    /// A sync result that needs no reply at all.
-    fn is_nothing(&self) -> bool {
-        false
-    }
-
-    /// Writes the size-prefixed reply to `call` and hands its bytes to `out`.
-    fn encode<R>(
-        state: &State,
-        call: &Call,
-        result: OpResult<Self>,
-        out: impl FnOnce(ReplyData) -> R,
-    ) -> R;
-}
-
-impl Reply for Res {
-    fn is_nothing(&self) -> bool {
-        self.is_none()
-    }
-
-    fn encode<R>(
-        state: &State,
-        call: &Call,
-        result: OpResult<Self>,
-        out: impl FnOnce(ReplyData) -> R,
-    ) -> R {
-        encode(state, call.cmd_id, result, out)
     }
 }
 
@@ -311,38 +264,6 @@ fn error_kind<T>(result: &OpResult<T>) -> Option<ErrorKind> {
     result.as_ref().err().map(|e| e.kind)
 }
 
-/// One request on its way: what the metrics and the tracer need at its end.
-pub(crate) struct Call {
-    pub op: OpCode,
-    pub cmd_id: u32,
-    sync: bool,
-    control: usize,
-    zero_copy: usize,
-    /// When it was dispatched, if the tracer is on.
-    start: Option<Instant>,
-}
-
-impl Call {
-    /// Counts the completed op (a reply of `reply` bytes) and traces it.
-    fn done(&self, state: &State, reply: usize, error: Option<ErrorKind>) {
-        state
-            .metrics
-            .count_completed(self.op, reply, error.is_some());
-        if let (Some(tracer), Some(start)) = (&state.tracer, self.start) {
-            tracer.record(&OpRecord {
-                op: self.op,
-                cmd_id: self.cmd_id,
-                sync: self.sync,
-                control: self.control,
-                zero_copy: self.zero_copy,
-                reply,
-                latency: start.elapsed(),
-                error,
-            });
-        }
-    }
-}
-
 fn panicked(panic: Box<dyn std::any::Any + Send>) -> DenoError {
     let what = panic
         .downcast_ref::<&str>()
@@ -350,59 +271,6 @@ fn panicked(panic: Box<dyn std::any::Any + Send>) -> DenoError {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     DenoError::new(ErrorKind::Other, format!("op panicked: {what}"))
-}
-
-/// Wraps `result` in a size-prefixed reply `Base` for `cmd_id`, in the state's reused
-/// builder, and hands the bytes to `out`.
-pub(crate) fn encode<T>(
-    state: &State,
-    cmd_id: u32,
-    result: OpResult<Res>,
-    out: impl FnOnce(ReplyData) -> T,
-) -> T {
-    let result = match result {
-        Ok(Some((_, ResTable::Whole(len)))) => {
-            let mut whole = state.whole.borrow_mut();
-            let at = msg::REPLY_CMD_ID_AT;
-            whole[at..at + 4].copy_from_slice(&cmd_id.to_le_bytes());
-            return out(ReplyData::Slice(&whole[..len]));
-        }
-        Ok(Some((tag, ResTable::Built(table)))) => Ok(Some((tag, table))),
-        Ok(None) => Ok(None),
-        Err(e) => Err(e),
-    };
-    let mut b = state.builder.borrow_mut();
-    let args = match result {
-        Ok(res) => msg::BaseArgs {
-            cmd_id,
-            res_type: res.map_or(msg::AnyRes::NONE, |(tag, _)| tag),
-            res: res.map(|(_, table)| table),
-            ..Default::default()
-        },
-        Err(e) => {
-            // A failing handler may have written part of its reply.
-            b.reset();
-            msg::BaseArgs {
-                cmd_id,
-                error_kind: e.kind,
-                error: Some(b.create_string(&e.msg)),
-                ..Default::default()
-            }
-        }
-    };
-    let base = msg::Base::create(&mut b, &args);
-    b.finish_size_prefixed(base, None);
-    if b.finished_data().len() > GIVE_AWAY_BYTES {
-        let (vec, start) = std::mem::replace(&mut *b, new_builder()).collapse();
-        return out(ReplyData::Owned(vec, start));
-    }
-    let value = out(ReplyData::Slice(b.finished_data()));
-    b.reset();
-    value
-}
-
-pub(crate) fn new_builder() -> FlatBufferBuilder<'static> {
-    FlatBufferBuilder::with_capacity(BUILDER_START_BYTES)
 }
 
 enum Pending<T> {
@@ -448,7 +316,9 @@ impl<T: Reply> Future for PendingOp<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::call::{encode, GIVE_AWAY_BYTES};
     use crate::ops::testing::*;
+    use crate::state::{new_builder, BUILDER_START_BYTES};
 
     #[test]
     fn garbage_is_rejected_as_invalid_data() {

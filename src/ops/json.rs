@@ -11,7 +11,7 @@
 //! would be its root offset, 0x706F227B (~1.9 GB), which must lie inside the buffer.
 use serde::{Deserialize, Serialize};
 
-use super::dispatch::{Call, Reply};
+use super::call::{Call, Reply};
 use super::reply::Op;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{ErrorKind, OpCode};

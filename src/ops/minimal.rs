@@ -18,7 +18,7 @@
 //! its root table, which must lie inside the buffer, and 0xCAFE is past the end of 16.
 use std::rc::Rc;
 
-use super::dispatch::{encode, not_available, Call, Reply};
+use super::call::{encode, not_available, Call, Reply};
 use super::reply::{Op, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, OpCode};

@@ -5,6 +5,7 @@
 //! Whether an op may be called sync, async or both is the schema's `(op: "...")`,
 //! enforced by the machinery in `dispatch.rs` before any handler runs.
 mod bench;
+mod call;
 pub mod dispatch;
 mod files;
 mod fs;

@@ -37,11 +37,6 @@ pub fn kill_children() {
     }
 }
 
-/// A child process as its rid holds it: its status, once it has exited and been reaped.
-pub struct ChildProcess {
-    pub status: watch::Receiver<Option<ExitStatus>>,
-}
-
 fn invalid(text: String) -> DenoError {
     DenoError::new(ErrorKind::InvalidInput, text)
 }
@@ -110,7 +105,7 @@ pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
         }
         let _ = set.send(Some(status.unwrap_or_else(|_| ExitStatus::from_raw(0))));
     });
-    let rid = add(Resource::Child(Rc::new(ChildProcess { status })));
+    let rid = add(Resource::Child(Rc::new(status)));
     Ok(Op::Sync(scalars(
         state,
         &msg::RunResArgs {
@@ -155,7 +150,7 @@ pub fn op_run_status(
         other => return Err(wrong_kind(rid, other, "a child process")),
     };
     let state = state.clone();
-    let mut status = child.status.clone();
+    let mut status = (*child).clone();
     Ok(Op::Async(Box::pin(async move {
         let status = status
             .wait_for(Option::is_some)

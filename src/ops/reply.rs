@@ -10,7 +10,7 @@ use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, ReplyTable};
-use crate::state::State;
+use crate::state::{State, WholeReply};
 
 pub use minideno_core::ZeroCopyBuf;
 
@@ -25,9 +25,6 @@ pub enum ResTable {
     Built(WIPOffset<UnionWIPOffset>),
     Whole(usize),
 }
-
-/// Room for the longest reply message of scalars only.
-pub type WholeReply = [u8; msg::MAX_WHOLE_REPLY];
 
 /// A reply table of scalars only (`msg::XResArgs`, generated for each such table):
 /// its whole reply message, precomputed from the schema, with the fields filled in.
@@ -128,7 +125,7 @@ pub fn inner<T>(table: Option<T>, what: &str) -> OpResult<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::dispatch::encode;
+    use crate::ops::call::encode;
     use crate::ops::testing::*;
 
     #[test]

@@ -10,7 +10,8 @@ use crate::msg::{self, ErrorKind, WorkerEventKind};
 use crate::ops::reply::{inner, reply, scalars, Op, Res, ZeroCopyBuf};
 use crate::resources::Resource;
 use crate::state::State;
-use crate::workers::{Received, WorkerHost, WorkerOptions, WorkerPort};
+use crate::userland::{run_worker, WorkerOptions};
+use crate::workers::{Received, WorkerHost, WorkerPort};
 
 pub fn op_create_worker(
     state: &Rc<State>,
@@ -51,14 +52,16 @@ pub fn op_create_worker(
     let permissions = state
         .permissions
         .for_worker(t.narrow().then_some(&flags[..]))?;
-    let host = WorkerHost::spawn(WorkerOptions {
+    let options = WorkerOptions {
         url,
-        name: name.to_string(),
         permissions,
         loader_permissions: state.permissions.for_worker(None)?,
         argv: state.argv.clone(),
         minimal_io: state.minimal_io,
         settings,
+    };
+    let host = WorkerHost::spawn(name, move |port, started| {
+        run_worker(options, port, started)
     })?;
     let rid = state
         .resources
