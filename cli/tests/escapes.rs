@@ -540,9 +540,9 @@ fn buffers_the_runtime_makes_count_against_the_memory_limit() {
 #[test]
 fn a_worker_tree_shares_one_memory_limit() {
     // Eight workers that each grow their heap without end, under a 64 MiB limit: the
-    // tree's heaps together stay within it. A worker starts with a lease of a quarter
-    // of the limit and grows it while the others leave room; once none is left it is
-    // stopped at the limit, and a worker that cannot get its first lease does not start.
+    // tree's heaps together stay within it. A worker starts with a lease of 8 MiB and
+    // grows it while the others leave room; once none is left it is stopped at the
+    // limit, and a worker that cannot get its first lease does not start.
     let dir = arena("tree");
     std::fs::write(
         dir.join("grow.ts"),

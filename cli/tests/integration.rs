@@ -127,7 +127,7 @@ itest!(workers_error_handled: ["--allow-read=tests/testdata/workers"] "workers/e
 itest!(workers_close_batch: ["--allow-read=tests/testdata/workers"] "workers/close_batch.ts"; exit = 0);
 itest!(workers_close: ["--allow-read=tests/testdata/workers"] "workers/close.ts"; exit = 0);
 itest!(workers_terminate: ["--allow-read=/proc/self,tests/testdata/workers"] "workers/terminate.ts"; exit = 0);
-itest!(workers_many: ["--allow-read=/proc/self,tests/testdata/workers"] "workers/many.ts"; exit = 0);
+itest!(workers_many: ["--allow-read=/proc/self,tests/testdata/workers", "--max-heap-size=351"] "workers/many.ts"; exit = 0);
 itest!(workers_permissions: ["--allow-read=tests/testdata/workers", "--allow-env"] "workers/permissions.ts"; exit = 0);
 itest!(workers_need_read_access: "workers/needs_read.ts"; exit = 0);
 

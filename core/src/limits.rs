@@ -118,11 +118,18 @@ impl MemoryLimit {
             .map(|_| got)
     }
 
-    /// The first lease of a new isolate: a quarter of the limit, at least what V8
-    /// needs to start. Err: the other isolates hold too much of it.
+    /// The first lease of a new isolate: what V8 needs to start, and for the first
+    /// isolate of a tree (the main one) a quarter of the limit (V8 sizes a heap's young
+    /// generation by its limit at start). Err: the other isolates hold too much of it.
     pub(crate) fn first_lease(&self) -> Result<usize, String> {
         let min = MIN_HEAP_MIB << 20;
-        self.lease((self.limit / 4).max(min), min).ok_or_else(|| {
+        let first = self.leased.load(Ordering::SeqCst) == 0;
+        let want = if first {
+            (self.limit / 4).max(min)
+        } else {
+            min
+        };
+        self.lease(want, min).ok_or_else(|| {
             format!(
                 "the {} MiB heap limit has no room left for another isolate (each starts with {MIN_HEAP_MIB} MiB)",
                 self.limit >> 20

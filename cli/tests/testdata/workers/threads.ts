@@ -1,12 +1,8 @@
-// What the tests of worker teardown look at: this process's threads and memory.
+// What the tests of worker teardown look at: this process's threads.
 export function threads(): number {
   return [...Deno.readDirSync("/proc/self/task")].length;
 }
 
-export function rssMiB(): number {
-  const status = Deno.readTextFileSync("/proc/self/status");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
 
 /** Waits (polling each millisecond, up to 5 s) until at most `n` threads run; the ms it took. */
 export async function threadsDownTo(n: number): Promise<number> {
