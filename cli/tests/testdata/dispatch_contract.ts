@@ -3,12 +3,18 @@
 // wrong mode gets an error reply, big reply turns are delivered, WebAssembly settles.
 const { core } = Deno;
 
+// The union tags of Noop and GlobalTimer, as the schema's generated code numbers them
+// (the test passes msg::Any::Noop and msg::Any::GlobalTimer): a new op appended to the
+// union, or one put anywhere, changes no byte written below by hand.
+const [noopTag, globalTimerTag] = Deno.args.map(Number);
+
 // Base { cmd_id, sync: false, inner: Noop {} } as Rust's FlatBuffers builder writes it;
-// the union tag (msg.Any.Noop) is byte 27, the cmd_id the uint32 at byte 28.
+// the union tag is byte 27, the cmd_id the uint32 at byte 28.
 const rawNoop = new Uint8Array([
   20, 0, 0, 0, 16, 0, 16, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 0, 8, 7, 0, 0, 0, 8, 0, 0, 0, 4, 0,
   4, 0, 4, 0, 0, 0,
 ]);
+rawNoop[27] = noopTag;
 new DataView(rawNoop.buffer).setUint32(28, 0x7fff0001, true);
 console.log("raw async Noop:", core.dispatch(rawNoop));
 try {
@@ -28,6 +34,7 @@ const timerSync = new Uint8Array([
   20, 0, 0, 0, 16, 0, 18, 0, 8, 0, 6, 0, 0, 0, 0, 0, 7, 0, 12, 0, 16, 0, 0, 0, 0, 0, 1, 6, 7, 0, 0, 0, 12, 0, 0, 0, 0,
   0, 6, 0, 12, 0, 4, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 240, 63,
 ]);
+timerSync[27] = globalTimerTag; // byte 26 is `sync`
 const reply = core.dispatch(timerSync) as number; // its length in core.shared
 const text = new TextDecoder().decode(new Uint8Array(core.shared, 0, reply));
 console.log("sync GlobalTimer:", text.includes("GlobalTimer is an async op"));
