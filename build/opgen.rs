@@ -267,6 +267,24 @@ impl OpCode {{
                 .collect::<String>(),
         )
         .unwrap();
+        writeln!(
+            s,
+            "\n/// A request table as a handler gets it from its `Base` (ops/reply.rs `request_table`).
+pub trait Request<'a>: Sized {{
+    const NAME: &'static str;
+    fn from_base(base: &Base<'a>) -> Option<Self>;
+}}"
+        )
+        .unwrap();
+        for r in &self.requests {
+            writeln!(
+                s,
+                "impl<'a> Request<'a> for {r}<'a> {{ const NAME: &'static str = {r:?}; \
+                 fn from_base(base: &Base<'a>) -> Option<Self> {{ base.inner_as_{}() }} }}",
+                snake(r)
+            )
+            .unwrap();
+        }
         let slots = self.base_slots();
         let (cmd, sync, inner_type) = (slots["cmd_id"], slots["sync"], slots["inner"]);
         let inner = inner_type + 1;

@@ -214,7 +214,11 @@ fn dispatch_contract() {
     use minideno::msg::Any;
     let (noop, timer) = (Any::Noop.0.to_string(), Any::GlobalTimer.0.to_string());
     let script = "tests/testdata/dispatch_contract.ts";
-    check(&["run", script, &noop, &timer], "tests/testdata/dispatch_contract.ts.out", 0);
+    check(
+        &["run", script, &noop, &timer],
+        "tests/testdata/dispatch_contract.ts.out",
+        0,
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use rustix::fs::OFlags;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
 use crate::ops::fs::{failed, stat_reply};
-use crate::ops::reply::{blocking, inner, on_pool, reply, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, on_pool, reply, request_table, scalars, Op, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::resources::{wrong_kind, Resource, Rid};
 use crate::state::State;
@@ -42,13 +42,13 @@ pub fn op_resources(
 }
 
 pub fn op_close(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let rid = inner(base.inner_as_close(), "Close")?.rid();
+    let rid = request_table::<msg::Close>(base)?.rid();
     state.resources.borrow_mut().close(rid)?;
     Ok(Op::Sync(None))
 }
 
 pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_open(), "Open")?;
+    let t = request_table::<msg::Open>(base)?;
     let path = PathBuf::from(t.path().unwrap_or_default());
     let flags = open_flags(&t)?;
     let writes = t.write() || t.append();
@@ -125,7 +125,7 @@ fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
 }
 
 pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let rid = inner(base.inner_as_read(), "Read")?.rid();
+    let rid = request_table::<msg::Read>(base)?.rid();
     Ok(
         read(state, rid, data, base.sync())?.reply(state, |state, n| {
             // read(2) returns at most MAX_IO bytes.
@@ -136,7 +136,7 @@ pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -
 }
 
 pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let rid = inner(base.inner_as_write(), "Write")?.rid();
+    let rid = request_table::<msg::Write>(base)?.rid();
     Ok(
         write(state, rid, data, base.sync())?.reply(state, |state, n| {
             let nwritten = n as u32;
@@ -231,7 +231,7 @@ where
 }
 
 pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_seek(), "Seek")?;
+    let t = request_table::<msg::Seek>(base)?;
     let offset = t.offset();
     let from = match t.whence() {
         0 => SeekFrom::Start(u64::try_from(offset).map_err(|_| {
@@ -262,7 +262,7 @@ pub fn op_fstat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
     let file = state
         .resources
         .borrow()
-        .file(inner(base.inner_as_fstat(), "Fstat")?.rid())?;
+        .file(request_table::<msg::Fstat>(base)?.rid())?;
     blocking(state, base, move || Ok(file.metadata()?), stat_reply)
 }
 

@@ -19,7 +19,7 @@ use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, Timespec, Timesta
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{blocking, inner, reply, scalars, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{blocking, reply, request_table, scalars, Op, Res, ZeroCopyBuf};
 use crate::permissions::{is_denial, Allowed, Follow};
 use crate::state::State;
 
@@ -111,7 +111,7 @@ fn fd_path(fd: &OwnedFd) -> PathBuf {
 }
 
 pub fn op_stat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_stat(), "Stat")?;
+    let t = request_table::<msg::Stat>(base)?;
     let (p, lstat) = (path(t.path()), t.lstat());
     let follow = if lstat { Follow::No } else { Follow::Yes };
     let a = state.permissions.check_read(&p, follow)?;
@@ -159,7 +159,7 @@ pub fn op_read_dir(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let p = path(inner(base.inner_as_read_dir(), "ReadDir")?.path());
+    let p = path(request_table::<msg::ReadDir>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
         state,
@@ -210,7 +210,7 @@ fn mkdir(a: &Allowed, mode: Mode, recursive: bool) -> io::Result<()> {
 }
 
 pub fn op_mkdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_mkdir(), "Mkdir")?;
+    let t = request_table::<msg::Mkdir>(base)?;
     let (p, recursive, mode) = (path(t.path()), t.recursive(), t.mode());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
@@ -250,7 +250,7 @@ fn remove_tree(dir: BorrowedFd, name: &OsStr) -> io::Result<()> {
 }
 
 pub fn op_remove(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_remove(), "Remove")?;
+    let t = request_table::<msg::Remove>(base)?;
     let (p, recursive) = (path(t.path()), t.recursive());
     let a = state.permissions.check_write(&p, Follow::No)?;
     no_result(state, base, move || {
@@ -273,7 +273,7 @@ fn two_paths(old: Option<&str>, new: Option<&str>) -> (PathBuf, PathBuf) {
 }
 
 pub fn op_rename(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_rename(), "Rename")?;
+    let t = request_table::<msg::Rename>(base)?;
     let (from, to) = two_paths(t.oldpath(), t.newpath());
     let from = state.permissions.check_write(&from, Follow::No)?;
     let to = state.permissions.check_write(&to, Follow::No)?;
@@ -291,7 +291,7 @@ pub fn op_copy_file(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let t = inner(base.inner_as_copy_file(), "CopyFile")?;
+    let t = request_table::<msg::CopyFile>(base)?;
     let (from, to) = two_paths(t.from(), t.to());
     let from = state.permissions.check_read(&from, Follow::Yes)?;
     let to = state.permissions.check_write(&to, Follow::Yes)?;
@@ -315,7 +315,7 @@ pub fn op_copy_file(
 }
 
 pub fn op_chmod(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_chmod(), "Chmod")?;
+    let t = request_table::<msg::Chmod>(base)?;
     let (p, mode) = (path(t.path()), t.mode());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
@@ -326,7 +326,7 @@ pub fn op_chmod(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
 }
 
 pub fn op_chown(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_chown(), "Chown")?;
+    let t = request_table::<msg::Chown>(base)?;
     let p = path(t.path());
     // -1 (or anything that is not an id) leaves the id as it is.
     let id = |id: i64| u32::try_from(id).ok();
@@ -341,7 +341,7 @@ pub fn op_chown(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
 }
 
 pub fn op_symlink(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_symlink(), "Symlink")?;
+    let t = request_table::<msg::Symlink>(base)?;
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // Making a link reads nothing; where it leads is checked whenever it is followed.
     let a = state.permissions.check_write(&link, Follow::No)?;
@@ -357,7 +357,7 @@ pub fn op_read_link(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let p = path(inner(base.inner_as_read_link(), "ReadLink")?.path());
+    let p = path(request_table::<msg::ReadLink>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::No)?;
     blocking(
         state,
@@ -373,7 +373,7 @@ pub fn op_read_link(
 }
 
 pub fn op_link(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_link(), "Link")?;
+    let t = request_table::<msg::Link>(base)?;
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // A hard link is another name for the same data: both sides are written through.
     state.permissions.check_read(&target, Follow::No)?;
@@ -393,7 +393,7 @@ pub fn op_truncate(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let t = inner(base.inner_as_truncate(), "Truncate")?;
+    let t = request_table::<msg::Truncate>(base)?;
     let (p, len) = (path(t.path()), t.len());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
     no_result(state, base, move || {
@@ -408,7 +408,7 @@ pub fn op_make_temp(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let t = inner(base.inner_as_make_temp(), "MakeTemp")?;
+    let t = request_table::<msg::MakeTemp>(base)?;
     let dir = match t.dir_path().unwrap_or_default() {
         "" => std::env::temp_dir(),
         d => PathBuf::from(d),
@@ -461,7 +461,7 @@ pub fn op_real_path(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let p = path(inner(base.inner_as_real_path(), "RealPath")?.path());
+    let p = path(request_table::<msg::RealPath>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
         state,
@@ -477,7 +477,7 @@ pub fn op_real_path(
 }
 
 pub fn op_utime(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_utime(), "Utime")?;
+    let t = request_table::<msg::Utime>(base)?;
     let (p, atime, mtime) = (path(t.path()), t.atime(), t.mtime());
     if !atime.is_finite() || !mtime.is_finite() {
         return Err(DenoError::new(

@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{inner, reply, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{reply, request_table, Op, Res, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource};
 use crate::state::State;
 
@@ -53,7 +53,7 @@ fn address<'a>(
 }
 
 pub fn op_listen(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_listen(), "Listen")?;
+    let t = request_table::<msg::Listen>(base)?;
     let port = t.port();
     let host = address(state, t.hostname(), port, "0.0.0.0")?;
     let addrs = (host, port).to_socket_addrs().map_err(unresolved(host))?;
@@ -89,7 +89,7 @@ fn bind(addrs: impl Iterator<Item = SocketAddr>) -> io::Result<TcpListener> {
 }
 
 pub fn op_accept(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let rid = inner(base.inner_as_accept(), "Accept")?.rid();
+    let rid = request_table::<msg::Accept>(base)?.rid();
     let listener = match state.resources.borrow().get(rid)? {
         Resource::TcpListener(listener) => listener.clone(),
         other => return Err(wrong_kind(rid, other, "a listener")),
@@ -102,7 +102,7 @@ pub fn op_accept(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>
 }
 
 pub fn op_connect(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_connect(), "Connect")?;
+    let t = request_table::<msg::Connect>(base)?;
     let port = t.port();
     let host = address(state, t.hostname(), port, "127.0.0.1")?.to_string();
     let state = state.clone();
@@ -128,7 +128,7 @@ pub fn op_shutdown(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let t = inner(base.inner_as_shutdown(), "Shutdown")?;
+    let t = request_table::<msg::Shutdown>(base)?;
     let how = match t.how() {
         0 => Shutdown::Read,
         1 => Shutdown::Write,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
 use crate::ops::fs::{failed, path_reply};
-use crate::ops::reply::{blocking, inner, reply, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, reply, request_table, scalars, Op, ZeroCopyBuf};
 use crate::permissions::{Follow, Grant, NAMES};
 use crate::state::State;
 
@@ -41,7 +41,7 @@ pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf
 }
 
 pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let code = inner(base.inner_as_exit(), "Exit")?.code();
+    let code = request_table::<msg::Exit>(base)?.code();
     if let Some(end_script) = &*state.exit_hook.borrow() {
         end_script(code);
         return Ok(Op::Sync(None));
@@ -90,7 +90,7 @@ pub fn op_metrics(
 }
 
 pub fn op_resolve(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let hostname = inner(base.inner_as_resolve(), "Resolve")?
+    let hostname = request_table::<msg::Resolve>(base)?
         .hostname()
         .unwrap_or_default()
         .to_string();
@@ -139,7 +139,7 @@ pub fn op_cwd(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) 
 
 pub fn op_chdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let dir = PathBuf::from(
-        inner(base.inner_as_chdir(), "Chdir")?
+        request_table::<msg::Chdir>(base)?
             .directory()
             .unwrap_or_default(),
     );
@@ -162,7 +162,7 @@ fn env_key(key: Option<&str>) -> OpResult<&str> {
 }
 
 pub fn op_env_get(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let key = env_key(inner(base.inner_as_env_get(), "EnvGet")?.key())?;
+    let key = env_key(request_table::<msg::EnvGet>(base)?.key())?;
     state.permissions.check_env(Some(key))?;
     let value = std::env::var_os(key);
     Ok(Op::Sync(reply(state, |b| {
@@ -172,7 +172,7 @@ pub fn op_env_get(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
 }
 
 pub fn op_env_set(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_env_set(), "EnvSet")?;
+    let t = request_table::<msg::EnvSet>(base)?;
     let key = env_key(t.key())?;
     let value = t.value().unwrap_or_default();
     if value.contains('\0') {
@@ -191,7 +191,7 @@ pub fn op_env_delete(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let key = env_key(inner(base.inner_as_env_delete(), "EnvDelete")?.key())?;
+    let key = env_key(request_table::<msg::EnvDelete>(base)?.key())?;
     state.permissions.check_env(Some(key))?;
     std::env::remove_var(key);
     Ok(Op::Sync(None))
@@ -307,7 +307,7 @@ pub fn op_revoke_permission(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let name = inner(base.inner_as_revoke_permission(), "RevokePermission")?.name();
+    let name = request_table::<msg::RevokePermission>(base)?.name();
     state.permissions.revoke(name.unwrap_or_default())?;
     Ok(Op::Sync(None))
 }

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, StdioMode};
-use crate::ops::reply::{inner, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{request_table, scalars, Op, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource, ResourceTable, Rid};
 use crate::state::State;
 
@@ -42,7 +42,7 @@ fn invalid(text: String) -> DenoError {
 }
 
 pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_run(), "Run")?;
+    let t = request_table::<msg::Run>(base)?;
     let args: Vec<&str> = t.args().map(|a| a.iter().collect()).unwrap_or_default();
     let Some(program) = args.first() else {
         return Err(invalid("Run: no program (args is empty)".into()));
@@ -144,7 +144,7 @@ pub fn op_run_status(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let rid = inner(base.inner_as_run_status(), "RunStatus")?.rid();
+    let rid = request_table::<msg::RunStatus>(base)?.rid();
     let child = match state.resources.borrow().get(rid)? {
         Resource::Child(child) => child.clone(),
         other => return Err(wrong_kind(rid, other, "a child process")),
@@ -169,7 +169,7 @@ pub fn op_run_status(
 }
 
 pub fn op_kill(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let t = inner(base.inner_as_kill(), "Kill")?;
+    let t = request_table::<msg::Kill>(base)?;
     let (pid, signo) = (t.pid(), t.signo());
     state.permissions.check_run("kill")?;
     if !(0..=libc::SIGRTMAX()).contains(&signo) {

@@ -117,9 +117,15 @@ where
     })))
 }
 
-/// The request's inner table, or an InvalidData error naming what is missing.
-pub fn inner<T>(table: Option<T>, what: &str) -> OpResult<T> {
-    table.ok_or_else(|| DenoError::new(ErrorKind::InvalidData, format!("{what} without its table")))
+/// The request table of type `T` that `base` carries (the op table routed it by that
+/// type, but a message may still lack it).
+pub fn request_table<'a, T: msg::Request<'a>>(base: &msg::Base<'a>) -> OpResult<T> {
+    T::from_base(base).ok_or_else(|| {
+        DenoError::new(
+            ErrorKind::InvalidData,
+            format!("{} without its table", T::NAME),
+        )
+    })
 }
 
 #[cfg(test)]

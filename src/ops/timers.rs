@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::reply::{inner, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{request_table, scalars, Op, ZeroCopyBuf};
 use crate::state::State;
 
 /// Longer waits are clamped to this (about 31 years).
@@ -19,7 +19,7 @@ pub fn op_global_timer(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let ms = inner(base.inner_as_global_timer(), "GlobalTimer")?.timeout_ms();
+    let ms = request_table::<msg::GlobalTimer>(base)?.timeout_ms();
     // NaN and negative waits mean "now", as in setTimeout.
     let ms = if ms > 0.0 {
         ms.min(MAX_TIMEOUT_MS)

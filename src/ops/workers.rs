@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, WorkerEventKind};
-use crate::ops::reply::{inner, reply, scalars, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{reply, request_table, scalars, Op, Res, ZeroCopyBuf};
 use crate::resources::Resource;
 use crate::state::State;
 use crate::userland::{run_worker, WorkerOptions};
@@ -18,7 +18,7 @@ pub fn op_create_worker(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let t = inner(base.inner_as_create_worker(), "CreateWorker")?;
+    let t = request_table::<msg::CreateWorker>(base)?;
     let Some(settings) = state.workers.clone() else {
         return Err(DenoError::new(
             ErrorKind::OpNotAvailable,
@@ -84,7 +84,7 @@ pub fn op_host_post_message(
     base: &msg::Base,
     data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let rid = inner(base.inner_as_host_post_message(), "HostPostMessage")?.rid();
+    let rid = request_table::<msg::HostPostMessage>(base)?.rid();
     let worker = state.resources.borrow().worker(rid)?;
     worker.io.post(message(data)?);
     Ok(Op::Sync(None))
@@ -95,7 +95,7 @@ pub fn op_host_get_message(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let rid = inner(base.inner_as_host_get_message(), "HostGetMessage")?.rid();
+    let rid = request_table::<msg::HostGetMessage>(base)?.rid();
     let worker = state.resources.borrow().worker(rid)?;
     let state = state.clone();
     Ok(Op::Async(Box::pin(async move {
@@ -111,7 +111,7 @@ pub fn op_terminate_worker(
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let rid = inner(base.inner_as_terminate_worker(), "TerminateWorker")?.rid();
+    let rid = request_table::<msg::TerminateWorker>(base)?.rid();
     let mut table = state.resources.borrow_mut();
     table.worker(rid)?;
     table.close(rid)?;
