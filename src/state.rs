@@ -5,6 +5,7 @@
 //! timer.
 use std::cell::{Cell, RefCell};
 use std::io::Write;
+use std::sync::Arc;
 
 use flatbuffers::FlatBufferBuilder;
 use rustc_hash::FxHashSet;
@@ -15,6 +16,7 @@ use crate::resources::ResourceTable;
 use crate::trace::{Metrics, TraceMode, Tracer};
 use crate::workers::{WorkerPort, WorkerSettings};
 use minideno_core::limits::ExitHook;
+use minideno_loader::fetch::Fetcher;
 use tokio::sync::oneshot;
 
 /// The reply builder starts with room for this many bytes (and starts again so after
@@ -70,6 +72,8 @@ pub struct State {
     /// module, as in Deno), or in a worker its parent's permissions (a worker's module
     /// loads as its parent's dynamic import would).
     pub main_graph_permissions: Option<Permissions>,
+    /// How remote modules are fetched (the program's settings, shared by its workers).
+    pub fetcher: Arc<Fetcher>,
 }
 
 impl State {
@@ -93,6 +97,7 @@ impl State {
             workers: None,
             port: None,
             main_graph_permissions: None,
+            fetcher: Arc::default(),
         }
     }
 

@@ -13,7 +13,7 @@ use minideno_core::{
     ScriptError,
 };
 use minideno_loader::compiler::SourceMapLocation;
-use minideno_loader::fetch::{self, ImportCheck};
+use minideno_loader::fetch::{self, Fetcher, ImportCheck};
 use minideno_loader::graph;
 use minideno_loader::media::MediaType;
 use minideno_loader::transpile::USERLAND_URL;
@@ -68,6 +68,7 @@ pub struct WorkerOptions {
     pub loader_permissions: Permissions,
     pub argv: Vec<String>,
     pub minimal_io: bool,
+    pub fetcher: Arc<Fetcher>,
     pub settings: WorkerSettings,
 }
 
@@ -80,12 +81,14 @@ pub fn run_worker(options: WorkerOptions, port: WorkerPort, started: Started) {
         loader_permissions,
         argv,
         minimal_io,
+        fetcher,
         settings,
     } = options;
     let mut state = State::new(argv, Some(url.to_string()));
     state.permissions = permissions;
     state.main_graph_permissions = Some(loader_permissions);
     state.minimal_io = minimal_io;
+    state.fetcher = fetcher;
     let memory = settings.memory.clone();
     state.workers = Some(settings);
     state.port = Some(port);
@@ -166,6 +169,7 @@ impl ModuleLoader for Modules {
 
     fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load {
         let check = self.check(kind);
+        let fetcher = self.state.fetcher.clone();
         let requested = url.to_string();
         let url = Url::parse(url).map_err(|e| format!("{url}: {e}"));
         Box::new(move |known| {
@@ -177,7 +181,7 @@ impl ModuleLoader for Modules {
                     ModuleType::JavaScript => MediaType::JavaScript,
                 })
             };
-            let graph = graph::walk(&url, source, json, &known, &*check)?;
+            let graph = graph::walk(&fetcher, &url, source, json, &known, &*check)?;
             let modules = graph
                 .modules
                 .into_iter()

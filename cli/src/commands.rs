@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use minideno::loader::fetch::{self, Fetcher};
 use minideno::loader::graph::{self, Graph};
 use minideno::ScriptError;
 use url::Url;
@@ -88,7 +89,7 @@ pub fn test_module(paths: &[String], filter: Option<&str>) -> Result<String, Scr
 }
 
 /// The graph below each of `files`, downloaded and compiled into the cache.
-fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
+fn load(fetcher: &Fetcher, files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
     let cwd = cwd()?;
     let mut seen = std::collections::HashMap::new();
     files
@@ -97,14 +98,8 @@ fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
             let url = graph::main_url(file, &cwd).map_err(ScriptError)?;
             // Modules already walked from an earlier file are not walked again.
             let known = |name: &str| seen.get(name).copied();
-            let graph = graph::walk(
-                &url,
-                None,
-                false,
-                &known,
-                &minideno::loader::fetch::unchecked,
-            )
-            .map_err(ScriptError)?;
+            let graph = graph::walk(fetcher, &url, None, false, &known, &fetch::unchecked)
+                .map_err(ScriptError)?;
             seen.extend(
                 graph
                     .modules
@@ -117,14 +112,14 @@ fn load(files: &[String]) -> Result<Vec<(Url, Graph)>, ScriptError> {
 }
 
 /// `minideno cache FILE...`: downloads and compiles, runs nothing.
-pub fn cache(files: &[String]) -> Result<(), ScriptError> {
-    load(files).map(drop)
+pub fn cache(fetcher: &Fetcher, files: &[String]) -> Result<(), ScriptError> {
+    load(fetcher, files).map(drop)
 }
 
 /// `minideno info FILE`: the module, then its dependency tree (each module's URL and
 /// size; one seen before is marked `*` and not expanded again).
-pub fn info(file: &str) -> Result<(), ScriptError> {
-    let (url, graph) = load(&[file.to_string()])?.remove(0);
+pub fn info(fetcher: &Fetcher, file: &str) -> Result<(), ScriptError> {
+    let (url, graph) = load(fetcher, &[file.to_string()])?.remove(0);
     let root = &graph.modules[0];
     let by_url: std::collections::HashMap<&str, &graph::Module> = graph
         .modules

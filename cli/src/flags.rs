@@ -2,10 +2,12 @@
 //! `minideno` alone), and the flags they share: `--allow-*` permissions, and
 //! `--reload`/`--cert` for remote modules.
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use minideno::loader::fetch::{Fetcher, Settings, TIMEOUT_VAR};
 use minideno::permissions::{Grant, Grants, NetScope};
 use minideno::trace::TraceMode;
 
@@ -110,12 +112,24 @@ pub struct ModuleFlags {
 }
 
 impl ModuleFlags {
-    /// Sets up fetching (fetch.rs) as these flags say.
-    pub fn apply(self) -> Result<(), String> {
-        minideno::loader::fetch::configure(minideno::loader::fetch::Settings {
+    /// How remote modules are fetched, as these flags and `MINIDENO_FETCH_TIMEOUT` say.
+    pub fn fetcher(self) -> Result<Arc<Fetcher>, String> {
+        let timeout = match std::env::var(TIMEOUT_VAR) {
+            Ok(s) => Some(
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|s| *s > 0.0 && *s < 1e6)
+                    .map(Duration::from_secs_f64)
+                    .ok_or_else(|| format!("{TIMEOUT_VAR} must be a positive number of seconds"))?,
+            ),
+            Err(_) => None,
+        };
+        let settings = Settings {
             reload: self.reload,
             cert: self.cert,
-        })
+            timeout,
+        };
+        Fetcher::new(settings).map(Arc::new)
     }
 }
 

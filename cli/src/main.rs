@@ -8,11 +8,13 @@ mod repl;
 
 use minideno::exit;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::flags::{Cli, Command, LimitFlags};
+use crate::flags::{Cli, Command, LimitFlags, ModuleFlags};
 use clap::Parser;
 use minideno::limits::{MemoryLimit, Termination};
+use minideno::loader::fetch::Fetcher;
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
@@ -48,42 +50,43 @@ fn cli() {
             trace_ops,
             script,
             args,
-        }) => modules.apply().map_err(ScriptError).and_then(|()| {
-            run(
-                permissions.grants(),
-                &limits,
-                &v8_flags,
-                trace_ops,
-                &script,
-                None,
-                args,
-            )
+        }) => fetcher(modules).and_then(|fetcher| {
+            let program = Program {
+                grants: permissions.grants(),
+                fetcher,
+            };
+            run(program, &limits, &v8_flags, trace_ops, &script, None, args)
         }),
         Some(Command::Eval {
             permissions,
             modules,
             code,
-        }) => modules
-            .apply()
-            .map_err(ScriptError)
-            .and_then(|()| run_source(permissions.grants(), "./$deno$eval.ts", code)),
+        }) => fetcher(modules).and_then(|fetcher| {
+            let program = Program {
+                grants: permissions.grants(),
+                fetcher,
+            };
+            run_source(program, "./$deno$eval.ts", code)
+        }),
         Some(Command::Test {
             permissions,
             modules,
             filter,
             files,
-        }) => modules.apply().map_err(ScriptError).and_then(|()| {
+        }) => fetcher(modules).and_then(|fetcher| {
             let main = commands::test_module(&files, filter.as_deref())?;
-            run_source(permissions.grants(), "./$deno$test.ts", main)
+            let program = Program {
+                grants: permissions.grants(),
+                fetcher,
+            };
+            run_source(program, "./$deno$test.ts", main)
         }),
-        Some(Command::Cache { modules, files }) => modules
-            .apply()
-            .map_err(ScriptError)
-            .and_then(|()| commands::cache(&files)),
-        Some(Command::Info { modules, file }) => modules
-            .apply()
-            .map_err(ScriptError)
-            .and_then(|()| commands::info(&file)),
+        Some(Command::Cache { modules, files }) => {
+            fetcher(modules).and_then(|fetcher| commands::cache(&fetcher, &files))
+        }
+        Some(Command::Info { modules, file }) => {
+            fetcher(modules).and_then(|fetcher| commands::info(&fetcher, &file))
+        }
         Some(Command::Types) => {
             print!("{}", minideno::LIB_DENO_D_TS);
             Ok(())
@@ -91,11 +94,8 @@ fn cli() {
         Some(Command::Repl {
             permissions,
             modules,
-        }) => modules
-            .apply()
-            .map_err(ScriptError)
-            .and_then(|()| crate::repl::run(permissions.grants())),
-        None => crate::repl::run(Grants::default()),
+        }) => fetcher(modules).and_then(|fetcher| crate::repl::run(permissions.grants(), fetcher)),
+        None => crate::repl::run(Grants::default(), Arc::default()),
     };
     if let Err(e) = result {
         let _ = std::io::stdout().flush();
@@ -123,14 +123,25 @@ fn raise_fd_limit() {
     }
 }
 
+/// What a program may touch and how it fetches remote modules.
+struct Program {
+    grants: Grants,
+    fetcher: Arc<Fetcher>,
+}
+
+/// The fetcher `flags` ask for (a bad `--cert` or timeout is an error now).
+fn fetcher(flags: ModuleFlags) -> Result<Arc<Fetcher>, ScriptError> {
+    flags.fetcher().map_err(ScriptError)
+}
+
 /// Runs `source` as module `name` (relative to the current directory).
-fn run_source(grants: Grants, name: &str, source: String) -> Result<(), ScriptError> {
+fn run_source(program: Program, name: &str, source: String) -> Result<(), ScriptError> {
     let limits = LimitFlags::default();
-    run(grants, &limits, "", None, name, Some(source), vec![])
+    run(program, &limits, "", None, name, Some(source), vec![])
 }
 
 fn run(
-    grants: Grants,
+    program: Program,
     limits: &LimitFlags,
     v8_flags: &str,
     trace_ops: Option<TraceMode>,
@@ -142,7 +153,8 @@ fn run(
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
     let url = minideno::loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
     init_v8(v8_flags);
-    let mut state = State::new(args, Some(url.to_string())).with_permissions(grants);
+    let mut state = State::new(args, Some(url.to_string())).with_permissions(program.grants);
+    state.fetcher = program.fetcher;
     state.minimal_io = crate::flags::minimal_io().map_err(ScriptError)?;
     let memory = limits
         .max_heap_bytes()

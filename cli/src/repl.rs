@@ -4,6 +4,7 @@
 //! `await` works at top level; Ctrl-D or `close()` ends it.
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Arc;
 
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{BindingPattern, ImportDeclarationSpecifier, Statement};
@@ -13,6 +14,7 @@ use rustyline::error::ReadlineError;
 use url::Url;
 
 use minideno::loader::deno_dir::deno_dir;
+use minideno::loader::fetch::Fetcher;
 use minideno::loader::transpile::{transpile, Linking};
 use minideno::permissions::Grants;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
@@ -20,7 +22,7 @@ use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 /// The name entries run under; a relative `import()` resolves against the directory.
 const NAME: &str = "$deno$repl.ts";
 
-pub fn run(grants: Grants) -> Result<(), ScriptError> {
+pub fn run(grants: Grants, fetcher: Arc<Fetcher>) -> Result<(), ScriptError> {
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
     let main = Url::from_directory_path(&cwd)
@@ -29,6 +31,7 @@ pub fn run(grants: Grants) -> Result<(), ScriptError> {
         .map(String::from);
     init_v8("");
     let mut state = State::new(vec![], main).with_permissions(grants);
+    state.fetcher = fetcher;
     // Entries may import modules and start workers, as a program run from a file may.
     state.workers = Some(minideno::workers::WorkerSettings::default());
     let mut isolate = minideno::new_isolate(Dispatcher::new(state), None)?;

@@ -25,55 +25,43 @@ pub struct Source {
     pub local: PathBuf,
 }
 
-/// How remote modules are fetched; set once per process (`configure`).
+/// How remote modules are fetched, as the command line says.
 #[derive(Default)]
 pub struct Settings {
-    /// Download every remote module again (once per process), ignoring the cache.
+    /// Download every remote module again (once per program), ignoring the cache.
     pub reload: bool,
     /// A PEM file of CA certificates to trust besides the bundled Mozilla roots.
     pub cert: Option<PathBuf>,
+    /// How long a download may take (default 30 s).
+    pub timeout: Option<Duration>,
 }
 
-/// The settings, checked: `configure` fails at once on a bad `--cert` or timeout,
-/// before anything runs.
-struct Config {
+/// How a program fetches remote modules: a value made from its [`Settings`] (a bad
+/// `--cert` fails at once, before anything runs) and shared by its workers. The HTTP
+/// agent is made on the first remote fetch: a run of local modules never builds a TLS
+/// configuration.
+#[derive(Default)]
+pub struct Fetcher {
     reload: bool,
     extra_roots: Vec<ureq::tls::Certificate<'static>>,
-    timeout: Duration,
-}
-
-/// The HTTP agent, made on the first remote fetch (a run of local modules never
-/// builds a TLS configuration).
-struct Fetcher {
-    reload: bool,
-    agent: ureq::Agent,
-    /// URLs downloaded in this process (with `reload`, each is fetched once).
+    timeout: Option<Duration>,
+    agent: OnceLock<ureq::Agent>,
+    /// URLs downloaded by this program (with `reload`, each is fetched once).
     fetched: Mutex<HashSet<String>>,
 }
 
-static CONFIG: OnceLock<Result<Config, String>> = OnceLock::new();
-static FETCHER: OnceLock<Fetcher> = OnceLock::new();
-
-/// The environment variable with the remote-fetch timeout, in seconds.
+/// The environment variable with the remote-fetch timeout, in seconds (read by the
+/// command line, which gives it as `Settings::timeout`).
 pub const TIMEOUT_VAR: &str = "MINIDENO_FETCH_TIMEOUT";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// A module larger than this is refused (local, remote or cached).
 const MAX_MODULE_BYTES: u64 = 256 << 20;
 const MAX_REDIRECTS: usize = 10;
 
-/// Sets how remote modules are fetched: call it before the first load (later calls,
-/// and loads before any call, use what was set first). Errors: an unreadable `cert`,
-/// a bad timeout.
-pub fn configure(settings: Settings) -> Result<(), String> {
-    CONFIG
-        .get_or_init(|| Config::new(settings))
-        .as_ref()
-        .map(drop)
-        .map_err(Clone::clone)
-}
-
-impl Config {
-    fn new(settings: Settings) -> Result<Config, String> {
+impl Fetcher {
+    /// Fetching as `settings` say. Errors: an unreadable `cert`, or one without a PEM
+    /// certificate.
+    pub fn new(settings: Settings) -> Result<Fetcher, String> {
         let mut extra_roots = Vec::new();
         if let Some(path) = &settings.cert {
             let pem = read_regular(path, true, 16 << 20)
@@ -89,58 +77,38 @@ impl Config {
                 ));
             }
         }
-        let timeout = match std::env::var(TIMEOUT_VAR) {
-            Ok(s) => s
-                .parse::<f64>()
-                .ok()
-                .filter(|s| *s > 0.0 && *s < 1e6)
-                .map(Duration::from_secs_f64)
-                .ok_or_else(|| format!("{TIMEOUT_VAR} must be a positive number of seconds"))?,
-            Err(_) => DEFAULT_TIMEOUT,
-        };
-        Ok(Config {
+        Ok(Fetcher {
             reload: settings.reload,
             extra_roots,
-            timeout,
+            timeout: settings.timeout,
+            ..Default::default()
         })
     }
-}
 
-impl Fetcher {
-    fn new(config: &Config) -> Fetcher {
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if !config.extra_roots.is_empty() {
-            // The Mozilla roots ureq uses by default, as certificates, and the extra CAs.
-            let mut roots = config.extra_roots.clone();
-            roots.extend(
-                webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                    .iter()
-                    .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned()),
-            );
-            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
-        }
-        let agent = ureq::Agent::config_builder()
-            .tls_config(tls.build())
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_global(Some(config.timeout))
-            .user_agent(concat!("minideno/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
-        Fetcher {
-            reload: config.reload,
-            agent,
-            fetched: Mutex::default(),
-        }
+    /// The HTTP agent, made on first use.
+    fn agent(&self) -> &ureq::Agent {
+        self.agent.get_or_init(|| {
+            let mut tls = ureq::tls::TlsConfig::builder();
+            if !self.extra_roots.is_empty() {
+                // The Mozilla roots ureq uses by default, as certificates, and the extra CAs.
+                let mut roots = self.extra_roots.clone();
+                roots.extend(
+                    webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                        .iter()
+                        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned()),
+                );
+                tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&roots));
+            }
+            ureq::Agent::config_builder()
+                .tls_config(tls.build())
+                .max_redirects(0)
+                .http_status_as_error(false)
+                .timeout_global(Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
+                .user_agent(concat!("minideno/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .into()
+        })
     }
-}
-
-fn fetcher() -> Result<&'static Fetcher, String> {
-    let config = CONFIG
-        .get_or_init(|| Config::new(Settings::default()))
-        .as_ref()
-        .map_err(Clone::clone)?;
-    Ok(FETCHER.get_or_init(|| Fetcher::new(config)))
 }
 
 /// What may refuse a module load (a URL before it is read, each redirect before it is
@@ -161,11 +129,11 @@ pub fn unchecked(_: &Url) -> Result<Opened, String> {
 
 /// Loads module `url`: a local file, or a remote module through the deps cache; each
 /// URL on the way passes `check` first.
-pub fn fetch(url: &Url, check: &Check<'_>) -> Result<Source, String> {
+pub fn fetch(fetcher: &Fetcher, url: &Url, check: &Check<'_>) -> Result<Source, String> {
     let opened = check(url)?;
     match url.scheme() {
         "file" => read_file(url, opened),
-        "http" | "https" => fetch_remote(url, check),
+        "http" | "https" => fetch_remote(fetcher, url, check),
         scheme => Err(format!(
             "Unsupported scheme \"{scheme}\" for module \"{url}\""
         )),
@@ -261,8 +229,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn fetch_remote(requested: &Url, check: &Check<'_>) -> Result<Source, String> {
-    let fetcher = fetcher()?;
+fn fetch_remote(fetcher: &Fetcher, requested: &Url, check: &Check<'_>) -> Result<Source, String> {
     let mut url = requested.clone();
     for _ in 0..=MAX_REDIRECTS {
         let body_path = cache_path(&url);
@@ -364,7 +331,7 @@ fn download(
     let _ = writeln!(stderr, "Download {url}");
     let failed = |e: &dyn std::fmt::Display| format!("Import \"{url}\" failed: {e}");
     let response = fetcher
-        .agent
+        .agent()
         .get(url.as_str())
         .call()
         .map_err(|e| failed(&e))?;

@@ -108,11 +108,13 @@ pub struct Graph {
 }
 
 /// Loads module `url` and everything it imports that `known` (URL -> type of a module
-/// the caller already has, after its redirects) does not know. `source` replaces the
+/// the caller already has, after its redirects) does not know, remote ones through
+/// `fetcher`. `source` replaces the
 /// root's contents (for `eval`); `json`: the root is asked for as JSON. `check` may
 /// refuse a module before it is read, or a redirect before it is followed (a dynamic
 /// import's graph: every module of it). Errors are messages for `error: ...`.
 pub fn walk(
+    fetcher: &fetch::Fetcher,
     url: &Url,
     mut source: Option<String>,
     json: bool,
@@ -141,7 +143,7 @@ pub fn walk(
                 local: request.url.to_file_path().unwrap_or_default(),
                 code,
             }),
-            None => fetch::fetch(&request.url, check),
+            None => fetch::fetch(fetcher, &request.url, check),
         }
         .map_err(|e| request.fail(e))?;
         let name = source.url.to_string();

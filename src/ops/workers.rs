@@ -58,6 +58,7 @@ pub fn op_create_worker(
         loader_permissions: state.permissions.for_worker(None)?,
         argv: state.argv.clone(),
         minimal_io: state.minimal_io,
+        fetcher: state.fetcher.clone(),
         settings,
     };
     let host = WorkerHost::spawn(name, move |port, started| {
