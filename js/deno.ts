@@ -2,7 +2,7 @@
 import { DenoError, ErrorKind } from "./errors.ts";
 import { inspect } from "./console.ts";
 import { myNumber } from "./number.ts";
-import { chdir, cwd, env, execPath, exit, homeDir, hostname, metrics, myPid, type StartInfo } from "./os.ts";
+import { chdir, cwd, env, execPath, exit, homeDir, hostname, metrics, myPid, ppid, type StartInfo } from "./os.ts";
 import * as files from "./files.ts";
 import * as fs from "./fs.ts";
 import * as io from "./io.ts";
@@ -42,6 +42,9 @@ const namespace: typeof Deno = {
   test,
   args: [],
   pid: 0,
+  get ppid() {
+    return ppid();
+  },
   mainModule: "",
   version: { deno: "", v8: "", typescript: "" },
   noColor: false,

@@ -5,6 +5,8 @@ declare namespace Deno {
   export const args: string[];
   /** The process id. */
   export const pid: number;
+  /** The parent's process id, read anew each time (a getter over a sync op, as in Deno). */
+  export const ppid: number;
   /** URL of the main module. */
   export const mainModule: string;
   export const noColor: boolean;

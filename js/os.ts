@@ -1,5 +1,5 @@
 //! Process APIs: the `Start` facts (Deno.args, Deno.pid, Deno.build, ...),
-//! Deno.myPid(), Deno.exit(), Deno.metrics(), the working directory, the
+//! Deno.myPid(), Deno.ppid, Deno.exit(), Deno.metrics(), the working directory, the
 //! environment (Deno.env) and host facts.
 import * as op from "../gen/ops.ts";
 import { useMinimalIo } from "./files.ts";
@@ -38,6 +38,11 @@ export function start(): StartInfo {
 /** The process id, asked of the Rust side every time (a sync op). */
 export function myPid(): number {
   return op.myPidSync().pid();
+}
+
+/** The parent's process id, asked of the Rust side every time (a sync op). */
+export function ppid(): number {
+  return op.ppidSync().ppid();
 }
 
 /** Ends the process now with `code` (default 0). */

@@ -209,6 +209,16 @@ itest!(timers: "timers.ts"; exit = 1);
 itest!(async_many: "async_many.ts"; exit = 0);
 itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
 #[test]
+fn ppid() {
+    let parent = std::process::id().to_string();
+    check(
+        &["run", "tests/testdata/ppid.ts", &parent],
+        "tests/testdata/ppid.ts.out",
+        0,
+    );
+}
+
+#[test]
 fn dispatch_contract() {
     // Ops are named by the generated codes, never by a tag number written by hand.
     use minideno::msg::Any;

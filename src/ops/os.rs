@@ -40,6 +40,11 @@ pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf
     Ok(Op::Sync(scalars(state, &msg::MyPidResArgs { pid })))
 }
 
+pub fn op_ppid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let ppid = rustix::process::getppid().map_or(0, |pid| pid.as_raw_nonzero().get() as u32);
+    Ok(Op::Sync(scalars(state, &msg::PpidResArgs { ppid })))
+}
+
 pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let code = request_table::<msg::Exit>(base)?.code();
     if let Some(end_script) = &*state.exit_hook.borrow() {
@@ -322,6 +327,27 @@ mod tests {
             let hostname = Some(b.create_string(hostname));
             msg::Resolve::create(b, &msg::ResolveArgs { hostname })
         })
+    }
+
+    #[test]
+    fn ppid_replies_the_parent_and_is_sync_only() {
+        let d = dispatcher();
+        let ppid = |sync| {
+            request(sync, msg::Any::Ppid, |b| {
+                msg::Ppid::create(b, &msg::PpidArgs {})
+            })
+        };
+        let reply = run_sync(&d, &ppid(true)).unwrap();
+        let base = reply_base(&reply);
+        assert_eq!(base.error_kind(), ErrorKind::NoError);
+        // SAFETY: getppid has no preconditions.
+        let parent = unsafe { libc::getppid() } as u32;
+        assert_eq!(base.res_as_ppid_res().unwrap().ppid(), parent);
+        // Sent async, it is an error reply, not a reply of another op's shape.
+        let reply = run_async(&d, &ppid(false));
+        let base = reply_base(&reply);
+        assert_eq!(base.error_kind(), ErrorKind::OpNotAvailable);
+        assert!(base.error().unwrap().contains("Ppid is a sync op"));
     }
 
     #[test]
