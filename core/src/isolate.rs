@@ -174,7 +174,8 @@ impl Isolate {
             .map_err(|e| ScriptError(format!("cannot start the watchdog thread: {e}")))
     }
 
-    /// A `Deno.exit` for `State::exit_hook`: it ends this isolate's script (as
+    /// What `Deno.exit` should do in an isolate that must not end the process (the
+    /// op set calls it for its exit op): it ends this isolate's script (as
     /// `Termination::Exit`), not the process.
     pub fn exit_hook(&self) -> ExitHook {
         self.guard.exit_hook()
