@@ -16,7 +16,7 @@ use url::Url;
 use crate::clone;
 use crate::door::{self, door_of, uint8_array, Dispatch, ReplyBytes, SHARED_BATCH_SIZE};
 use crate::limits::{ExitHook, Guard, MemoryLimit, Stopper, Termination};
-use crate::modules::{self, script_origin, LoadKind, ModuleLoader, ModuleMap};
+use crate::modules::{self, script_origin, LoadKind, LoadedGraph, ModuleLoader, ModuleMap};
 use crate::source_maps::{self, Builtin, Position, SourceMaps};
 use crate::uncaught::{errors, promise_reject_callback, uncaught, Errors, ScriptError};
 
@@ -260,9 +260,10 @@ impl Isolate {
         // Handlers may use Tokio (spawn a blocking task, make a timer) from inside JS.
         let runtime = self.runtime.handle().clone();
         let _entered = runtime.enter();
+        let graph = self.load_main(url, source)?;
         let (module, promise) = {
             let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
-            match modules::run(scope, url.as_str(), source, false, LoadKind::Main) {
+            match modules::run_loaded(scope, url.as_str(), graph) {
                 Ok((module, promise)) => (
                     v8::Global::new(scope, module),
                     v8::Global::new(scope, promise),
@@ -274,6 +275,45 @@ impl Isolate {
         self.run_event_loop(&promise)?;
         self.settled(&promise, "Top-level await promise never resolved")?;
         Ok(module)
+    }
+
+    /// Loads the main module's graph on a loader thread, waiting no longer than the
+    /// deadline, or until a `Stopper` stops the isolate: a download that hangs never
+    /// holds this thread past them.
+    fn load_main(&mut self, url: &Url, source: Option<String>) -> Result<LoadedGraph, ScriptError> {
+        let loading = modules::start_load(
+            &mut self.isolate,
+            url.as_str(),
+            source,
+            false,
+            LoadKind::Main,
+        )
+        .map_err(ScriptError)?;
+        let deadline = self.guard.deadline();
+        let stopped = self.guard.stopped();
+        let waited = self.runtime.block_on(async {
+            let loaded = async {
+                match deadline {
+                    Some(at) => tokio::time::timeout_at(at.into(), loading).await.ok(),
+                    None => Some(loading.await),
+                }
+            };
+            match futures_util::future::select(std::pin::pin!(loaded), std::pin::pin!(stopped))
+                .await
+            {
+                futures_util::future::Either::Left((loaded, _)) => loaded,
+                futures_util::future::Either::Right(_) => None,
+            }
+        });
+        match waited {
+            Some(Ok(graph)) => graph.map_err(ScriptError),
+            Some(Err(_)) => Err(ScriptError(format!("Module \"{url}\" was not loaded"))),
+            // The caller reports the limit (see `limited`).
+            None if self.guard.deadline().is_some_and(|at| Instant::now() >= at) => {
+                Err(ScriptError(self.guard.timed_out().to_string()))
+            }
+            None => Err(ScriptError("terminated".into())),
+        }
     }
 
     /// The value `promise` settled with, once the event loop has run dry.
@@ -391,7 +431,7 @@ impl Isolate {
                 // The caller reports the limit (see `limited`).
                 return Err(ScriptError("terminated".into()));
             }
-            let loading = &mut modules::map(&mut self.isolate).loading;
+            let loading = &mut modules::map(&mut self.isolate).imports;
             if let Some(Some(loaded)) = loading.next().now_or_never() {
                 self.finish_import(loaded);
                 continue;
@@ -415,7 +455,7 @@ impl Isolate {
             let deadline = self.guard.deadline();
             let stopped = std::pin::pin!(self.guard.stopped());
             let pending: *mut _ = &mut door_of(&mut self.isolate).pending;
-            let loading: *mut _ = &mut modules::map(&mut self.isolate).loading;
+            let loading: *mut _ = &mut modules::map(&mut self.isolate).imports;
             // SAFETY: two fields of two different slots of the isolate, which live as long
             // as it does; nothing else touches them while the loop waits (no JS runs).
             let (pending, loading) = unsafe { (&mut *pending, &mut *loading) };

@@ -79,7 +79,7 @@ impl ModuleLoader for NoModules {
 }
 
 /// A dynamic import whose graph loads on a thread of its own.
-pub(crate) type Loading = Pin<Box<dyn Future<Output = Loaded>>>;
+pub(crate) type Import = Pin<Box<dyn Future<Output = Loaded>>>;
 
 /// Every module of the isolate, in its slot.
 pub(crate) struct ModuleMap {
@@ -95,7 +95,7 @@ pub(crate) struct ModuleMap {
     /// JSON modules' values, until their evaluation exports them.
     json: HashMap<String, v8::Global<v8::Value>>,
     /// Dynamic imports whose graphs are loading.
-    pub(crate) loading: futures_util::stream::FuturesUnordered<Loading>,
+    pub(crate) imports: futures_util::stream::FuturesUnordered<Import>,
 }
 
 impl ModuleMap {
@@ -108,7 +108,7 @@ impl ModuleMap {
             types: HashMap::new(),
             redirects: HashMap::new(),
             json: HashMap::new(),
-            loading: Default::default(),
+            imports: Default::default(),
         }
     }
 
@@ -144,6 +144,45 @@ fn load_graph<'s>(
     let load = map.loader.load(url, source, json, kind);
     let graph = load(&|name| map.types.get(name).copied())?;
     add_graph(scope, graph, url)
+}
+
+/// The graph of a load run on a thread of its own: loading may take long (a remote
+/// module, a slow disk), and the isolate's thread waits for it only as long as its
+/// event loop (or its deadline, or a stop) allows.
+pub(crate) type Loading = tokio::sync::oneshot::Receiver<Result<LoadedGraph, String>>;
+
+/// Starts loading module `url` with its imports on a thread of its own.
+pub(crate) fn start_load(
+    isolate: &mut v8::Isolate,
+    url: &str,
+    source: Option<String>,
+    json: bool,
+    kind: LoadKind,
+) -> Result<Loading, String> {
+    let modules = map(isolate);
+    let load = modules.loader.load(url, source, json, kind);
+    let types = modules.types.clone();
+    let (done, loading) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("module loader".into())
+        .spawn(move || {
+            let _ = done.send(load(&|name| types.get(name).copied()));
+        })
+        .map_err(|e| format!("cannot start a module loader: {e}"))?;
+    Ok(loading)
+}
+
+/// Makes V8 modules of the main module's loaded `graph`, links them and starts the
+/// evaluation of module `url` (as `run` does, with the graph loaded elsewhere).
+pub(crate) fn run_loaded<'s>(
+    scope: &mut v8::HandleScope<'s>,
+    url: &str,
+    graph: LoadedGraph,
+) -> Result<(v8::Local<'s, v8::Module>, v8::Local<'s, v8::Promise>), Failure<'s>> {
+    let root = add_graph(scope, graph, url).map_err(Failure::Load)?;
+    let map = map(scope);
+    map.main = map.url_of(root).cloned();
+    evaluate(scope, root)
 }
 
 /// Makes V8 modules of a loaded graph; returns the one an import of `url` gets.
@@ -653,22 +692,14 @@ fn dynamic_import_task(
         let result = run(scope, &url, None, json, LoadKind::Dynamic);
         return settle(scope, resolver, result);
     }
-    // Loading may take long (a remote module, a slow disk): it goes on on a thread
-    // of its own while this isolate's event loop runs on (timers, ops, the deadline).
-    let load = modules.loader.load(&url, None, json, LoadKind::Dynamic);
-    let types = modules.types.clone();
-    let (done, loaded) = tokio::sync::oneshot::channel();
-    let loader = std::thread::Builder::new()
-        .name("module loader".into())
-        .spawn(move || {
-            let _ = done.send(load(&|name| types.get(name).copied()));
-        });
-    if let Err(e) = loader {
-        let e = format!("cannot start a module loader: {e}");
-        return settle(scope, resolver, Err(Failure::Load(e)));
-    }
+    // The load goes on on a thread of its own while this isolate's event loop runs on
+    // (timers, ops, the deadline).
+    let loaded = match start_load(scope, &url, None, json, LoadKind::Dynamic) {
+        Ok(loaded) => loaded,
+        Err(e) => return settle(scope, resolver, Err(Failure::Load(e))),
+    };
     let resolver = v8::Global::new(scope, resolver);
-    map(scope).loading.push(Box::pin(async move {
+    map(scope).imports.push(Box::pin(async move {
         let graph = loaded
             .await
             .unwrap_or_else(|_| Err(format!("Module \"{url}\" was not loaded")));
