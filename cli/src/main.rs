@@ -193,7 +193,7 @@ const TIMEOUT_GRACE: Duration = Duration::from_millis(500);
 
 /// Ends the process if the run is still going `TIMEOUT_GRACE` after its timeout: V8's
 /// termination stops JavaScript, but not a thread blocked in a syscall (a sync read
-/// of a silent stdin, the open of a FIFO no one writes, a module download).
+/// of a silent stdin, the open of a FIFO no one writes).
 fn backstop(after: Duration) {
     let _ = std::thread::Builder::new()
         .name("timeout backstop".into())
