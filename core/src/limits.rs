@@ -152,7 +152,7 @@ struct Heap {
     handle: v8::IsolateHandle,
     /// What the script is told it exceeded.
     limit: usize,
-    /// None: V8's own limit, which V8 enforces by ending the process.
+    /// None: no limit of ours (V8's default heap limit, no lease).
     memory: Option<Arc<MemoryLimit>>,
     /// Bytes of `memory` this isolate holds.
     leased: AtomicUsize,
