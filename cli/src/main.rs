@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::flags::{Cli, Command, LimitFlags, ModuleFlags};
+use crate::flags::{Cli, Command, LimitFlags, ModuleFlags, PermissionFlags};
 use clap::Parser;
 use minideno::limits::{MemoryLimit, Termination};
 use minideno::loader::fetch::Fetcher;
@@ -50,35 +50,21 @@ fn cli() {
             trace_ops,
             script,
             args,
-        }) => fetcher(modules).and_then(|fetcher| {
-            let program = Program {
-                grants: permissions.grants(),
-                fetcher,
-            };
-            run(program, &limits, &v8_flags, trace_ops, &script, None, args)
-        }),
+        }) => Program::new(permissions, modules)
+            .and_then(|program| run(program, &limits, &v8_flags, trace_ops, &script, None, args)),
         Some(Command::Eval {
             permissions,
             modules,
             code,
-        }) => fetcher(modules).and_then(|fetcher| {
-            let program = Program {
-                grants: permissions.grants(),
-                fetcher,
-            };
-            run_source(program, "./$deno$eval.ts", code)
-        }),
+        }) => Program::new(permissions, modules)
+            .and_then(|program| run_source(program, "./$deno$eval.ts", code)),
         Some(Command::Test {
             permissions,
             modules,
             filter,
             files,
-        }) => fetcher(modules).and_then(|fetcher| {
+        }) => Program::new(permissions, modules).and_then(|program| {
             let main = commands::test_module(&files, filter.as_deref())?;
-            let program = Program {
-                grants: permissions.grants(),
-                fetcher,
-            };
             run_source(program, "./$deno$test.ts", main)
         }),
         Some(Command::Cache { modules, files }) => {
@@ -94,8 +80,11 @@ fn cli() {
         Some(Command::Repl {
             permissions,
             modules,
-        }) => fetcher(modules).and_then(|fetcher| crate::repl::run(permissions.grants(), fetcher)),
-        None => crate::repl::run(Grants::default(), Arc::default()),
+        }) => Program::new(permissions, modules).and_then(crate::repl::run),
+        None => crate::repl::run(Program {
+            grants: Grants::default(),
+            fetcher: Arc::default(),
+        }),
     };
     if let Err(e) = result {
         let _ = std::io::stdout().flush();
@@ -124,9 +113,19 @@ fn raise_fd_limit() {
 }
 
 /// What a program may touch and how it fetches remote modules.
-struct Program {
-    grants: Grants,
-    fetcher: Arc<Fetcher>,
+pub struct Program {
+    pub grants: Grants,
+    pub fetcher: Arc<Fetcher>,
+}
+
+impl Program {
+    /// As the command line's flags say.
+    fn new(permissions: PermissionFlags, modules: ModuleFlags) -> Result<Self, ScriptError> {
+        Ok(Program {
+            grants: permissions.grants(),
+            fetcher: fetcher(modules)?,
+        })
+    }
 }
 
 /// The fetcher `flags` ask for (a bad `--cert` or timeout is an error now).

@@ -4,7 +4,6 @@
 //! `await` works at top level; Ctrl-D or `close()` ends it.
 use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::Arc;
 
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{BindingPattern, ImportDeclarationSpecifier, Statement};
@@ -13,16 +12,15 @@ use oxc::span::{GetSpan, SourceType};
 use rustyline::error::ReadlineError;
 use url::Url;
 
+use crate::Program;
 use minideno::loader::deno_dir::deno_dir;
-use minideno::loader::fetch::Fetcher;
 use minideno::loader::transpile::{transpile, Linking};
-use minideno::permissions::Grants;
 use minideno::{init_v8, Dispatcher, Isolate, ScriptError, State};
 
 /// The name entries run under; a relative `import()` resolves against the directory.
 const NAME: &str = "$deno$repl.ts";
 
-pub fn run(grants: Grants, fetcher: Arc<Fetcher>) -> Result<(), ScriptError> {
+pub fn run(program: Program) -> Result<(), ScriptError> {
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
     let main = Url::from_directory_path(&cwd)
@@ -30,8 +28,8 @@ pub fn run(grants: Grants, fetcher: Arc<Fetcher>) -> Result<(), ScriptError> {
         .and_then(|dir| dir.join(NAME).ok())
         .map(String::from);
     init_v8("");
-    let mut state = State::new(vec![], main).with_permissions(grants);
-    state.fetcher = fetcher;
+    let mut state = State::new(vec![], main).with_permissions(program.grants);
+    state.fetcher = program.fetcher;
     // Entries may import modules and start workers, as a program run from a file may.
     state.workers = Some(minideno::workers::WorkerSettings::default());
     let mut isolate = minideno::new_isolate(Dispatcher::new(state), None)?;
