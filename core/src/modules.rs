@@ -8,6 +8,7 @@ use std::future::Future;
 use std::num::NonZeroI32;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -89,7 +90,9 @@ pub(crate) struct ModuleMap {
     by_hash: HashMap<NonZeroI32, Vec<String>>,
     main: Option<String>,
     /// Each module's type (a JSON module answers only an import that asks for JSON).
-    types: HashMap<String, ModuleType>,
+    /// Shared with loads running on other threads (a copy is made only when a module
+    /// is added while one runs).
+    types: Arc<HashMap<String, ModuleType>>,
     /// A requested URL -> the URL its redirects ended at (the module's name).
     redirects: HashMap<String, String>,
     /// JSON modules' values, until their evaluation exports them.
@@ -105,7 +108,7 @@ impl ModuleMap {
             by_url: HashMap::new(),
             by_hash: HashMap::new(),
             main: None,
-            types: HashMap::new(),
+            types: Arc::default(),
             redirects: HashMap::new(),
             json: HashMap::new(),
             imports: Default::default(),
@@ -166,7 +169,10 @@ pub(crate) fn start_load(
     std::thread::Builder::new()
         .name("module loader".into())
         .spawn(move || {
-            let _ = done.send(load(&|name| types.get(name).copied()));
+            let graph = load(&|name| types.get(name).copied());
+            // Let go of the map before the isolate hears of the graph and adds to it.
+            drop(types);
+            let _ = done.send(graph);
         })
         .map_err(|e| format!("cannot start a module loader: {e}"))?;
     Ok(loading)
@@ -222,7 +228,7 @@ fn compile(scope: &mut v8::HandleScope, module: ModuleSource) -> Result<(), Stri
     let global = v8::Global::new(scope, v8_module);
     let map = map(scope);
     map.by_url.insert(url.to_string(), global);
-    map.types.insert(url.to_string(), module.kind);
+    Arc::make_mut(&mut map.types).insert(url.to_string(), module.kind);
     map.by_hash
         .entry(v8_module.get_identity_hash())
         .or_default()
