@@ -151,8 +151,28 @@ fn load_graph<'s>(
 
 /// The graph of a load run on a thread of its own: loading may take long (a remote
 /// module, a slow disk), and the isolate's thread waits for it only as long as its
-/// event loop (or its deadline, or a stop) allows.
-pub(crate) type Loading = tokio::sync::oneshot::Receiver<Result<LoadedGraph, String>>;
+/// event loop (or its deadline, or a stop) allows. Its result comes with the end of the
+/// thread (which ends as it sends): no loader thread outlives the load it was made for.
+pub(crate) struct Loading {
+    graph: tokio::sync::oneshot::Receiver<Result<LoadedGraph, String>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::future::Future for Loading {
+    /// Err: the loader thread ended without a graph.
+    type Output = Result<Result<LoadedGraph, String>, ()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let graph = std::task::ready!(std::pin::Pin::new(&mut self.graph).poll(cx));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        std::task::Poll::Ready(graph.map_err(|_| ()))
+    }
+}
 
 /// Starts loading module `url` with its imports on a thread of its own.
 pub(crate) fn start_load(
@@ -165,8 +185,8 @@ pub(crate) fn start_load(
     let modules = map(isolate);
     let load = modules.loader.load(url, source, json, kind);
     let types = modules.types.clone();
-    let (done, loading) = tokio::sync::oneshot::channel();
-    std::thread::Builder::new()
+    let (done, graph) = tokio::sync::oneshot::channel();
+    let thread = std::thread::Builder::new()
         .name("module loader".into())
         .spawn(move || {
             let graph = load(&|name| types.get(name).copied());
@@ -175,7 +195,10 @@ pub(crate) fn start_load(
             let _ = done.send(graph);
         })
         .map_err(|e| format!("cannot start a module loader: {e}"))?;
-    Ok(loading)
+    Ok(Loading {
+        graph,
+        thread: Some(thread),
+    })
 }
 
 /// Makes V8 modules of the main module's loaded `graph`, links them and starts the
