@@ -54,7 +54,7 @@ pub mod workers;
 pub use errors::DenoError;
 pub use minideno_core::{self as core, limits};
 pub use minideno_core::{init_v8, Dispatch, Isolate, ScriptError, ZeroCopyBuf};
-pub use ops::Dispatcher;
+pub use ops::{Dispatcher, Machinery};
 pub use state::State;
 pub use userland::new_isolate;
 

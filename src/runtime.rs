@@ -27,7 +27,6 @@
 //! thread. A run that fails otherwise (an exception, a denied op) leaves it usable.
 use std::collections::BTreeMap;
 use std::fmt;
-use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
@@ -35,11 +34,11 @@ use serde::Serialize;
 use url::Url;
 
 use crate::msg::OpCode;
+use crate::ops::{Ctx, Dispatcher, Machinery};
 use crate::permissions::Grants;
 use crate::state::State;
 use crate::trace::TraceMode;
 use crate::workers::WorkerSettings;
-use crate::Dispatcher;
 use minideno_core::limits::{MemoryLimit, Termination};
 use minideno_core::{Isolate, ScriptError};
 
@@ -154,7 +153,8 @@ pub struct OpStats {
 /// Not `Send`: make one per thread (several on several threads run independently).
 pub struct Runtime {
     isolate: Isolate,
-    state: Rc<State>,
+    /// Its ops' state and machinery (output, exit hook, counters).
+    cx: Ctx,
     timeout: Option<Duration>,
     module_loading: bool,
     spent: bool,
@@ -163,14 +163,13 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, Error> {
-        let mut state = State::new(vec![], None)
-            .with_permissions(options.permissions)
-            .with_op_timing();
+        let mut state = State::new(vec![], None).with_permissions(options.permissions);
         if options.capture_output {
             state = state.with_captured_output();
         }
+        let mut machinery = Machinery::default().with_op_timing();
         if let Some((mode, name)) = &options.trace {
-            state = state.with_tracing(*mode, name);
+            machinery = machinery.with_tracing(*mode, name);
         }
         let memory = options.max_heap_bytes.map(MemoryLimit::new).transpose();
         let memory = memory.map_err(Error::Startup)?;
@@ -180,13 +179,13 @@ impl Runtime {
                 memory: memory.clone(),
             });
         }
-        let ops = Dispatcher::new(state);
-        let state = ops.state().clone();
+        let ops = Dispatcher::with(state, machinery);
+        let cx = ops.cx().clone();
         let isolate = crate::new_isolate(ops, memory).map_err(|e| Error::Startup(e.0))?;
-        *state.exit_hook.borrow_mut() = Some(isolate.exit_hook());
+        *cx.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,
-            state,
+            cx,
             timeout: options.timeout,
             module_loading: options.module_loading,
             spent: false,
@@ -239,7 +238,7 @@ impl Runtime {
     /// What scripts wrote to stdout and stderr since the last take (with
     /// `capture_output`; else empty).
     pub fn take_output(&mut self) -> (Vec<u8>, Vec<u8>) {
-        self.state.output.take()
+        self.cx.output.take()
     }
 
     fn call<P: Serialize, R: DeserializeOwned>(
@@ -252,7 +251,7 @@ impl Runtime {
         }
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
-        let before = Counters::read(&self.state);
+        let before = Counters::read(self.cx.machinery());
         let (start, idle, fast) = (
             Instant::now(),
             self.isolate.idle_time(),
@@ -265,7 +264,7 @@ impl Runtime {
         let _ = self.isolate.set_timeout(None);
         let wall = start.elapsed();
         let heap = self.isolate.heap_statistics();
-        let after = Counters::read(&self.state);
+        let after = Counters::read(self.cx.machinery());
         self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
         self.last_stats.fast_calls = self.isolate.fast_calls() - fast;
         if let Some(limit) = self.isolate.termination() {
@@ -367,15 +366,15 @@ fn uncaught(e: ScriptError) -> Error {
     }
 }
 
-/// The state's cumulative counters at one moment.
+/// The dispatcher's cumulative counters at one moment.
 struct Counters {
     per_op: Vec<OpStats>,
     op_time: Duration,
 }
 
 impl Counters {
-    fn read(state: &State) -> Self {
-        let m = &state.metrics;
+    fn read(machinery: &Machinery) -> Self {
+        let m = &machinery.metrics;
         let per_op = m
             .per_op
             .iter()

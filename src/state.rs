@@ -1,34 +1,17 @@
-//! Per-isolate state shared by the ops: the process facts `Start` reports, the
-//! permissions and the resource table, what its workers start with (and in a worker,
-//! its port), the reused reply builder, the async cmd_ids in flight, the metrics
-//! counters (in total and per op), the op tracer if one is on, and the isolate's one
-//! timer.
-use std::cell::{Cell, RefCell};
+//! The ops' own per-isolate state: the process facts `Start` reports, the permissions
+//! and the resource table, where output goes, what its workers start with (and in a
+//! worker, its port), and the isolate's one timer. The dispatcher's machinery (reply
+//! builder, cmd_ids in flight, metrics, tracer) is not here: see `ops/machinery.rs`.
+use std::cell::RefCell;
 use std::io::Write;
 use std::sync::Arc;
 
-use flatbuffers::FlatBufferBuilder;
-use rustc_hash::FxHashSet;
-
-use crate::msg::OpCode;
 use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
-use crate::trace::{Metrics, TraceMode, Tracer};
 use crate::workers::{WorkerPort, WorkerSettings};
 use minideno_core::limits::ExitHook;
 use minideno_loader::fetch::Fetcher;
 use tokio::sync::oneshot;
-
-/// The reply builder starts with room for this many bytes (and starts again so after
-/// giving a big reply away).
-pub const BUILDER_START_BYTES: usize = 1024;
-
-pub fn new_builder() -> FlatBufferBuilder<'static> {
-    FlatBufferBuilder::with_capacity(BUILDER_START_BYTES)
-}
-
-/// Room for the longest reply message of scalars only (`State::whole`).
-pub type WholeReply = [u8; crate::msg::MAX_WHOLE_REPLY];
 
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
@@ -41,18 +24,6 @@ pub struct State {
     pub resources: RefCell<ResourceTable>,
     /// The V8 release, for `Deno.version` (ops do not call into V8).
     pub v8_version: String,
-    /// Replies are built here; it keeps its capacity across ops (up to a bound).
-    pub builder: RefCell<FlatBufferBuilder<'static>>,
-    /// Replies of scalars only are written here whole (ops/reply.rs `scalars`).
-    pub whole: RefCell<WholeReply>,
-    /// cmd_ids of async requests not yet replied to (Fx: SipHash would cost more
-    /// than the rest of an async op's bookkeeping).
-    pub in_flight: RefCell<FxHashSet<u32>>,
-    pub metrics: Metrics,
-    /// `--trace-ops`: None when off.
-    pub tracer: Option<Tracer>,
-    /// Whether the time spent in ops is measured (`Metrics::op_time`).
-    pub time_ops: bool,
     /// Where rids 1 and 2 (stdout, stderr; console.*) write.
     pub output: Output,
     /// How `Deno.exit` ends the run: None, the process exits (the CLI); an embedder
@@ -84,12 +55,6 @@ impl State {
             permissions: Permissions::new(Grants::default()),
             resources: RefCell::default(),
             v8_version: minideno_core::v8_version().to_string(),
-            builder: RefCell::new(new_builder()),
-            whole: RefCell::new([0; crate::msg::MAX_WHOLE_REPLY]),
-            in_flight: RefCell::default(),
-            metrics: Metrics::default(),
-            tracer: None,
-            time_ops: false,
             output: Output::Inherit,
             exit_hook: RefCell::new(None),
             timer: RefCell::new(None),
@@ -104,19 +69,6 @@ impl State {
     /// Grants the userland `grants` (resolved against the current directory now).
     pub fn with_permissions(mut self, grants: Grants) -> Self {
         self.permissions = Permissions::new(grants);
-        self
-    }
-
-    /// Traces this isolate's ops, its lines and summary named `isolate`.
-    pub fn with_tracing(mut self, mode: TraceMode, isolate: &str) -> Self {
-        self.tracer = Some(Tracer::new(mode, isolate));
-        self.time_ops = true;
-        self
-    }
-
-    /// Measures the time spent in ops (an embedder's execution stats).
-    pub fn with_op_timing(mut self) -> Self {
-        self.time_ops = true;
         self
     }
 
@@ -158,27 +110,4 @@ impl Output {
             Output::Inherit => Default::default(),
         }
     }
-}
-
-impl Metrics {
-    pub fn count_dispatched(&self, op: OpCode, control: usize, data: usize) {
-        add(&self.ops_dispatched, 1);
-        add(&self.bytes_sent_control, control);
-        add(&self.bytes_sent_data, data);
-        let c = &self.per_op[op as usize];
-        add(&c.count, 1);
-        add(&c.bytes_in, control + data);
-    }
-
-    pub fn count_completed(&self, op: OpCode, reply: usize, failed: bool) {
-        add(&self.ops_completed, 1);
-        add(&self.bytes_received, reply);
-        let c = &self.per_op[op as usize];
-        add(&c.bytes_out, reply);
-        add(&c.errors, failed as usize);
-    }
-}
-
-fn add(counter: &Cell<u64>, n: usize) {
-    counter.set(counter.get() + n as u64);
 }

@@ -240,7 +240,7 @@ pub struct Metrics {
     pub bytes_sent_data: Cell<u64>,
     pub bytes_received: Cell<u64>,
     /// Time the isolate's thread spent inside ops (dispatching them and running their
-    /// sync part), when `State::time_ops` is on.
+    /// sync part), when the dispatcher times ops (`Machinery::with_op_timing`).
     pub op_time: Cell<Duration>,
     /// Indexed by `OpCode as usize`.
     pub per_op: [OpCounters; OpCode::ALL.len()],
@@ -269,4 +269,27 @@ impl Default for Metrics {
             per_op: std::array::from_fn(|_| OpCounters::default()),
         }
     }
+}
+
+impl Metrics {
+    pub fn count_dispatched(&self, op: OpCode, control: usize, data: usize) {
+        add(&self.ops_dispatched, 1);
+        add(&self.bytes_sent_control, control);
+        add(&self.bytes_sent_data, data);
+        let c = &self.per_op[op as usize];
+        add(&c.count, 1);
+        add(&c.bytes_in, control + data);
+    }
+
+    pub fn count_completed(&self, op: OpCode, reply: usize, failed: bool) {
+        add(&self.ops_completed, 1);
+        add(&self.bytes_received, reply);
+        let c = &self.per_op[op as usize];
+        add(&c.bytes_out, reply);
+        add(&c.errors, failed as usize);
+    }
+}
+
+fn add(counter: &Cell<u64>, n: usize) {
+    counter.set(counter.get() + n as u64);
 }

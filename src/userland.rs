@@ -41,7 +41,7 @@ pub fn new_isolate(
     memory: Option<Arc<MemoryLimit>>,
 ) -> Result<Isolate, ScriptError> {
     let loader = Rc::new(Modules {
-        state: ops.state().clone(),
+        state: ops.cx().state().clone(),
     });
     Isolate::new(
         ops,
@@ -93,7 +93,7 @@ pub fn run_worker(options: WorkerOptions, port: WorkerPort, started: Started) {
     state.workers = Some(settings);
     state.port = Some(port);
     let ops = Dispatcher::new(state);
-    let state = ops.state().clone();
+    let state = ops.cx().state().clone();
     let port = || state.port.as_ref().expect("set above");
     let mut isolate = match new_isolate(ops, memory) {
         Ok(isolate) => isolate,

@@ -18,7 +18,7 @@ use minideno::loader::fetch::Fetcher;
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
 use minideno::workers::WorkerSettings;
-use minideno::{init_v8, Dispatcher, ScriptError, State};
+use minideno::{init_v8, Dispatcher, Machinery, ScriptError, State};
 
 /// The process's entry, called by libc. What std's wrapper does that we keep: a write
 /// to a closed pipe is an EPIPE error, not death by SIGPIPE; a panic exits with 101.
@@ -163,20 +163,19 @@ fn run(
     state.workers = Some(WorkerSettings {
         memory: memory.clone(),
     });
+    let mut machinery = Machinery::default();
     if let Some(mode) = trace_ops {
-        state = state.with_tracing(mode, "main");
+        machinery = machinery.with_tracing(mode, "main");
     }
-    let ops = Dispatcher::new(state);
-    let state = ops.state().clone();
+    let ops = Dispatcher::with(state, machinery);
+    let machinery = ops.cx().machinery().clone();
     let mut isolate = minideno::new_isolate(ops, memory)?;
     isolate.set_timeout(limits.timeout)?;
     if let Some(after) = limits.timeout {
         backstop(after);
     }
     let result = isolate.run_module(&url, source);
-    if let Some(tracer) = &state.tracer {
-        tracer.finish(&state.metrics);
-    }
+    machinery.finish_trace();
     if let (Err(e), Some(limit)) = (&result, isolate.termination()) {
         let _ = std::io::stdout().flush();
         eprintln!("error: {e}");

@@ -1,17 +1,15 @@
 //! Benchmark ops: `Noop` (the cost of the door itself: no result) and `Echo` (bytes in through the
 //! zero-copy buffer, out in the reply). Both run sync or async, as `Base.sync` asks.
-use std::rc::Rc;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::reply::{reply, Op, ZeroCopyBuf};
-use crate::state::State;
+use crate::ops::reply::{reply, Ctx, Op, ZeroCopyBuf};
 
-pub fn op_noop(_state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_noop(_state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     Ok(Op::Sync(None))
 }
 
-pub fn op_echo(state: &Rc<State>, _base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_echo(state: &Ctx, _base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     Ok(Op::Sync(reply(state, |b| {
         let data = Some(b.create_vector(data.as_deref().unwrap_or_default()));
         msg::EchoRes::create(b, &msg::EchoResArgs { data })

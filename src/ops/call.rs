@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use minideno_core::ReplyData;
 
+use super::machinery::{new_builder, Machinery};
 use super::reply::{Res, ResTable};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
-use crate::state::{new_builder, State};
 use crate::trace::OpRecord;
 
 /// A reply longer than this is given away with the builder's buffer (a sync one becomes
@@ -33,7 +33,7 @@ pub(crate) trait Reply: Sized + 'static {
 
     /// Writes the size-prefixed reply to `call` and hands its bytes to `out`.
     fn encode<R>(
-        state: &State,
+        m: &Machinery,
         call: &Call,
         result: OpResult<Self>,
         out: impl FnOnce(ReplyData) -> R,
@@ -46,12 +46,12 @@ impl Reply for Res {
     }
 
     fn encode<R>(
-        state: &State,
+        m: &Machinery,
         call: &Call,
         result: OpResult<Self>,
         out: impl FnOnce(ReplyData) -> R,
     ) -> R {
-        encode(state, call.cmd_id, result, out)
+        encode(m, call.cmd_id, result, out)
     }
 }
 
@@ -68,11 +68,9 @@ pub(crate) struct Call {
 
 impl Call {
     /// Counts the completed op (a reply of `reply` bytes) and traces it.
-    pub(crate) fn done(&self, state: &State, reply: usize, error: Option<ErrorKind>) {
-        state
-            .metrics
-            .count_completed(self.op, reply, error.is_some());
-        if let (Some(tracer), Some(start)) = (&state.tracer, self.start) {
+    pub(crate) fn done(&self, m: &Machinery, reply: usize, error: Option<ErrorKind>) {
+        m.metrics.count_completed(self.op, reply, error.is_some());
+        if let (Some(tracer), Some(start)) = (&m.tracer, self.start) {
             tracer.record(&OpRecord {
                 op: self.op,
                 cmd_id: self.cmd_id,
@@ -87,17 +85,17 @@ impl Call {
     }
 }
 
-/// Wraps `result` in a size-prefixed reply `Base` for `cmd_id`, in the state's reused
-/// builder, and hands the bytes to `out`.
+/// Wraps `result` in a size-prefixed reply `Base` for `cmd_id`, in the reused builder,
+/// and hands the bytes to `out`.
 pub(crate) fn encode<T>(
-    state: &State,
+    m: &Machinery,
     cmd_id: u32,
     result: OpResult<Res>,
     out: impl FnOnce(ReplyData) -> T,
 ) -> T {
     let result = match result {
         Ok(Some((_, ResTable::Whole(len)))) => {
-            let mut whole = state.whole.borrow_mut();
+            let mut whole = m.whole.borrow_mut();
             let at = msg::REPLY_CMD_ID_AT;
             whole[at..at + 4].copy_from_slice(&cmd_id.to_le_bytes());
             return out(ReplyData::Slice(&whole[..len]));
@@ -106,7 +104,7 @@ pub(crate) fn encode<T>(
         Ok(None) => Ok(None),
         Err(e) => Err(e),
     };
-    let mut b = state.builder.borrow_mut();
+    let mut b = m.builder.borrow_mut();
     let args = match result {
         Ok(res) => msg::BaseArgs {
             cmd_id,

@@ -13,16 +13,18 @@ use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use super::call::{not_available, Call, Reply};
-use super::reply::{Op, OpFuture, Res, ZeroCopyBuf};
+use super::machinery::Machinery;
+use super::reply::{Ctx, Op, OpFuture, Res, ZeroCopyBuf};
 use super::{json, minimal, verify};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, Mode, OpCode};
 use crate::state::State;
 use minideno_core::{AsyncReply, Dispatch, ReplyBytes, ReplyData};
 
-/// The op set of minideno's isolates, for the V8 glue.
+/// The op set of minideno's isolates, for the V8 glue: the ops' state and the
+/// machinery that runs them.
 pub struct Dispatcher {
-    state: Rc<State>,
+    cx: Ctx,
     /// Eager ops that may still be answered at dispatch this turn (see `poll_once`).
     eager_left: Cell<u32>,
 }
@@ -34,14 +36,20 @@ const EAGER_PER_TURN: u32 = 64;
 
 impl Dispatcher {
     pub fn new(state: State) -> Self {
+        Self::with(state, Machinery::default())
+    }
+
+    /// The dispatcher of `state`'s ops, counted and traced as `machinery` says.
+    pub fn with(state: State, machinery: Machinery) -> Self {
         Dispatcher {
-            state: Rc::new(state),
+            cx: Ctx::new(state, machinery),
             eager_left: Cell::new(EAGER_PER_TURN),
         }
     }
 
-    pub fn state(&self) -> &Rc<State> {
-        &self.state
+    /// What its handlers are called with: the ops' state and the machinery.
+    pub fn cx(&self) -> &Ctx {
+        &self.cx
     }
 }
 
@@ -97,14 +105,15 @@ impl Dispatch for Dispatcher {
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Result<Option<AsyncReply>, String> {
-        if !self.state.time_ops {
+        let m = self.cx.machinery();
+        if !m.time_ops {
             return self
                 .route(control, zero_copy, sync_reply)
                 .map_err(|e| e.msg);
         }
         let start = Instant::now();
         let result = self.route(control, zero_copy, sync_reply);
-        let m = &self.state.metrics;
+        let m = &m.metrics;
         m.op_time.set(m.op_time.get() + start.elapsed());
         result.map_err(|e| e.msg)
     }
@@ -123,11 +132,11 @@ impl Dispatcher {
         zero_copy: Option<ZeroCopyBuf>,
         sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Result<Option<AsyncReply>, DenoError> {
-        let state = &self.state;
+        let cx = &self.cx;
         if let Some(record) = minimal::Record::parse(control) {
             let op = record.op()?;
             let call = self.begin(op, record.promise_id(), record.sync(), control, &zero_copy)?;
-            let outcome = run(|| minimal::run(state, op, record.rid(), zero_copy, call.sync));
+            let outcome = run(|| minimal::run(cx, op, record.rid(), zero_copy, call.sync));
             return Ok(self.finish(call, outcome, sync_reply));
         }
         if json::is_json(control) {
@@ -146,7 +155,7 @@ impl Dispatcher {
                 "{} is an async op: send it with Base.sync = false",
                 op.name()
             )))),
-            _ => run(|| super::handler(op)(state, &base, zero_copy)),
+            _ => run(|| super::handler(op)(cx, &base, zero_copy)),
         };
         Ok(self.finish::<Res>(call, outcome, sync_reply))
     }
@@ -161,8 +170,8 @@ impl Dispatcher {
         control: &[u8],
         zero_copy: &Option<ZeroCopyBuf>,
     ) -> Result<Call, DenoError> {
-        let state = &self.state;
-        if !sync && state.in_flight.borrow().contains(&cmd_id) {
+        let m = self.cx.machinery();
+        if !sync && m.in_flight.borrow().contains(&cmd_id) {
             return Err(DenoError::new(
                 ErrorKind::InvalidInput,
                 format!("cmd_id {cmd_id} is already in flight"),
@@ -174,11 +183,9 @@ impl Dispatcher {
             sync,
             control: control.len(),
             zero_copy: zero_copy.as_ref().map_or(0, |d| d.len()),
-            start: state.tracer.as_ref().map(|_| Instant::now()),
+            start: m.tracer.as_ref().map(|_| Instant::now()),
         };
-        state
-            .metrics
-            .count_dispatched(op, call.control, call.zero_copy);
+        m.metrics.count_dispatched(op, call.control, call.zero_copy);
         Ok(call)
     }
 
@@ -190,14 +197,14 @@ impl Dispatcher {
         outcome: Outcome<T>,
         sync_reply: &mut dyn FnMut(ReplyData),
     ) -> Option<AsyncReply> {
-        let state = &self.state;
+        let m = self.cx.machinery();
         let outcome = match outcome {
             Outcome::Later(future) if T::EAGER && !call.sync => self.poll_once(future),
             outcome => outcome,
         };
         let result = match outcome {
             Outcome::Now(Ok(value)) if call.sync && value.is_nothing() => {
-                call.done(state, 0, None);
+                call.done(m, 0, None);
                 return None;
             }
             Outcome::Now(result) if call.sync || T::EAGER => result,
@@ -206,31 +213,31 @@ impl Dispatcher {
                 format!("{} answered a sync request asynchronously", call.op.name()),
             )),
             outcome => {
-                state.in_flight.borrow_mut().insert(call.cmd_id);
+                m.in_flight.borrow_mut().insert(call.cmd_id);
                 let pending = match outcome {
                     Outcome::Now(result) => {
                         let error = error_kind(&result);
                         Pending::Ready(
-                            T::encode(state, &call, result, |d| ReplyBytes::from_slice(d.bytes())),
+                            T::encode(m, &call, result, |d| ReplyBytes::from_slice(d.bytes())),
                             error,
                         )
                     }
                     Outcome::Later(future) => Pending::Running(future),
                 };
                 return Some(Box::pin(PendingOp {
-                    state: state.clone(),
+                    machinery: m.clone(),
                     call,
                     pending,
                 }));
             }
         };
         let error = error_kind(&result);
-        let len = T::encode(state, &call, result, |data| {
+        let len = T::encode(m, &call, result, |data| {
             let len = data.bytes().len();
             sync_reply(data);
             len
         });
-        call.done(state, len, error);
+        call.done(m, len, error);
         None
     }
 }
@@ -282,7 +289,7 @@ enum Pending<T> {
 /// An async op in flight: completes with its reply's bytes (errors and panics turned
 /// into error replies) and frees its cmd_id.
 struct PendingOp<T> {
-    state: Rc<State>,
+    machinery: Rc<Machinery>,
     call: Call,
     pending: Pending<T>,
 }
@@ -300,15 +307,18 @@ impl<T: Reply> Future for PendingOp<T> {
                 };
                 let error = error_kind(&result);
                 (
-                    T::encode(&this.state, &this.call, result, |d| {
+                    T::encode(&this.machinery, &this.call, result, |d| {
                         ReplyBytes::from_slice(d.bytes())
                     }),
                     error,
                 )
             }
         };
-        this.state.in_flight.borrow_mut().remove(&this.call.cmd_id);
-        this.call.done(&this.state, bytes.len(), error);
+        this.machinery
+            .in_flight
+            .borrow_mut()
+            .remove(&this.call.cmd_id);
+        this.call.done(&this.machinery, bytes.len(), error);
         Poll::Ready(bytes)
     }
 }
@@ -317,8 +327,8 @@ impl<T: Reply> Future for PendingOp<T> {
 mod tests {
     use super::*;
     use crate::ops::call::{encode, GIVE_AWAY_BYTES};
+    use crate::ops::machinery::{new_builder, BUILDER_START_BYTES};
     use crate::ops::testing::*;
-    use crate::state::{new_builder, BUILDER_START_BYTES};
 
     #[test]
     fn garbage_is_rejected_as_invalid_data() {
@@ -338,7 +348,7 @@ mod tests {
             );
         }
         assert_eq!(
-            d.state().metrics.ops_dispatched.get(),
+            d.cx().machinery().metrics.ops_dispatched.get(),
             0,
             "a rejected message is not an op"
         );
@@ -486,7 +496,7 @@ mod tests {
             start: None,
         };
         let op = Box::pin(PendingOp {
-            state: d.state().clone(),
+            machinery: d.cx().machinery().clone(),
             call,
             pending: Pending::Running(future),
         });
@@ -499,13 +509,13 @@ mod tests {
     #[test]
     fn a_big_reply_is_given_away_with_its_buffer_and_a_small_one_is_lent() {
         let d = dispatcher();
-        let state = d.state();
+        let cx = d.cx();
         let echo = |n: usize| {
-            let res = crate::ops::reply::reply(state, |b| {
+            let res = crate::ops::reply::reply(cx, |b| {
                 let data = Some(b.create_vector(&vec![1u8; n]));
                 msg::EchoRes::create(b, &msg::EchoResArgs { data })
             });
-            encode(state, 1, Ok(res), |data| match data {
+            encode(cx.machinery(), 1, Ok(res), |data| match data {
                 ReplyData::Slice(bytes) => (false, bytes.len()),
                 ReplyData::Owned(vec, start) => (true, vec.len() - start),
             })
@@ -513,7 +523,7 @@ mod tests {
         let (given, len) = echo(4 * GIVE_AWAY_BYTES);
         assert!(given && len > 4 * GIVE_AWAY_BYTES);
         // The builder starts again small, not holding the big reply's memory.
-        let kept = std::mem::replace(&mut *state.builder.borrow_mut(), new_builder());
+        let kept = std::mem::replace(&mut *cx.machinery().builder.borrow_mut(), new_builder());
         assert!(kept.collapse().0.len() <= BUILDER_START_BYTES);
         let (given, len) = echo(100);
         assert!(!given && len > 100 && len < GIVE_AWAY_BYTES);
@@ -531,7 +541,7 @@ mod tests {
             reply_len = bytes.bytes().len()
         })
         .unwrap();
-        let m = &d.state().metrics;
+        let m = &d.cx().machinery().metrics;
         assert_eq!((m.ops_dispatched.get(), m.ops_completed.get()), (1, 1));
         assert_eq!(m.bytes_sent_control.get(), req.len() as u64);
         assert_eq!(m.bytes_sent_data.get(), 10);
@@ -541,14 +551,14 @@ mod tests {
     #[test]
     fn an_embedder_traces_its_isolate_under_its_own_name() {
         use crate::trace::TraceMode;
-        let state = State::new(vec![], None).with_tracing(TraceMode::Summary, "webhook-7");
-        let d = Dispatcher::new(state);
+        let machinery = Machinery::default().with_tracing(TraceMode::Summary, "webhook-7");
+        let d = Dispatcher::with(State::new(vec![], None), machinery);
         let pid = my_pid_request();
         let len = run_sync(&d, &pid).unwrap().len();
         run_sync(&d, &pid);
         run_sync(&d, &pid);
-        let state = d.state();
-        let table = state.tracer.as_ref().unwrap().summary(&state.metrics);
+        let m = d.cx().machinery();
+        let table = m.tracer.as_ref().unwrap().summary(&m.metrics);
         assert!(
             table.starts_with("[webhook-7] ops, by total time\n"),
             "{table}"

@@ -17,16 +17,11 @@ use rustix::fs::OFlags;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
 use crate::ops::fs::{failed, stat_reply};
-use crate::ops::reply::{blocking, on_pool, reply, request_table, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, on_pool, reply, request_table, scalars, Ctx, Op, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::resources::{wrong_kind, Resource, Rid};
-use crate::state::State;
 
-pub fn op_resources(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_resources(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let table = state.resources.borrow();
     Ok(Op::Sync(reply(state, |b| {
         let (rids, kinds): (Vec<_>, Vec<_>) = table
@@ -41,13 +36,13 @@ pub fn op_resources(
     })))
 }
 
-pub fn op_close(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_close(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = request_table::<msg::Close>(base)?.rid();
     state.resources.borrow_mut().close(rid)?;
     Ok(Op::Sync(None))
 }
 
-pub fn op_open(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_open(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Open>(base)?;
     let path = PathBuf::from(t.path().unwrap_or_default());
     let flags = open_flags(&t)?;
@@ -124,7 +119,7 @@ fn buffer(data: Option<ZeroCopyBuf>, op: &str) -> OpResult<ZeroCopyBuf> {
     })
 }
 
-pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_read(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = request_table::<msg::Read>(base)?.rid();
     Ok(
         read(state, rid, data, base.sync())?.reply(state, |state, n| {
@@ -135,7 +130,7 @@ pub fn op_read(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -
     )
 }
 
-pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_write(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = request_table::<msg::Write>(base)?.rid();
     Ok(
         write(state, rid, data, base.sync())?.reply(state, |state, n| {
@@ -147,12 +142,7 @@ pub fn op_write(state: &Rc<State>, base: &msg::Base, data: Option<ZeroCopyBuf>) 
 
 /// Reads from `rid` into the zero-copy buffer: the count, 0 at end of file. Shared by
 /// `Read` and the minimal encoding's read.
-pub fn read(
-    state: &Rc<State>,
-    rid: Rid,
-    data: Option<ZeroCopyBuf>,
-    sync: bool,
-) -> OpResult<Op<usize>> {
+pub fn read(state: &Ctx, rid: Rid, data: Option<ZeroCopyBuf>, sync: bool) -> OpResult<Op<usize>> {
     let mut buf = buffer(data, "Read")?;
     match state.resources.borrow().get(rid)? {
         Resource::Stdin => on_pool(sync, move || Ok(std::io::stdin().read(&mut buf)?)),
@@ -172,12 +162,7 @@ pub fn read(
 
 /// Writes (some of) the zero-copy buffer to `rid`: the count. Shared by `Write` and
 /// the minimal encoding's write.
-pub fn write(
-    state: &Rc<State>,
-    rid: Rid,
-    data: Option<ZeroCopyBuf>,
-    sync: bool,
-) -> OpResult<Op<usize>> {
+pub fn write(state: &Ctx, rid: Rid, data: Option<ZeroCopyBuf>, sync: bool) -> OpResult<Op<usize>> {
     let buf = buffer(data, "Write")?;
     // Like write(2), at most MAX_IO bytes at a time: the count fits a u32.
     let max = buf.len().min(MAX_IO);
@@ -230,7 +215,7 @@ where
     Ok(Op::Async(Box::pin(op(stream.clone()))))
 }
 
-pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_seek(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Seek>(base)?;
     let offset = t.offset();
     let from = match t.whence() {
@@ -258,7 +243,7 @@ pub fn op_seek(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     )
 }
 
-pub fn op_fstat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_fstat(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let file = state
         .resources
         .borrow()

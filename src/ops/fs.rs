@@ -12,16 +12,14 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rustix::fs::{self as sys, AtFlags, FileType, Mode, OFlags, Timespec, Timestamps, CWD};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{blocking, reply, request_table, scalars, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{blocking, reply, request_table, scalars, Ctx, Op, Res, ZeroCopyBuf};
 use crate::permissions::{is_denial, Allowed, Follow};
-use crate::state::State;
 
 /// Turns an io::Error of `op` on `path` into a DenoError naming both (a denial found
 /// while acting is complete as it is).
@@ -55,7 +53,7 @@ fn path(p: Option<&str>) -> PathBuf {
 
 /// Runs `work` as `blocking` does, for an op with no result.
 fn no_result(
-    state: &Rc<State>,
+    state: &Ctx,
     base: &msg::Base,
     work: impl FnOnce() -> OpResult<()> + Send + 'static,
 ) -> OpResult<Op> {
@@ -73,7 +71,7 @@ fn millis(t: io::Result<SystemTime>) -> f64 {
 }
 
 /// A `StatRes` reply (Stat and Fstat).
-pub fn stat_reply(state: &State, m: Metadata) -> Res {
+pub fn stat_reply(state: &Ctx, m: Metadata) -> Res {
     let kind = m.file_type();
     scalars(
         state,
@@ -97,7 +95,7 @@ pub fn stat_reply(state: &State, m: Metadata) -> Res {
 }
 
 /// A `PathRes` reply.
-pub fn path_reply(state: &State, path: impl AsRef<Path>) -> Res {
+pub fn path_reply(state: &Ctx, path: impl AsRef<Path>) -> Res {
     reply(state, |b| {
         let path = Some(b.create_string(&path.as_ref().to_string_lossy()));
         msg::PathRes::create(b, &msg::PathResArgs { path })
@@ -110,7 +108,7 @@ fn fd_path(fd: &OwnedFd) -> PathBuf {
     PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
 }
 
-pub fn op_stat(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_stat(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Stat>(base)?;
     let (p, lstat) = (path(t.path()), t.lstat());
     let follow = if lstat { Follow::No } else { Follow::Yes };
@@ -154,11 +152,7 @@ fn entries(fd: &OwnedFd) -> io::Result<Vec<(std::ffi::OsString, FileType)>> {
     Ok(out)
 }
 
-pub fn op_read_dir(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_read_dir(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let p = path(request_table::<msg::ReadDir>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
@@ -209,7 +203,7 @@ fn mkdir(a: &Allowed, mode: Mode, recursive: bool) -> io::Result<()> {
     }
 }
 
-pub fn op_mkdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_mkdir(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Mkdir>(base)?;
     let (p, recursive, mode) = (path(t.path()), t.recursive(), t.mode());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
@@ -249,7 +243,7 @@ fn remove_tree(dir: BorrowedFd, name: &OsStr) -> io::Result<()> {
     Ok(())
 }
 
-pub fn op_remove(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_remove(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Remove>(base)?;
     let (p, recursive) = (path(t.path()), t.recursive());
     let a = state.permissions.check_write(&p, Follow::No)?;
@@ -272,7 +266,7 @@ fn two_paths(old: Option<&str>, new: Option<&str>) -> (PathBuf, PathBuf) {
     (path(old), path(new))
 }
 
-pub fn op_rename(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_rename(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Rename>(base)?;
     let (from, to) = two_paths(t.oldpath(), t.newpath());
     let from = state.permissions.check_write(&from, Follow::No)?;
@@ -286,11 +280,7 @@ pub fn op_rename(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>
     })
 }
 
-pub fn op_copy_file(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_copy_file(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::CopyFile>(base)?;
     let (from, to) = two_paths(t.from(), t.to());
     let from = state.permissions.check_read(&from, Follow::Yes)?;
@@ -314,7 +304,7 @@ pub fn op_copy_file(
     })
 }
 
-pub fn op_chmod(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_chmod(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Chmod>(base)?;
     let (p, mode) = (path(t.path()), t.mode());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
@@ -325,7 +315,7 @@ pub fn op_chmod(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
     })
 }
 
-pub fn op_chown(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_chown(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Chown>(base)?;
     let p = path(t.path());
     // -1 (or anything that is not an id) leaves the id as it is.
@@ -340,7 +330,7 @@ pub fn op_chown(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>)
     })
 }
 
-pub fn op_symlink(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_symlink(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Symlink>(base)?;
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // Making a link reads nothing; where it leads is checked whenever it is followed.
@@ -352,11 +342,7 @@ pub fn op_symlink(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     })
 }
 
-pub fn op_read_link(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_read_link(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let p = path(request_table::<msg::ReadLink>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::No)?;
     blocking(
@@ -372,7 +358,7 @@ pub fn op_read_link(
     )
 }
 
-pub fn op_link(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_link(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Link>(base)?;
     let (target, link) = two_paths(t.oldpath(), t.newpath());
     // A hard link is another name for the same data: both sides are written through.
@@ -388,11 +374,7 @@ pub fn op_link(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) 
     })
 }
 
-pub fn op_truncate(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_truncate(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Truncate>(base)?;
     let (p, len) = (path(t.path()), t.len());
     let a = state.permissions.check_write(&p, Follow::Yes)?;
@@ -403,11 +385,7 @@ pub fn op_truncate(
     })
 }
 
-pub fn op_make_temp(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_make_temp(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::MakeTemp>(base)?;
     let dir = match t.dir_path().unwrap_or_default() {
         "" => std::env::temp_dir(),
@@ -456,11 +434,7 @@ pub fn op_make_temp(
     )
 }
 
-pub fn op_real_path(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_real_path(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let p = path(request_table::<msg::RealPath>(base)?.path());
     let a = state.permissions.check_read(&p, Follow::Yes)?;
     blocking(
@@ -476,7 +450,7 @@ pub fn op_real_path(
     )
 }
 
-pub fn op_utime(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_utime(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Utime>(base)?;
     let (p, atime, mtime) = (path(t.path()), t.atime(), t.mtime());
     if !atime.is_finite() || !mtime.is_finite() {

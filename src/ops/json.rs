@@ -12,10 +12,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::call::{Call, Reply};
+use super::machinery::Machinery;
 use super::reply::Op;
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{ErrorKind, OpCode};
-use crate::state::State;
 use minideno_core::{ReplyBytes, ReplyData};
 
 const START: &[u8; 4] = b"{\"op";
@@ -68,7 +68,7 @@ enum JsonReply<'a> {
 
 impl Reply for serde_json::Value {
     fn encode<R>(
-        _state: &State,
+        _m: &Machinery,
         _call: &Call,
         result: OpResult<Self>,
         out: impl FnOnce(ReplyData) -> R,

@@ -16,14 +16,13 @@
 //! buffer of exactly 16 bytes whose first int32 is 0xCAFE is a minimal record. It can
 //! never be a FlatBuffers message: a FlatBuffer's first four bytes are the offset of
 //! its root table, which must lie inside the buffer, and 0xCAFE is past the end of 16.
-use std::rc::Rc;
 
 use super::call::{encode, not_available, Call, Reply};
-use super::reply::{Op, ZeroCopyBuf};
+use super::machinery::Machinery;
+use super::reply::{Ctx, Op, ZeroCopyBuf};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, OpCode};
 use crate::resources::Rid;
-use crate::state::State;
 use minideno_core::ReplyData;
 
 /// The first int32 of every minimal record.
@@ -72,7 +71,7 @@ impl Record {
 /// Runs a minimal request: the byte count, as `Read` and `Write` compute it (Noop: 0,
 /// MyPid: the process id).
 pub fn run(
-    state: &Rc<State>,
+    state: &Ctx,
     op: OpCode,
     rid: Rid,
     data: Option<ZeroCopyBuf>,
@@ -90,7 +89,7 @@ impl Reply for usize {
     const EAGER: bool = true;
 
     fn encode<R>(
-        state: &State,
+        m: &Machinery,
         call: &Call,
         result: OpResult<usize>,
         out: impl FnOnce(ReplyData) -> R,
@@ -98,7 +97,7 @@ impl Reply for usize {
         let count = match result {
             // A count is at most MAX_IO (files.rs), below 2^31; a pid is below 2^22.
             Ok(n) => n as i32,
-            Err(e) => return encode(state, call.cmd_id, Err(e), out),
+            Err(e) => return encode(m, call.cmd_id, Err(e), out),
         };
         let words = [
             RECORD_BYTES as i32,
@@ -182,7 +181,7 @@ mod tests {
         // stderr is written at once: the async request gets its reply at dispatch.
         let reply = run_sync_with(&d, &record([TOKEN, 5, write, 2]), Some(zero_copy(b"")));
         assert_eq!(words(&reply.unwrap()), [16, TOKEN, 5, write, 0]);
-        assert!(d.state().in_flight.borrow().is_empty());
+        assert!(d.cx().machinery().in_flight.borrow().is_empty());
     }
 
     #[test]
@@ -231,7 +230,9 @@ mod tests {
         assert_eq!(words(&reply), [16, TOKEN, 42, read, 9]);
         assert_eq!(&buf[..], b"[package]");
         assert_eq!(
-            d.state().metrics.per_op[OpCode::Read as usize].count.get(),
+            d.cx().machinery().metrics.per_op[OpCode::Read as usize]
+                .count
+                .get(),
             1
         );
     }

@@ -10,6 +10,7 @@ pub mod dispatch;
 mod files;
 mod fs;
 mod json;
+mod machinery;
 mod minimal;
 mod net;
 mod os;
@@ -22,7 +23,8 @@ pub mod verify;
 mod workers;
 
 pub use dispatch::Dispatcher;
-pub use reply::{Handler, Op};
+pub use machinery::Machinery;
+pub use reply::{Ctx, Handler, Op};
 
 use crate::msg::OpCode;
 

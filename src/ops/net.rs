@@ -5,13 +5,12 @@
 //! the address (`Connection refused (os error 111), connect '127.0.0.1:1'`).
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
-use std::rc::Rc;
 
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{reply, request_table, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{reply, request_table, Ctx, Op, Res, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource};
 use crate::state::State;
 
@@ -52,7 +51,7 @@ fn address<'a>(
     Ok(host)
 }
 
-pub fn op_listen(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_listen(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Listen>(base)?;
     let port = t.port();
     let host = address(state, t.hostname(), port, "0.0.0.0")?;
@@ -88,7 +87,7 @@ fn bind(addrs: impl Iterator<Item = SocketAddr>) -> io::Result<TcpListener> {
     Err(last)
 }
 
-pub fn op_accept(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_accept(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = request_table::<msg::Accept>(base)?.rid();
     let listener = match state.resources.borrow().get(rid)? {
         Resource::TcpListener(listener) => listener.clone(),
@@ -101,7 +100,7 @@ pub fn op_accept(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>
     })))
 }
 
-pub fn op_connect(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_connect(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Connect>(base)?;
     let port = t.port();
     let host = address(state, t.hostname(), port, "127.0.0.1")?.to_string();
@@ -123,11 +122,7 @@ pub fn op_connect(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     })))
 }
 
-pub fn op_shutdown(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_shutdown(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Shutdown>(base)?;
     let how = match t.how() {
         0 => Shutdown::Read,
@@ -148,7 +143,7 @@ pub fn op_shutdown(
 }
 
 /// Adds a new connection to the resource table and replies its rid and addresses.
-fn conn_reply(state: &State, stream: TcpStream) -> OpResult<Res> {
+fn conn_reply(state: &Ctx, stream: TcpStream) -> OpResult<Res> {
     // Requests and responses are small writes: send each at once (as Deno does).
     stream.set_nodelay(true)?;
     let (local, remote) = (stream.local_addr()?, stream.peer_addr()?);

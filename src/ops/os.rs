@@ -5,16 +5,14 @@ use std::ffi::CStr;
 use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, OpCode};
 use crate::ops::fs::{failed, path_reply};
-use crate::ops::reply::{blocking, reply, request_table, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{blocking, reply, request_table, scalars, Ctx, Op, ZeroCopyBuf};
 use crate::permissions::{Follow, Grant, NAMES};
-use crate::state::State;
 
-pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_start(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     Ok(Op::Sync(reply(state, |b| {
         let argv: Vec<_> = state.argv.iter().map(|a| b.create_string(a)).collect();
         let args = msg::StartResArgs {
@@ -35,35 +33,29 @@ pub fn op_start(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>
     })))
 }
 
-pub fn op_my_pid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_my_pid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let pid = std::process::id();
     Ok(Op::Sync(scalars(state, &msg::MyPidResArgs { pid })))
 }
 
-pub fn op_ppid(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_ppid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let ppid = rustix::process::getppid().map_or(0, |pid| pid.as_raw_nonzero().get() as u32);
     Ok(Op::Sync(scalars(state, &msg::PpidResArgs { ppid })))
 }
 
-pub fn op_exit(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_exit(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let code = request_table::<msg::Exit>(base)?.code();
     if let Some(end_script) = &*state.exit_hook.borrow() {
         end_script(code);
         return Ok(Op::Sync(None));
     }
     let _ = std::io::stdout().flush();
-    if let Some(tracer) = &state.tracer {
-        tracer.finish(&state.metrics);
-    }
+    state.machinery().finish_trace();
     crate::exit(code)
 }
 
-pub fn op_metrics(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
-    let m = &state.metrics;
+pub fn op_metrics(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let m = &state.machinery().metrics;
     Ok(Op::Sync(reply(state, |b| {
         let ops: Vec<_> = OpCode::ALL
             .iter()
@@ -94,7 +86,7 @@ pub fn op_metrics(
     })))
 }
 
-pub fn op_resolve(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_resolve(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let hostname = request_table::<msg::Resolve>(base)?
         .hostname()
         .unwrap_or_default()
@@ -136,13 +128,13 @@ fn first_ipv4(hostname: &str) -> OpResult<String> {
         .ok_or_else(|| not_found("no IPv4 address".into()))
 }
 
-pub fn op_cwd(state: &Rc<State>, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_cwd(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let cwd = std::env::current_dir()?;
     state.permissions.check_read_hidden(&cwd, "<CWD>")?;
     Ok(Op::Sync(path_reply(state, cwd)))
 }
 
-pub fn op_chdir(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_chdir(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let dir = PathBuf::from(
         request_table::<msg::Chdir>(base)?
             .directory()
@@ -166,7 +158,7 @@ fn env_key(key: Option<&str>) -> OpResult<&str> {
     }
 }
 
-pub fn op_env_get(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_env_get(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let key = env_key(request_table::<msg::EnvGet>(base)?.key())?;
     state.permissions.check_env(Some(key))?;
     let value = std::env::var_os(key);
@@ -176,7 +168,7 @@ pub fn op_env_get(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     })))
 }
 
-pub fn op_env_set(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_env_set(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::EnvSet>(base)?;
     let key = env_key(t.key())?;
     let value = t.value().unwrap_or_default();
@@ -191,11 +183,7 @@ pub fn op_env_set(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf
     Ok(Op::Sync(None))
 }
 
-pub fn op_env_delete(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_env_delete(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let key = env_key(request_table::<msg::EnvDelete>(base)?.key())?;
     state.permissions.check_env(Some(key))?;
     std::env::remove_var(key);
@@ -203,7 +191,7 @@ pub fn op_env_delete(
 }
 
 pub fn op_env_to_object(
-    state: &Rc<State>,
+    state: &Ctx,
     _base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -223,31 +211,19 @@ pub fn op_env_to_object(
     })))
 }
 
-pub fn op_home_dir(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_home_dir(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     state.permissions.check_env(Some("HOME"))?;
     let home = std::env::var("HOME").unwrap_or_default();
     Ok(Op::Sync(path_reply(state, home)))
 }
 
-pub fn op_exec_path(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_exec_path(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let exe = std::env::current_exe()?;
     state.permissions.check_read_hidden(&exe, "<exec_path>")?;
     Ok(Op::Sync(path_reply(state, exe)))
 }
 
-pub fn op_hostname(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_hostname(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     state.permissions.check_env(None)?;
     let mut buf = [0u8; 256];
     // SAFETY: gethostname(2) writes at most buf.len() bytes into buf.
@@ -263,11 +239,7 @@ pub fn op_hostname(
     })))
 }
 
-pub fn op_permissions(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_permissions(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let g = state.permissions.grants();
     fn scopes<T>(grant: &Grant<T>, show: impl Fn(&T) -> String) -> (bool, Vec<String>) {
         match grant {
@@ -308,7 +280,7 @@ pub fn op_permissions(
 }
 
 pub fn op_revoke_permission(
-    state: &Rc<State>,
+    state: &Ctx,
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {

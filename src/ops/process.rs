@@ -17,9 +17,8 @@ use tokio::sync::watch;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, StdioMode};
-use crate::ops::reply::{request_table, scalars, Op, ZeroCopyBuf};
+use crate::ops::reply::{request_table, scalars, Ctx, Op, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Closable, Resource, ResourceTable, Rid};
-use crate::state::State;
 
 /// The pids of the children that have not been reaped yet, in every isolate.
 static RUNNING: Mutex<Option<HashSet<u32>>> = Mutex::new(None);
@@ -41,7 +40,7 @@ fn invalid(text: String) -> DenoError {
     DenoError::new(ErrorKind::InvalidInput, text)
 }
 
-pub fn op_run(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_run(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Run>(base)?;
     let args: Vec<&str> = t.args().map(|a| a.iter().collect()).unwrap_or_default();
     let Some(program) = args.first() else {
@@ -139,11 +138,7 @@ fn stdio(table: &ResourceTable, mode: StdioMode, rid: Rid) -> OpResult<Stdio> {
     })
 }
 
-pub fn op_run_status(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_run_status(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let rid = request_table::<msg::RunStatus>(base)?.rid();
     let child = match state.resources.borrow().get(rid)? {
         Resource::Child(child) => child.clone(),
@@ -168,7 +163,7 @@ pub fn op_run_status(
     })))
 }
 
-pub fn op_kill(state: &Rc<State>, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+pub fn op_kill(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Kill>(base)?;
     let (pid, signo) = (t.pid(), t.signo());
     state.permissions.check_run("kill")?;

@@ -1,16 +1,19 @@
-//! What a handler works with: its signature, the `Op` it returns, the reply builder
-//! (`reply`), the zero-copy buffer, and `blocking`, which runs a syscall inline or on
-//! Tokio's blocking pool as the request asks. The dispatch machinery wraps the result
-//! in a `Base` with the request's cmd_id.
+//! What a handler works with: its signature, its context (`Ctx`: the ops' state and
+//! the dispatcher's machinery), the `Op` it returns, the reply builder (`reply`), the
+//! zero-copy buffer, and `blocking`, which runs a syscall inline or on Tokio's blocking
+//! pool as the request asks. The dispatch machinery wraps the result in a `Base` with
+//! the request's cmd_id.
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::rc::Rc;
 
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
 
+use super::machinery::{Machinery, WholeReply};
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, ReplyTable};
-use crate::state::{State, WholeReply};
+use crate::state::State;
 
 pub use minideno_core::ZeroCopyBuf;
 
@@ -18,8 +21,42 @@ pub use minideno_core::ZeroCopyBuf;
 /// request still gets a reply `Base`).
 pub type Res = Option<(msg::AnyRes, ResTable)>;
 
-/// A reply table: written into the state's builder (`reply`), or, for a table of
-/// scalars only, its whole reply message into the state's `whole` (`scalars`): this
+/// What a handler is called with: the ops' state (which it derefs to) and the
+/// dispatcher's machinery its reply is written into. An async op's future keeps a
+/// clone.
+#[derive(Clone)]
+pub struct Ctx {
+    state: Rc<State>,
+    machinery: Rc<Machinery>,
+}
+
+impl Ctx {
+    pub fn new(state: State, machinery: Machinery) -> Self {
+        Ctx {
+            state: Rc::new(state),
+            machinery: Rc::new(machinery),
+        }
+    }
+
+    pub fn state(&self) -> &Rc<State> {
+        &self.state
+    }
+
+    pub fn machinery(&self) -> &Rc<Machinery> {
+        &self.machinery
+    }
+}
+
+impl Deref for Ctx {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+/// A reply table: written into the dispatcher's builder (`reply`), or, for a table of
+/// scalars only, its whole reply message into the dispatcher's `whole` (`scalars`): this
 /// many bytes.
 pub enum ResTable {
     Built(WIPOffset<UnionWIPOffset>),
@@ -37,9 +74,10 @@ pub trait Scalars {
 }
 
 /// The reply of a table of scalars: its whole message written from its template into
-/// the state's `whole`, not through the builder (~1,000 instructions less per reply).
-pub fn scalars<T: Scalars>(state: &State, args: &T) -> Res {
-    let len = write_whole(args, &mut state.whole.borrow_mut());
+/// the dispatcher's `whole`, not through the builder (~1,000 instructions less per
+/// reply).
+pub fn scalars<T: Scalars>(cx: &Ctx, args: &T) -> Res {
+    let len = write_whole(args, &mut cx.machinery.whole.borrow_mut());
     Some((T::TAG, ResTable::Whole(len)))
 }
 
@@ -64,41 +102,41 @@ pub enum Op<T = Res> {
 
 impl<T: 'static> Op<T> {
     /// The op whose reply is `res(result)`, written on the isolate's thread.
-    pub fn reply(self, state: &Rc<State>, res: impl FnOnce(&State, T) -> Res + 'static) -> Op {
+    pub fn reply(self, cx: &Ctx, res: impl FnOnce(&Ctx, T) -> Res + 'static) -> Op {
         match self {
-            Op::Sync(value) => Op::Sync(res(state, value)),
+            Op::Sync(value) => Op::Sync(res(cx, value)),
             Op::Async(future) => {
-                let state = state.clone();
-                Op::Async(Box::pin(async move { Ok(res(&state, future.await?)) }))
+                let cx = cx.clone();
+                Op::Async(Box::pin(async move { Ok(res(&cx, future.await?)) }))
             }
         }
     }
 }
 
-/// Every handler has this signature: the state, the verified request, and the
+/// Every handler has this signature: its context, the verified request, and the
 /// zero-copy buffer passed beside it, if any (it may be kept by an async op).
-pub type Handler = fn(&Rc<State>, &msg::Base, Option<ZeroCopyBuf>) -> OpResult<Op>;
+pub type Handler = fn(&Ctx, &msg::Base, Option<ZeroCopyBuf>) -> OpResult<Op>;
 
-/// Writes the reply table `build` makes into the state's builder. The tag in
+/// Writes the reply table `build` makes into the dispatcher's builder. The tag in
 /// `AnyRes` comes from the table's type.
 pub fn reply<T: ReplyTable>(
-    state: &State,
+    cx: &Ctx,
     build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> WIPOffset<T>,
 ) -> Res {
-    let offset = build(&mut state.builder.borrow_mut());
+    let offset = build(&mut cx.machinery.builder.borrow_mut());
     Some((T::TAG, ResTable::Built(offset.as_union_value())))
 }
 
 /// Runs `work` (a blocking syscall) inline for a sync request, or on Tokio's blocking
 /// pool for an async one; `res` then writes its value as the reply, on the isolate's
 /// thread. Use `|_, ()| None` for an op with no result.
-pub fn blocking<T, W, R>(state: &Rc<State>, base: &msg::Base, work: W, res: R) -> OpResult<Op>
+pub fn blocking<T, W, R>(cx: &Ctx, base: &msg::Base, work: W, res: R) -> OpResult<Op>
 where
     T: Send + 'static,
     W: FnOnce() -> OpResult<T> + Send + 'static,
-    R: FnOnce(&State, T) -> Res + 'static,
+    R: FnOnce(&Ctx, T) -> Res + 'static,
 {
-    Ok(on_pool(base.sync(), work)?.reply(state, res))
+    Ok(on_pool(base.sync(), work)?.reply(cx, res))
 }
 
 /// `work`'s result: computed inline if `sync`, else on Tokio's blocking pool.
@@ -142,8 +180,10 @@ mod tests {
         }
         // The cmd_id goes in as the reply is sent.
         let d = dispatcher();
-        let res = scalars(d.state(), &msg::MyPidResArgs { pid: 4242 });
-        let bytes = encode(d.state(), 77, Ok(res), |data| data.bytes().to_vec());
+        let res = scalars(d.cx(), &msg::MyPidResArgs { pid: 4242 });
+        let bytes = encode(d.cx().machinery(), 77, Ok(res), |data| {
+            data.bytes().to_vec()
+        });
         let base = reply_base(&bytes);
         assert_eq!(base.cmd_id(), 77);
         assert_eq!(base.res_as_my_pid_res().unwrap().pid(), 4242);
@@ -152,7 +192,7 @@ mod tests {
     #[test]
     fn blocking_runs_inline_or_on_the_pool_and_may_keep_the_zero_copy_buffer() {
         let d = dispatcher();
-        let state = d.state();
+        let cx = d.cx();
         let runtime = runtime();
         let caller = std::thread::current().id();
         for sync in [true, false] {
@@ -163,15 +203,15 @@ mod tests {
             let mut data = zero_copy(b"abc");
             let _entered = runtime.enter();
             let op = blocking(
-                state,
+                cx,
                 &base,
                 move || {
                     // The buffer outlives the call and crosses to the pool's thread.
                     data[0] = b'x';
                     Ok((data.to_vec(), std::thread::current().id()))
                 },
-                move |state, (bytes, worker)| {
-                    reply(state, |b| {
+                move |cx, (bytes, worker)| {
+                    reply(cx, |b| {
                         let data = Some(b.create_vector(&bytes));
                         assert_eq!(worker == std::thread::current().id(), sync);
                         msg::EchoRes::create(b, &msg::EchoResArgs { data })
@@ -183,7 +223,7 @@ mod tests {
                 Op::Async(future) => runtime.block_on(future).unwrap(),
             };
             assert_eq!(std::thread::current().id(), caller);
-            let bytes = encode(state, 7, Ok(res), |d| d.bytes().to_vec());
+            let bytes = encode(cx.machinery(), 7, Ok(res), |d| d.bytes().to_vec());
             let echoed = reply_base(&bytes)
                 .res_as_echo_res()
                 .unwrap()

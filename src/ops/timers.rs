@@ -1,6 +1,5 @@
 //! The isolate's one timer: `GlobalTimer` wakes JS at its earliest deadline (JS keeps
 //! every setTimeout/setInterval); `GlobalTimerStop` cancels it.
-use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
@@ -8,17 +7,12 @@ use tokio::sync::oneshot;
 
 use crate::errors::OpResult;
 use crate::msg;
-use crate::ops::reply::{request_table, scalars, Op, ZeroCopyBuf};
-use crate::state::State;
+use crate::ops::reply::{request_table, scalars, Ctx, Op, ZeroCopyBuf};
 
 /// Longer waits are clamped to this (about 31 years).
 const MAX_TIMEOUT_MS: f64 = 1e12;
 
-pub fn op_global_timer(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_global_timer(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let ms = request_table::<msg::GlobalTimer>(base)?.timeout_ms();
     // NaN and negative waits mean "now", as in setTimeout.
     let ms = if ms > 0.0 {
@@ -39,7 +33,7 @@ pub fn op_global_timer(
 }
 
 pub fn op_global_timer_stop(
-    state: &Rc<State>,
+    state: &Ctx,
     _base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {

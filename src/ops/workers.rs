@@ -3,21 +3,16 @@
 //! `TerminateWorker`. In the worker: `WorkerPostMessage`, `WorkerGetMessage` and
 //! `WorkerClose`. Messages are bytes (the userland's structured clones) in the
 //! zero-copy buffer, handed to the other thread as they are, with no copy.
-use std::rc::Rc;
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind, WorkerEventKind};
-use crate::ops::reply::{reply, request_table, scalars, Op, Res, ZeroCopyBuf};
+use crate::ops::reply::{reply, request_table, scalars, Ctx, Op, Res, ZeroCopyBuf};
 use crate::resources::Resource;
 use crate::state::State;
 use crate::userland::{run_worker, WorkerOptions};
 use crate::workers::{Received, WorkerHost, WorkerPort};
 
-pub fn op_create_worker(
-    state: &Rc<State>,
-    base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_create_worker(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::CreateWorker>(base)?;
     let Some(settings) = state.workers.clone() else {
         return Err(DenoError::new(
@@ -81,7 +76,7 @@ fn message(data: Option<ZeroCopyBuf>) -> OpResult<ZeroCopyBuf> {
 }
 
 pub fn op_host_post_message(
-    state: &Rc<State>,
+    state: &Ctx,
     base: &msg::Base,
     data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -92,7 +87,7 @@ pub fn op_host_post_message(
 }
 
 pub fn op_host_get_message(
-    state: &Rc<State>,
+    state: &Ctx,
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -108,7 +103,7 @@ pub fn op_host_get_message(
 }
 
 pub fn op_terminate_worker(
-    state: &Rc<State>,
+    state: &Ctx,
     base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -128,7 +123,7 @@ fn port(state: &State) -> OpResult<&WorkerPort> {
 }
 
 pub fn op_worker_post_message(
-    state: &Rc<State>,
+    state: &Ctx,
     _base: &msg::Base,
     data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -137,7 +132,7 @@ pub fn op_worker_post_message(
 }
 
 pub fn op_worker_get_message(
-    state: &Rc<State>,
+    state: &Ctx,
     _base: &msg::Base,
     _data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
@@ -150,17 +145,13 @@ pub fn op_worker_get_message(
     })))
 }
 
-pub fn op_worker_close(
-    state: &Rc<State>,
-    _base: &msg::Base,
-    _data: Option<ZeroCopyBuf>,
-) -> OpResult<Op> {
+pub fn op_worker_close(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     port(state)?.close();
     Ok(Op::Sync(None))
 }
 
 /// The reply carrying what was received.
-fn event_reply(state: &State, received: Received) -> Res {
+fn event_reply(state: &Ctx, received: Received) -> Res {
     reply(state, |b| {
         let args = match received {
             Received::Messages(batch) => {
