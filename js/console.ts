@@ -3,6 +3,7 @@
 //! 80 columns, up to 3 inner levels on one line, double-quoted strings.
 import { stderr, stdout } from "./files.ts";
 import { writeAllSync } from "./io.ts";
+import { fieldsOf } from "./web/inspect.ts";
 
 const MAX_DEPTH = 4;
 const LINE_WIDTH = 80;
@@ -91,7 +92,16 @@ function formatObject(ctx: Ctx, obj: object, level: number): string {
   const lastLevel = ctx.lastLevel;
   ctx.lastLevel = level;
   ctx.path.push(obj);
-  if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
+  const shown = (obj as { [fieldsOf]?: () => Record<string, unknown> })[fieldsOf];
+  if (typeof shown === "function") {
+    const fields = shown.call(obj);
+    for (const key of Object.keys(fields)) {
+      ctx.indent += 2;
+      entries.push(`${formatKey(key)}: ${formatValue(ctx, fields[key], level + 1)}`);
+      ctx.indent -= 2;
+    }
+    keys.length = 0;
+  } else if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
     const list = obj as unknown as ArrayLike<unknown>;
     isList = true;
     open = "[";

@@ -31,6 +31,12 @@ export interface Core {
   serialize(value: unknown): Uint8Array;
   /** The value `serialize` made `bytes` of (a new copy). */
   deserialize(bytes: ArrayBufferView): unknown;
+  /** Detaches an ArrayBuffer (the sender's side of a transfer). */
+  detach(buffer: ArrayBuffer): void;
+  /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */
+  setUnhandledRejection(fn: (promise: Promise<unknown>, reason: unknown) => boolean): void;
+  /** Ends the run with `error` as an uncaught one, after the current turn. */
+  reportUncaught(error: unknown): void;
 }
 
 /** A generated reply table (`msg.XRes`): what a reply's result is read into. */

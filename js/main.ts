@@ -6,7 +6,8 @@ import { type Core, setCore } from "./dispatch.ts";
 import { startDeno } from "./deno.ts";
 import { start } from "./os.ts";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "./timers.ts";
-import { becomeWorker, ErrorEvent, MessageEvent, Worker, WorkerUncaught } from "./workers.ts";
+import { installWeb, startWeb } from "./web/globals.ts";
+import { becomeWorker, Worker, WorkerUncaught } from "./workers.ts";
 
 /**
  * Formats an uncaught exception for `error: Uncaught ...`. A value that cannot even be
@@ -25,12 +26,14 @@ function bootstrap(core: Core) {
   delete (globalThis as any).__bootstrap;
   setCore(core);
   const info = start();
+  startWeb(core, info);
   Object.defineProperty(globalThis, "Deno", { value: startDeno(core, info), enumerable: false });
   if (info.workerName !== null) becomeWorker(info.workerName);
   return formatUncaught;
 }
 
-const globals = { console, setTimeout, setInterval, clearTimeout, clearInterval, Worker, MessageEvent, ErrorEvent, self: globalThis };
+installWeb();
+const globals = { console, setTimeout, setInterval, clearTimeout, clearInterval, Worker };
 for (const [name, value] of Object.entries(globals)) {
   Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
 }

@@ -13,6 +13,12 @@ export interface StartInfo {
   build: { os: string; arch: string; target: string };
   /** In a worker: its name; null in the main isolate. */
   workerName: string | null;
+  /** navigator.hardwareConcurrency. */
+  cpus: number;
+  /** navigator.language. */
+  language: string;
+  /** performance.timeOrigin. */
+  timeOrigin: number;
 }
 
 export function start(): StartInfo {
@@ -32,6 +38,9 @@ export function start(): StartInfo {
     },
     build: { os: res.os()!, arch: res.arch()!, target: res.target()! },
     workerName: res.workerName(),
+    cpus: res.cpus(),
+    language: res.language()!,
+    timeOrigin: res.timeOrigin(),
   };
 }
 

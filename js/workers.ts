@@ -1,31 +1,12 @@
-//! Web Workers: `new Worker(url, { type: "module" })` in a parent, and a worker's own
-//! globals (`self.postMessage`, `self.onmessage`, `self.close()`, `self.name`). Values
-//! cross as structured clones (`Deno.core.serialize`), through the worker ops.
+//! Web Workers: `new Worker(url, { type: "module" })` in a parent (an EventTarget of
+//! `message` and `error` events), and a worker's own globals (`self.postMessage`,
+//! `self.onmessage`, `self.close()`, `self.name`; the global object is the target of
+//! its parent's messages). Values cross as structured clones (`Deno.core.serialize`),
+//! through the worker ops.
 import * as msg from "../gen/msg.ts";
 import * as op from "../gen/ops.ts";
 import { deserialize, sendWithCallbacks, serialize } from "./dispatch.ts";
-
-/** A message from a worker (or, inside one, from its parent). */
-export class MessageEvent {
-  readonly type = "message";
-  constructor(readonly data: unknown) {}
-}
-
-/** An uncaught error of a worker, as its parent sees it. */
-export class ErrorEvent {
-  readonly type = "error";
-  defaultPrevented = false;
-  constructor(
-    readonly message: string,
-    readonly filename: string,
-    readonly lineno: number,
-    readonly colno: number,
-  ) {}
-  /** Handles the error: the parent goes on. */
-  preventDefault(): void {
-    this.defaultPrevented = true;
-  }
-}
+import { defineHandler, ErrorEvent, EventTarget, makeEventTarget, MessageEvent, trusted } from "./web/events.ts";
 
 /**
  * A worker's error that its parent left unhandled: it ends the parent, printed as
@@ -33,30 +14,6 @@ export class ErrorEvent {
  */
 export class WorkerUncaught {
   constructor(readonly text: string) {}
-}
-
-type Listener<E> = (event: E) => void;
-
-/** `on<type>` handlers and listeners, called in that order. */
-class Listeners {
-  #byType = new Map<string, Listener<never>[]>();
-
-  add(type: string, listener: Listener<never>): void {
-    const list = this.#byType.get(type) ?? [];
-    if (!list.includes(listener)) list.push(listener);
-    this.#byType.set(type, list);
-  }
-
-  remove(type: string, listener: Listener<never>): void {
-    const list = this.#byType.get(type);
-    const at = list?.indexOf(listener) ?? -1;
-    if (at >= 0) list!.splice(at, 1);
-  }
-
-  dispatch<E extends { type: string }>(target: object, handler: Listener<E> | null, event: E): void {
-    if (typeof handler === "function") handler.call(target, event);
-    for (const listener of [...(this.#byType.get(event.type) ?? [])]) (listener as Listener<E>).call(target, event);
-  }
 }
 
 export type PermissionValue = "inherit" | boolean | string[];
@@ -105,21 +62,22 @@ function nextEvent(rid: number | null, res: msg.WorkerEventRes, handle: (event: 
 function eachMessage(event: msg.WorkerEventRes, dispatch: (e: MessageEvent) => void, stop: () => boolean): void {
   const message = new msg.WorkerMessage();
   for (let i = 0, n = event.messagesLength(); i < n && !stop(); i++) {
-    dispatch(new MessageEvent(deserialize(event.messages(i, message)!.dataArray()!)));
+    const data = deserialize(event.messages(i, message)!.dataArray()!);
+    dispatch(trusted(new MessageEvent("message", { data })));
   }
 }
 
 /** A module running on a thread of its own, with its own isolate and event loop. */
-export class Worker {
-  onmessage: Listener<MessageEvent> | null = null;
-  onerror: Listener<ErrorEvent> | null = null;
+export class Worker extends EventTarget {
+  declare onmessage: ((this: Worker, e: MessageEvent) => unknown) | null;
+  declare onerror: ((this: Worker, e: ErrorEvent) => unknown) | null;
   readonly #rid: number;
   readonly #name: string;
   readonly #event = new msg.WorkerEventRes();
-  readonly #listeners = new Listeners();
   #ended = false;
 
   constructor(specifier: string | { href: string }, options: WorkerOptions = {}) {
+    super();
     if (options?.type !== "module") {
       throw new TypeError('Classic workers are not supported: use new Worker(specifier, { type: "module" })');
     }
@@ -143,16 +101,6 @@ export class Worker {
     op.terminateWorkerSync(this.#rid);
   }
 
-  addEventListener(type: "message", listener: Listener<MessageEvent>): void;
-  addEventListener(type: "error", listener: Listener<ErrorEvent>): void;
-  addEventListener(type: string, listener: Listener<never>): void {
-    this.#listeners.add(type, listener);
-  }
-
-  removeEventListener(type: "message" | "error", listener: Listener<never>): void {
-    this.#listeners.remove(type, listener);
-  }
-
   #next(): void {
     nextEvent(this.#rid, this.#event, (event) => this.#handle(event), () => this.terminate());
   }
@@ -160,12 +108,17 @@ export class Worker {
   #handle(event: msg.WorkerEventRes): void {
     switch (event.kind()) {
       case msg.WorkerEventKind.Message:
-        eachMessage(event, (e) => this.#listeners.dispatch(this, this.onmessage, e), () => this.#ended);
+        eachMessage(event, (e) => this.dispatchEvent(e), () => this.#ended);
         break;
       case msg.WorkerEventKind.Error: {
-        const error = new ErrorEvent(event.message()!, event.fileName()!, event.lineNumber(), event.columnNumber());
-        this.#listeners.dispatch(this, this.onerror, error);
-        if (!error.defaultPrevented) {
+        const error = trusted(new ErrorEvent("error", {
+          message: event.message()!,
+          filename: event.fileName()!,
+          lineno: event.lineNumber(),
+          colno: event.columnNumber(),
+          cancelable: true,
+        }));
+        if (this.dispatchEvent(error)) {
           this.terminate();
           const report = event.report()!.replace(/^Uncaught /, "");
           throw new WorkerUncaught(`(in worker "${this.#name}") ${report}`);
@@ -178,15 +131,15 @@ export class Worker {
     if (!this.#ended) this.#next();
   }
 }
+defineHandler(Worker.prototype, "message");
+defineHandler(Worker.prototype, "error");
 
 /** Inside a worker: its globals, and the loop that hands it its parent's messages. */
 export function becomeWorker(name: string): void {
-  const global = globalThis as Record<string, unknown>;
-  const listeners = new Listeners();
+  const global = globalThis as unknown as EventTarget;
   let closed = false;
   const scope = {
     name,
-    onmessage: null,
     postMessage(message: unknown): void {
       op.workerPostMessageSync(serialize(message));
     },
@@ -194,21 +147,16 @@ export function becomeWorker(name: string): void {
       closed = true;
       op.workerCloseSync();
     },
-    addEventListener(type: "message", listener: Listener<MessageEvent>): void {
-      listeners.add(type, listener);
-    },
-    removeEventListener(type: "message", listener: Listener<MessageEvent>): void {
-      listeners.remove(type, listener);
-    },
   };
   for (const [key, value] of Object.entries(scope)) {
     Object.defineProperty(global, key, { value, writable: true, configurable: true, enumerable: true });
   }
+  makeEventTarget(global);
+  defineHandler(global, "message");
   const res = new msg.WorkerEventRes();
   const handle = (event: msg.WorkerEventRes) => {
     if (event.kind() !== msg.WorkerEventKind.Message) return;
-    const dispatch = (e: MessageEvent) => listeners.dispatch(globalThis, global.onmessage as Listener<MessageEvent> | null, e);
-    eachMessage(event, dispatch, () => closed);
+    eachMessage(event, (e) => global.dispatchEvent(e), () => closed);
     if (!closed) nextEvent(null, res, handle, () => {});
   };
   nextEvent(null, res, handle, () => {});

@@ -61,8 +61,13 @@ pub use userland::new_isolate;
 /// minideno's own version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The declarations of the `Deno` namespace, the userland's man pages (`minideno types`).
-pub const LIB_DENO_D_TS: &str = include_str!("../js/lib.deno.d.ts");
+/// The declarations of the `Deno` namespace and the web globals, the userland's man
+/// pages (`minideno types`).
+pub const LIB_DENO_D_TS: &str = concat!(
+    include_str!("../js/lib.deno.d.ts"),
+    "\n",
+    include_str!("../js/lib.web.d.ts")
+);
 pub use minideno_loader as loader;
 pub use minideno_loader::TRANSPILER_VERSION;
 

@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
     pub argv: Vec<String>,
+    /// When the isolate started: the origin of `performance.now()`.
+    pub started: std::time::Instant,
     /// URL of the main module, if running one.
     pub main_module: Option<String>,
     /// What the userland may touch outside (nothing unless granted).
@@ -51,6 +53,7 @@ impl State {
     pub fn new(argv: Vec<String>, main_module: Option<String>) -> Self {
         State {
             argv,
+            started: std::time::Instant::now(),
             main_module,
             permissions: Permissions::new(Grants::default()),
             resources: RefCell::default(),

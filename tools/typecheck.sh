@@ -48,7 +48,7 @@ cat >"$dir/tsconfig.json" <<'JSON'
     "skipLibCheck": false,
     "paths": { "flatbuffers": ["./flatbuffers/flatbuffers.ts"] }
   },
-  "files": ["js/main.ts", "js/lib.deno.d.ts"]
+  "files": ["js/main.ts", "js/lib.deno.d.ts", "js/lib.web.d.ts"]
 }
 JSON
 "$tsc" -p "$dir/tsconfig.json" && echo "typecheck: js/, gen/ and lib.deno.d.ts agree"

@@ -100,6 +100,8 @@ itest!(hello: "hello.ts"; exit = 0);
 itest!(args: "args.ts", "one", "--two", "-3", "four five"; exit = 0);
 itest!(import_relative: "import_relative.ts"; exit = 0);
 itest!(top_level_await: "top_level_await.ts"; exit = 0);
+itest!(web_listener_error: "web/listener_error.ts"; exit = 1);
+itest!(web_unhandled_rejection: "web/unhandled_rejection.ts"; exit = 1);
 itest!(console_format: "console_format.ts"; exit = 0);
 itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);
@@ -553,10 +555,18 @@ fn test_command_reports_passes_failures_ignores_and_filters() {
 fn types_prints_lib_deno_d_ts() {
     let (code, out) = minideno(&["types"], &test_deno_dir());
     assert_eq!(code, 0);
-    let lib =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../js/lib.deno.d.ts"))
-            .unwrap();
-    assert_eq!(out, lib);
+    let read = |name: &str| {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../js")
+                .join(name),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        out,
+        format!("{}\n{}", read("lib.deno.d.ts"), read("lib.web.d.ts"))
+    );
 }
 
 #[test]

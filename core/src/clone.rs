@@ -85,3 +85,21 @@ pub(crate) fn deserialize(
         ),
     }
 }
+
+/// `Deno.core.detach(buffer: ArrayBuffer)`: detaches it (its length becomes 0, its
+/// memory is no longer reachable from it), as a transfer does to the sender's side.
+/// A buffer that cannot be detached (a WebAssembly memory's) is a TypeError.
+pub(crate) fn detach(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    match v8::Local::<v8::ArrayBuffer>::try_from(args.get(0)) {
+        Ok(buffer) if buffer.is_detachable() => buffer.detach(),
+        Ok(_) => throw_type_error(
+            scope,
+            "Deno.core.detach: the ArrayBuffer cannot be detached",
+        ),
+        Err(_) => throw_type_error(scope, "Deno.core.detach: not an ArrayBuffer"),
+    }
+}

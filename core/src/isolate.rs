@@ -18,7 +18,9 @@ use crate::door::{self, door_of, uint8_array, Dispatch, ReplyBytes, SHARED_BATCH
 use crate::limits::{ExitHook, Guard, MemoryLimit, Stopper, Termination};
 use crate::modules::{self, script_origin, LoadKind, LoadedGraph, ModuleLoader, ModuleMap};
 use crate::source_maps::{self, Builtin, Position, SourceMaps};
-use crate::uncaught::{errors, promise_reject_callback, uncaught, Errors, ScriptError};
+use v8::MapFnTo;
+
+use crate::uncaught::{self, errors, promise_reject_callback, uncaught, Errors, ScriptError};
 
 /// How an isolate starts; all optional (`Default`: a bare context, no modules, no
 /// limit, `Deno.core` as the global `Deno.core`).
@@ -146,11 +148,20 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             door::install(scope, core, Rc::new(dispatcher), budget);
-            let serialize = v8::Function::new(scope, clone::serialize).unwrap();
-            let deserialize = v8::Function::new(scope, clone::deserialize).unwrap();
-            for (name, value) in [("serialize", serialize), ("deserialize", deserialize)] {
+            let bindings: [(&str, v8::FunctionCallback); 5] = [
+                ("serialize", clone::serialize.map_fn_to()),
+                ("deserialize", clone::deserialize.map_fn_to()),
+                ("detach", clone::detach.map_fn_to()),
+                (
+                    "setUnhandledRejection",
+                    uncaught::set_unhandled_rejection.map_fn_to(),
+                ),
+                ("reportUncaught", uncaught::report_uncaught.map_fn_to()),
+            ];
+            for (name, callback) in bindings {
+                let function = v8::Function::new_raw(scope, callback).unwrap();
                 let key = v8::String::new(scope, name).unwrap();
-                core.set(scope, key.into(), value.into());
+                core.set(scope, key.into(), function.into());
             }
             bootstrap(scope, options.bootstrap, core)?;
             v8::Global::new(scope, context)
@@ -415,11 +426,7 @@ impl Isolate {
             {
                 let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
                 scope.perform_microtask_checkpoint();
-                let rejections = std::mem::take(&mut errors(scope).rejections);
-                if let Some((_, e)) = rejections.into_iter().find(|(p, _)| p != main) {
-                    let e = v8::Local::new(scope, e);
-                    return Err(uncaught(scope, e, true));
-                }
+                uncaught::after_turn(scope, main)?;
                 // A module that threw (or a script whose promise rejected) ends the run
                 // now, as any uncaught error does, not once its timers and ops are done:
                 // the caller reports it.

@@ -1,6 +1,9 @@
 //! Errors nobody caught: how they are reported (`Uncaught <error, formatted by the
-//! embedder's JavaScript>` with the code frame of the user's line), and the promises
-//! rejected with no handler, which the event loop looks at after each turn.
+//! embedder's JavaScript>` with the code frame of the user's line), the promises
+//! rejected with no handler, which the event loop looks at after each turn (offering
+//! each to the JavaScript handler `Deno.core.setUnhandledRejection` set, which may
+//! handle it), and the errors JavaScript reports as uncaught
+//! (`Deno.core.reportUncaught`: an exception in an event listener).
 use std::fmt;
 
 use crate::source_maps::{self, Position};
@@ -26,6 +29,73 @@ pub(crate) struct Errors {
     pub(crate) format: Option<v8::Global<v8::Function>>,
     /// Where the last uncaught error was thrown (the user's frame, source-mapped).
     pub(crate) uncaught_at: Option<Position>,
+    /// Called with (promise, reason) for each unhandled rejection: true if it handled it.
+    pub(crate) rejection_handler: Option<v8::Global<v8::Function>>,
+    /// The first error JavaScript reported as uncaught: it ends the run after this turn.
+    pub(crate) reported: Option<v8::Global<v8::Value>>,
+}
+
+/// `Deno.core.setUnhandledRejection(fn)`: `fn(promise, reason)` is offered each promise
+/// rejected with no handler; returning true handles it (else it ends the run).
+pub(crate) fn set_unhandled_rejection(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    match v8::Local::<v8::Function>::try_from(args.get(0)) {
+        Ok(f) => errors(scope).rejection_handler = Some(v8::Global::new(scope, f)),
+        Err(_) => {
+            crate::door::throw_type_error(scope, "Deno.core.setUnhandledRejection: not a function")
+        }
+    }
+}
+
+/// `Deno.core.reportUncaught(error)`: `error` ends the run as an uncaught one, once the
+/// current turn of the event loop is done (the first one reported is the one shown).
+pub(crate) fn report_uncaught(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    _rv: v8::ReturnValue,
+) {
+    let error = v8::Global::new(scope, args.get(0));
+    errors(scope).reported.get_or_insert(error);
+}
+
+/// What ends the run after a turn: an error reported as uncaught, or a rejection with no
+/// handler (other than `main`'s, which its caller reports) that the JavaScript handler
+/// did not handle.
+pub(crate) fn after_turn(
+    scope: &mut v8::HandleScope,
+    main: &v8::Global<v8::Promise>,
+) -> Result<(), ScriptError> {
+    let rejections = std::mem::take(&mut errors(scope).rejections);
+    for (promise, reason) in rejections.into_iter().filter(|(p, _)| p != main) {
+        let handler = errors(scope).rejection_handler.clone();
+        let reason = v8::Local::new(scope, reason);
+        let handled = handler.is_some_and(|handler| {
+            let handler = v8::Local::new(scope, handler);
+            let promise = v8::Local::new(scope, promise).into();
+            let undefined = v8::undefined(scope).into();
+            let tc = &mut v8::TryCatch::new(scope);
+            let result = handler.call(tc, undefined, &[promise, reason]);
+            if tc.has_caught() && !tc.has_terminated() {
+                // A handler that throws reports that error instead.
+                let thrown = tc.exception().unwrap();
+                let thrown = v8::Global::new(tc, thrown);
+                errors(tc).reported.get_or_insert(thrown);
+                return true;
+            }
+            result.is_some_and(|r| r.is_true())
+        });
+        if !handled {
+            return Err(uncaught(scope, reason, true));
+        }
+    }
+    if let Some(error) = errors(scope).reported.take() {
+        let error = v8::Local::new(scope, error);
+        return Err(uncaught(scope, error, false));
+    }
+    Ok(())
 }
 
 /// The isolate's errors.

@@ -33,6 +33,7 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Start => os::op_start,
         OpCode::MyPid => os::op_my_pid,
         OpCode::Ppid => os::op_ppid,
+        OpCode::Now => os::op_now,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,

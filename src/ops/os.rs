@@ -28,9 +28,35 @@ pub fn op_start(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> O
             arch: Some(b.create_string(std::env::consts::ARCH)),
             target: Some(b.create_string(env!("TARGET"))),
             worker_name: state.port.as_ref().map(|p| b.create_string(&p.name)),
+            cpus: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
+            language: Some(b.create_string(&language())),
+            time_origin: time_origin(state.started),
         };
         msg::StartRes::create(b, &args)
     })))
+}
+
+/// When `started` was, in milliseconds since the Unix epoch.
+fn time_origin(started: std::time::Instant) -> f64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    since_epoch.saturating_sub(started.elapsed()).as_secs_f64() * 1e3
+}
+
+/// The locale's language as a BCP 47 tag (`en-US` of `en_US.UTF-8`), as Deno reports it
+/// without env permission; "en-US" when the locale is unset, C or POSIX.
+fn language() -> String {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    let tag = locale.split(['.', '@']).next().unwrap_or_default();
+    match tag {
+        "" | "C" | "POSIX" => "en-US".into(),
+        tag => tag.replace('_', "-"),
+    }
 }
 
 pub fn op_my_pid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
@@ -41,6 +67,25 @@ pub fn op_my_pid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> 
 pub fn op_ppid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let ppid = rustix::process::getppid().map_or(0, |pid| pid.as_raw_nonzero().get() as u32);
     Ok(Op::Sync(scalars(state, &msg::PpidResArgs { ppid })))
+}
+
+/// Without `--allow-hrtime`, `performance.now()` moves in steps of this many nanoseconds.
+const COARSE_NANOS: u32 = 2_000_000;
+
+pub fn op_now(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let elapsed = state.started.elapsed();
+    let mut subsec_nanos = elapsed.subsec_nanos();
+    if !state.permissions.allows_hrtime() {
+        subsec_nanos -= subsec_nanos % COARSE_NANOS;
+    }
+    let seconds = elapsed.as_secs() as u32;
+    Ok(Op::Sync(scalars(
+        state,
+        &msg::NowResArgs {
+            seconds,
+            subsec_nanos,
+        },
+    )))
 }
 
 pub fn op_exit(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
@@ -291,6 +336,7 @@ pub fn op_revoke_permission(
 
 #[cfg(test)]
 mod tests {
+    use super::COARSE_NANOS;
     use crate::msg::{self, ErrorKind};
     use crate::ops::testing::*;
 
@@ -330,6 +376,34 @@ mod tests {
         let base = reply_base(&reply);
         assert_eq!((base.cmd_id(), base.error_kind()), (7, ErrorKind::NoError));
         assert_eq!(base.res_as_my_pid_res().unwrap().pid(), std::process::id());
+    }
+
+    #[test]
+    fn now_is_coarse_without_hrtime_and_fine_with_it() {
+        let now = |d: &Dispatcher| {
+            let req = request(true, msg::Any::Now, |b| {
+                msg::Now::create(b, &msg::NowArgs {})
+            });
+            let reply = run_sync(d, &req).unwrap();
+            let res = reply_base(&reply).res_as_now_res().unwrap();
+            (res.seconds(), res.subsec_nanos())
+        };
+        let coarse = dispatcher();
+        let fine = privileged_dispatcher();
+        let mut fine_steps = 0;
+        let mut last = (0, 0);
+        for _ in 0..200 {
+            let (_, nanos) = now(&coarse);
+            assert_eq!(nanos % COARSE_NANOS, 0, "{nanos}");
+            let t = now(&fine);
+            assert!(t >= last, "monotonic: {t:?} after {last:?}");
+            fine_steps += (t.1 % COARSE_NANOS != 0) as u32;
+            last = t;
+        }
+        assert!(
+            fine_steps > 0,
+            "--allow-hrtime reads the clock at full precision"
+        );
     }
 
     #[test]

@@ -156,6 +156,7 @@ pub const NAMES: [&str; 6] = ["read", "write", "net", "env", "run", "hrtime"];
 const NET: usize = 2;
 const ENV: usize = 3;
 const RUN: usize = 4;
+const HRTIME: usize = 5;
 
 /// The isolate's permissions: its grants, narrowed only by revocation (its own, or
 /// that of an isolate it was started from).
@@ -366,6 +367,11 @@ impl Permissions {
             Some(name) => denied("env", &format!("\"{name}\"")),
             None => denied("env", "the whole environment"),
         })
+    }
+
+    /// Whether the clock may be read at full precision (`--allow-hrtime`).
+    pub fn allows_hrtime(&self) -> bool {
+        !self.is_revoked(HRTIME) && self.grants.borrow().hrtime
     }
 
     pub fn check_run(&self, program: &str) -> OpResult<()> {

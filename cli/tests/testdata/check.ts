@@ -44,3 +44,20 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * What `fn` throws (or rejects with) must be an instance of `type` and, for a
+ * DOMException, have `name`; returns it.
+ */
+export async function assertThrows<E>(fn: () => unknown, type: abstract new (...args: never[]) => E, name?: string): Promise<E> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof type)) throw new Error(`expected a ${type.name}, got ${Deno.inspect(e)}`);
+    if (name !== undefined && (e as { name?: string }).name !== name) {
+      throw new Error(`expected ${name}, got ${(e as { name?: string }).name}: ${(e as Error).message}`);
+    }
+    return e;
+  }
+  throw new Error(`expected a ${type.name}${name ? ` (${name})` : ""}, nothing was thrown`);
+}
