@@ -92,14 +92,17 @@ function formatObject(ctx: Ctx, obj: object, level: number): string {
   const lastLevel = ctx.lastLevel;
   ctx.lastLevel = level;
   ctx.path.push(obj);
-  const shown = (obj as { [fieldsOf]?: () => Record<string, unknown> })[fieldsOf];
+  const shown = (obj as { [fieldsOf]?: () => Record<string, unknown> | [unknown, unknown][] })[fieldsOf];
   if (typeof shown === "function") {
-    const fields = shown.call(obj);
-    for (const key of Object.keys(fields)) {
-      ctx.indent += 2;
-      entries.push(`${formatKey(key)}: ${formatValue(ctx, fields[key], level + 1)}`);
-      ctx.indent -= 2;
+    // Named fields, or pairs (printed as a Map's entries).
+    const fields: Record<string, unknown> | [unknown, unknown][] = shown.call(obj);
+    ctx.indent += 2;
+    if (Array.isArray(fields)) {
+      for (const [k, v] of fields) entries.push(`${formatValue(ctx, k, level + 1)} => ${formatValue(ctx, v, level + 1)}`);
+    } else {
+      for (const key of Object.keys(fields)) entries.push(`${formatKey(key)}: ${formatValue(ctx, fields[key], level + 1)}`);
     }
+    ctx.indent -= 2;
     keys.length = 0;
   } else if (Array.isArray(obj) || ArrayBuffer.isView(obj)) {
     const list = obj as unknown as ArrayLike<unknown>;

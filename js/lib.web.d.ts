@@ -209,6 +209,59 @@ declare class AbortController {
   abort(reason?: unknown): void;
 }
 
+/**
+ * A parsed URL (WHATWG URL). The parser is the Rust `url` crate's, behind a sync op;
+ * an input that is not a URL is a TypeError (`Invalid URL: '...'`). A setter whose
+ * value does not apply leaves the URL as it was, as the spec says; only `href` throws.
+ */
+declare class URL {
+  constructor(url: string | URL, base?: string | URL);
+  /** Whether `new URL(url, base)` would succeed. */
+  static canParse(url: string | URL, base?: string | URL): boolean;
+  /** `new URL(url, base)`, or null where that would throw. */
+  static parse(url: string | URL, base?: string | URL): URL | null;
+  href: string;
+  readonly origin: string;
+  protocol: string;
+  username: string;
+  password: string;
+  host: string;
+  hostname: string;
+  port: string;
+  pathname: string;
+  search: string;
+  hash: string;
+  /** The query as a live list: changing one changes the other. */
+  readonly searchParams: URLSearchParams;
+  toString(): string;
+  toJSON(): string;
+}
+
+/**
+ * The pairs of an application/x-www-form-urlencoded query, from a query string (a
+ * leading "?" is skipped), a record, pairs, or another URLSearchParams.
+ */
+declare class URLSearchParams implements Iterable<[string, string]> {
+  constructor(init?: string | Record<string, string> | Iterable<Iterable<string>> | URLSearchParams);
+  readonly size: number;
+  append(name: string, value: string): void;
+  /** Removes every pair named `name` (given `value`, only those with it). */
+  delete(name: string, value?: string): void;
+  get(name: string): string | null;
+  getAll(name: string): string[];
+  has(name: string, value?: string): boolean;
+  /** The first pair named `name` gets `value`; the others of that name are removed. */
+  set(name: string, value: string): void;
+  /** Sorts by name (UTF-16 code units), equal names keeping their order. */
+  sort(): void;
+  forEach(callback: (value: string, name: string, params: URLSearchParams) => void, thisArg?: unknown): void;
+  entries(): IterableIterator<[string, string]>;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+  toString(): string;
+}
+
 /** The global object's class: it is an EventTarget (`error`, `unhandledrejection`). */
 declare class Window extends EventTarget {
   private constructor();

@@ -1,6 +1,7 @@
 //! The web platform's globals: the global object as an EventTarget (`window`, `self`,
 //! `error` and `unhandledrejection` events, `reportError`), `navigator`,
-//! `queueMicrotask`, `structuredClone`, and the web classes, installed on the global
+//! `queueMicrotask`, `structuredClone`, and the web classes (events, abort, URL,
+//! performance, DOMException), installed on the global
 //! object when the snapshot is made; `startWeb` connects them to the core at start.
 import type { Core } from "../dispatch.ts";
 import type { StartInfo } from "../os.ts";
@@ -24,6 +25,7 @@ import {
   trusted,
 } from "./events.ts";
 import { fieldsOf } from "./inspect.ts";
+import { URL, URLSearchParams } from "./url.ts";
 import { Performance, performance, PerformanceEntry, PerformanceMark, PerformanceMeasure, startPerformance } from "./performance.ts";
 
 export interface PromiseRejectionEventInit extends EventInit {
@@ -150,6 +152,8 @@ const classes = {
   PerformanceEntry,
   PerformanceMark,
   PerformanceMeasure,
+  URL,
+  URLSearchParams,
   Window,
   Navigator,
 };

@@ -19,6 +19,7 @@ pub mod reply;
 #[cfg(test)]
 mod testing;
 mod timers;
+mod url;
 pub mod verify;
 mod workers;
 
@@ -34,6 +35,8 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::MyPid => os::op_my_pid,
         OpCode::Ppid => os::op_ppid,
         OpCode::Now => os::op_now,
+        OpCode::UrlParse => url::op_url_parse,
+        OpCode::UrlReparse => url::op_url_reparse,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,
