@@ -310,6 +310,34 @@ declare class Navigator {
 }
 declare var navigator: Navigator;
 
+type BufferSource = ArrayBuffer | ArrayBufferView;
+
+/** Web Crypto's digests (more of SubtleCrypto comes later). */
+declare class SubtleCrypto {
+  private constructor();
+  /**
+   * The digest of `data` by "SHA-1", "SHA-256", "SHA-384" or "SHA-512" (any case, or
+   * `{ name }`); another name rejects with a "NotSupportedError" DOMException. Inputs
+   * over 64 KiB are copied and hashed off the isolate's thread.
+   */
+  digest(algorithm: string | { name: string }, data: BufferSource): Promise<ArrayBuffer>;
+}
+
+declare class Crypto {
+  private constructor();
+  readonly subtle: SubtleCrypto;
+  /**
+   * Fills an integer typed array with random values in place, and returns it: a
+   * "TypeMismatchError" DOMException for a float array or a DataView, a
+   * "QuotaExceededError" over 65,536 bytes. With `--seed N`, the values repeat from run
+   * to run (early Deno's generator: HC-128 seeded from N), as does Math.random.
+   */
+  getRandomValues<T extends ArrayBufferView | null>(array: T): T;
+  /** A random version 4 UUID, like "36b8f84d-df4e-4d49-b662-bcde71a8764f". */
+  randomUUID(): `${string}-${string}-${string}-${string}-${string}`;
+}
+declare var crypto: Crypto;
+
 declare class PerformanceEntry {
   protected constructor();
   readonly name: string;

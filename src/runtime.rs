@@ -177,6 +177,7 @@ impl Runtime {
         if options.module_loading {
             state.workers = Some(WorkerSettings {
                 memory: memory.clone(),
+                seed: None,
             });
         }
         let ops = Dispatcher::with(state, machinery);

@@ -16,6 +16,8 @@ use tokio::sync::oneshot;
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
     pub argv: Vec<String>,
+    /// `--seed`: the generator behind `crypto.getRandomValues` (None: the OS's).
+    pub random: Option<RefCell<rand_hc::Hc128Rng>>,
     /// When the isolate started: the origin of `performance.now()`.
     pub started: std::time::Instant,
     /// URL of the main module, if running one.
@@ -53,6 +55,7 @@ impl State {
     pub fn new(argv: Vec<String>, main_module: Option<String>) -> Self {
         State {
             argv,
+            random: None,
             started: std::time::Instant::now(),
             main_module,
             permissions: Permissions::new(Grants::default()),

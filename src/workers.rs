@@ -91,6 +91,8 @@ pub struct WorkerError {
 pub struct WorkerSettings {
     /// The memory the whole worker tree shares (None: V8's default heap limit, each).
     pub memory: Option<Arc<MemoryLimit>>,
+    /// `--seed`: each worker's random values start from the same seed.
+    pub seed: Option<u64>,
 }
 
 /// The parent's side of a worker (a rid in its resource table). Dropping it

@@ -39,6 +39,9 @@ pub enum Command {
         /// Flags for V8 itself, comma-separated, e.g. --v8-flags=--max-old-space-size=64,--stack-size=500
         #[arg(long, default_value = "", value_name = "FLAGS")]
         v8_flags: String,
+        /// Make crypto.getRandomValues and Math.random deterministic, from this seed
+        #[arg(long, value_name = "NUMBER")]
+        seed: Option<u64>,
         /// Trace ops to stderr: a line per op (--trace-ops), or a table at exit
         /// (--trace-ops=summary)
         #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines", value_parser = trace_mode())]

@@ -47,11 +47,19 @@ fn cli() {
             modules,
             limits,
             v8_flags,
+            seed,
             trace_ops,
             script,
             args,
-        }) => Program::new(permissions, modules)
-            .and_then(|program| run(program, &limits, &v8_flags, trace_ops, &script, None, args)),
+        }) => Program::new(permissions, modules).and_then(|program| {
+            let options = RunOptions {
+                limits: &limits,
+                v8_flags: &v8_flags,
+                seed,
+                trace_ops,
+            };
+            run(program, &options, &script, None, args)
+        }),
         Some(Command::Eval {
             permissions,
             modules,
@@ -135,24 +143,47 @@ fn fetcher(flags: ModuleFlags) -> Result<Arc<Fetcher>, ScriptError> {
 
 /// Runs `source` as module `name` (relative to the current directory).
 fn run_source(program: Program, name: &str, source: String) -> Result<(), ScriptError> {
-    let limits = LimitFlags::default();
-    run(program, &limits, "", None, name, Some(source), vec![])
+    let options = RunOptions {
+        limits: &LimitFlags::default(),
+        v8_flags: "",
+        seed: None,
+        trace_ops: None,
+    };
+    run(program, &options, name, Some(source), vec![])
+}
+
+/// How `run` runs a program, beside its permissions and module settings.
+struct RunOptions<'a> {
+    limits: &'a LimitFlags,
+    v8_flags: &'a str,
+    /// `--seed`: deterministic random values and Math.random.
+    seed: Option<u64>,
+    trace_ops: Option<TraceMode>,
 }
 
 fn run(
     program: Program,
-    limits: &LimitFlags,
-    v8_flags: &str,
-    trace_ops: Option<TraceMode>,
+    options: &RunOptions,
     script: &str,
     source: Option<String>,
     args: Vec<String>,
 ) -> Result<(), ScriptError> {
+    let RunOptions {
+        limits,
+        v8_flags,
+        seed,
+        trace_ops,
+    } = *options;
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
     let url = minideno::loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
-    init_v8(v8_flags);
+    match seed {
+        // V8's own generator (Math.random) takes the seed as a flag.
+        Some(seed) => init_v8(&format!("--random-seed={seed},{v8_flags}")),
+        None => init_v8(v8_flags),
+    }
     let mut state = State::new(args, Some(url.to_string())).with_permissions(program.grants);
+    state.random = seed.map(|seed| minideno::ops::seeded(seed).into());
     state.fetcher = program.fetcher;
     state.minimal_io = crate::flags::minimal_io().map_err(ScriptError)?;
     let memory = limits
@@ -162,6 +193,7 @@ fn run(
         .map_err(ScriptError)?;
     state.workers = Some(WorkerSettings {
         memory: memory.clone(),
+        seed,
     });
     let mut machinery = Machinery::default();
     if let Some(mode) = trace_ops {

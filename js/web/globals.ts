@@ -1,12 +1,13 @@
 //! The web platform's globals: the global object as an EventTarget (`window`, `self`,
 //! `error` and `unhandledrejection` events, `reportError`), `navigator`,
-//! `queueMicrotask`, `structuredClone`, and the web classes (events, abort, URL,
-//! performance, DOMException), installed on the global
+//! `queueMicrotask`, `structuredClone`, `crypto`, `performance`, and the web classes
+//! (events, abort, URL, DOMException), installed on the global
 //! object when the snapshot is made; `startWeb` connects them to the core at start.
 import type { Core } from "../dispatch.ts";
 import type { StartInfo } from "../os.ts";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { atob, btoa } from "./base64.ts";
+import { Crypto, crypto, SubtleCrypto } from "./crypto.ts";
 import { DOMException } from "./dom_exception.ts";
 import {
   CloseEvent,
@@ -140,6 +141,7 @@ const classes = {
   AbortController,
   AbortSignal,
   CloseEvent,
+  Crypto,
   CustomEvent,
   DOMException,
   ErrorEvent,
@@ -148,6 +150,7 @@ const classes = {
   MessageEvent,
   ProgressEvent,
   PromiseRejectionEvent,
+  SubtleCrypto,
   Performance,
   PerformanceEntry,
   PerformanceMark,
@@ -165,7 +168,9 @@ export function installWeb(): void {
   for (const [name, value] of Object.entries({ ...classes, ...functions })) {
     Object.defineProperty(global, name, { value, writable: true, configurable: true });
   }
-  Object.defineProperty(global, "performance", { value: performance, writable: true, configurable: true, enumerable: true });
+  for (const [name, value] of Object.entries({ performance, crypto })) {
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: true });
+  }
   Object.setPrototypeOf(globalThis, Window.prototype);
   makeEventTarget(globalThis);
   for (const name of ["window", "self"]) {

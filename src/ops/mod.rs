@@ -6,6 +6,7 @@
 //! enforced by the machinery in `dispatch.rs` before any handler runs.
 mod bench;
 mod call;
+mod crypto;
 pub mod dispatch;
 mod files;
 mod fs;
@@ -23,6 +24,7 @@ mod url;
 pub mod verify;
 mod workers;
 
+pub use crypto::seeded;
 pub use dispatch::Dispatcher;
 pub use machinery::Machinery;
 pub use reply::{Ctx, Handler, Op};
@@ -37,6 +39,8 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Now => os::op_now,
         OpCode::UrlParse => url::op_url_parse,
         OpCode::UrlReparse => url::op_url_reparse,
+        OpCode::GetRandomValues => crypto::op_get_random_values,
+        OpCode::Digest => crypto::op_digest,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,
