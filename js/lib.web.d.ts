@@ -459,14 +459,32 @@ declare var console: {
   error(...data: unknown[]): void;
 };
 
-/** Encodes strings as UTF-8 (the only encoding minideno has). */
+/** Encodes strings as UTF-8 (lone surrogates as U+FFFD). */
 declare class TextEncoder {
   readonly encoding: "utf-8";
   encode(input?: string): Uint8Array;
+  /** Writes as much of `source` as fits whole into `destination`: UTF-16 units read, bytes written. */
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }
 
-/** Decodes UTF-8 bytes; malformed sequences become U+FFFD. */
+interface TextDecoderOptions {
+  /** Malformed input is a TypeError instead of U+FFFD. */
+  fatal?: boolean;
+  /** Keep a leading byte order mark instead of skipping it. */
+  ignoreBOM?: boolean;
+}
+
+/**
+ * Decodes bytes in any encoding of the WHATWG Encoding standard, named by any of its
+ * labels ("utf-8", "latin1", "sjis", "utf-16be", ...; an unknown one is a RangeError).
+ * UTF-8 is decoded in JS; the others by encoding_rs on the Rust side.
+ */
 declare class TextDecoder {
-  readonly encoding: "utf-8";
-  decode(input?: ArrayBuffer | ArrayBufferView): string;
+  constructor(label?: string, options?: TextDecoderOptions);
+  /** The encoding's name, lowercase ("windows-1252" for "latin1"). */
+  readonly encoding: string;
+  readonly fatal: boolean;
+  readonly ignoreBOM: boolean;
+  /** The text of `input`; with `{ stream: true }`, an incomplete character waits for the next call. */
+  decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string;
 }

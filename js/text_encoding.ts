@@ -1,13 +1,64 @@
-//! TextEncoder / TextDecoder (UTF-8 only): V8 has no encoding API of its own, and the
-//! FlatBuffers runtime needs one. Installed as globals when this module loads.
+//! TextEncoder and TextDecoder (WHATWG Encoding). UTF-8, both ways, is done here in
+//! JS: V8 has no encoding API of its own, and the FlatBuffers runtime needs one as it
+//! loads. A TextDecoder of another encoding goes to the Rust side (encoding_rs) through
+//! the hooks `web/encoding.ts` installs: single-byte encodings once, for their table,
+//! the others (and UTF-16) per call. Installed as globals when this module loads.
+
+/** What the Rust side does for encodings other than UTF-8 (set by web/encoding.ts). */
+export interface LegacyDecoding {
+  /** The WHATWG name (lowercase) of the encoding `label` names; null: none. */
+  name(label: string): string | null;
+  /** The 128 chars of bytes 0x80-0xFF, if `encoding` is a single-byte encoding. */
+  table(encoding: string): Uint16Array | null;
+  /** Decodes through the Rust side; `rid`: a stream's state (0: none). */
+  decode(encoding: string, bytes: Uint8Array, fatal: boolean, ignoreBOM: boolean, stream: boolean, rid: number): [string, number];
+}
+
+let legacy: LegacyDecoding | null = null;
+
+export function setLegacyDecoding(hooks: LegacyDecoding): void {
+  legacy = hooks;
+}
 
 export class TextEncoder {
-  readonly encoding = "utf-8";
+  get encoding(): string {
+    return "utf-8";
+  }
 
+  /** `input` (lone surrogates as U+FFFD) in UTF-8. */
   encode(input = ""): Uint8Array {
     const s = String(input);
     const out = new Uint8Array(s.length * 3);
     return out.slice(0, encodeUtf8Into(s, out, 0));
+  }
+
+  /**
+   * Writes as much of `source` as fits whole into `destination`: how many UTF-16 units
+   * were read and bytes written.
+   */
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number } {
+    if (!(destination instanceof Uint8Array)) throw new TypeError("encodeInto: the destination must be a Uint8Array");
+    const s = String(source);
+    const end = destination.length;
+    let n = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      let units = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          units = 2;
+        }
+      }
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      const size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (n + size > end) break;
+      n = writeCodePoint(c, destination, n);
+      i += units - 1;
+    }
+    return { read: i, written: n };
   }
 }
 
@@ -31,77 +82,202 @@ export function encodeUtf8Into(s: string, out: Uint8Array, at: number): number {
       }
     }
     if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate
-    if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 0x3f);
-    } else if (c < 0x10000) {
-      out[n++] = 0xe0 | (c >> 12);
-      out[n++] = 0x80 | ((c >> 6) & 0x3f);
-      out[n++] = 0x80 | (c & 0x3f);
-    } else {
-      out[n++] = 0xf0 | (c >> 18);
-      out[n++] = 0x80 | ((c >> 12) & 0x3f);
-      out[n++] = 0x80 | ((c >> 6) & 0x3f);
-      out[n++] = 0x80 | (c & 0x3f);
-    }
+    n = writeCodePoint(c, out, n);
   }
   return n;
 }
 
-export class TextDecoder {
-  readonly encoding = "utf-8";
+function writeCodePoint(c: number, out: Uint8Array, n: number): number {
+  if (c < 0x80) {
+    out[n++] = c;
+  } else if (c < 0x800) {
+    out[n++] = 0xc0 | (c >> 6);
+    out[n++] = 0x80 | (c & 0x3f);
+  } else if (c < 0x10000) {
+    out[n++] = 0xe0 | (c >> 12);
+    out[n++] = 0x80 | ((c >> 6) & 0x3f);
+    out[n++] = 0x80 | (c & 0x3f);
+  } else {
+    out[n++] = 0xf0 | (c >> 18);
+    out[n++] = 0x80 | ((c >> 12) & 0x3f);
+    out[n++] = 0x80 | ((c >> 6) & 0x3f);
+    out[n++] = 0x80 | (c & 0x3f);
+  }
+  return n;
+}
 
-  decode(input?: ArrayBuffer | ArrayBufferView): string {
-    if (input === undefined) return "";
-    const bytes = input instanceof ArrayBuffer
-      ? new Uint8Array(input)
-      : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    const units: number[] = [];
-    let out = "";
-    const flush = () => {
-      out += String.fromCharCode.apply(null, units);
-      units.length = 0;
-    };
-    for (let i = 0; i < bytes.length;) {
-      const b = bytes[i];
-      if (b < 0x80) {
-        // An ASCII run becomes a string in one call.
-        let end = i + 1;
-        while (end < bytes.length && bytes[end] < 0x80 && end - i < 8192) end++;
-        if (units.length > 0) flush();
-        out += String.fromCharCode.apply(null, bytes.subarray(i, end) as unknown as number[]);
-        i = end;
-        continue;
-      }
-      // Sequence length and the smallest code point it may encode (no overlongs).
-      let len = 0;
-      let min = 0;
-      if (b >= 0xc2 && b < 0xe0) [len, min] = [2, 0x80];
-      else if (b >= 0xe0 && b < 0xf0) [len, min] = [3, 0x800];
-      else if (b >= 0xf0 && b < 0xf5) [len, min] = [4, 0x10000];
-      let c = len === 0 ? -1 : b & (0xff >> (len + 1));
-      let used = 1;
-      for (; used < len; used++) {
-        const next = bytes[i + used];
-        if (next === undefined || (next & 0xc0) !== 0x80) break;
-        c = (c << 6) | (next & 0x3f);
-      }
-      if (len === 0 || used < len || c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        units.push(0xfffd);
-        i += Math.max(1, used);
-      } else {
-        if (c >= 0x10000) {
-          c -= 0x10000;
-          units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
-        } else {
-          units.push(c);
-        }
-        i += len;
-      }
-      if (units.length > 8192) flush();
+/** The labels of UTF-8 (decoded here, with no op). */
+const UTF8_LABELS = new Set(["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"]);
+
+/** A string of UTF-16 units or Latin-1 bytes, in chunks (fromCharCode takes bounded arguments). */
+function fromUnits(units: ArrayLike<number>, start: number, end: number): string {
+  let out = "";
+  for (let i = start; i < end; i += 8192) {
+    const chunk = (units as Uint16Array).subarray(i, Math.min(i + 8192, end));
+    out += String.fromCharCode.apply(null, chunk as unknown as number[]);
+  }
+  return out;
+}
+
+export function invalidData(): TypeError {
+  return new TypeError("The encoded data is not valid");
+}
+
+/**
+ * Decodes UTF-8 `bytes` (malformed sequences as U+FFFD, or with `fatal` a TypeError).
+ * With `stream`, an incomplete sequence at the end is not decoded: the count of bytes
+ * decoded says where it starts.
+ */
+export function decodeUtf8(bytes: Uint8Array, fatal = false, stream = false): [string, number] {
+  const units: number[] = [];
+  let out = "";
+  const flush = () => {
+    out += String.fromCharCode.apply(null, units);
+    units.length = 0;
+  };
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      // An ASCII run becomes a string in one call.
+      let end = i + 1;
+      while (end < bytes.length && bytes[end] < 0x80 && end - i < 8192) end++;
+      if (units.length > 0) flush();
+      out += String.fromCharCode.apply(null, bytes.subarray(i, end) as unknown as number[]);
+      i = end;
+      continue;
     }
-    flush();
-    return out;
+    // Sequence length and the bounds of its second byte (no overlongs, surrogates or
+    // code points past U+10FFFF: the spec's "UTF-8 lower/upper boundary").
+    let len = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) [len, lo, hi] = [3, b === 0xe0 ? 0xa0 : 0x80, b === 0xed ? 0x9f : 0xbf];
+    else if (b >= 0xf0 && b <= 0xf4) [len, lo, hi] = [4, b === 0xf0 ? 0x90 : 0x80, b === 0xf4 ? 0x8f : 0xbf];
+    let c = len === 0 ? -1 : b & (0xff >> (len + 1));
+    let used = 1;
+    for (; used < len; used++) {
+      const next = bytes[i + used];
+      if (next === undefined) break;
+      if (next < (used === 1 ? lo : 0x80) || next > (used === 1 ? hi : 0xbf)) break;
+      c = (c << 6) | (next & 0x3f);
+    }
+    if (len > 0 && used < len && i + used === bytes.length && stream) break; // the rest comes later
+    if (len === 0 || used < len) {
+      if (fatal) throw invalidData();
+      units.push(0xfffd);
+      i += used;
+    } else {
+      if (c >= 0x10000) {
+        c -= 0x10000;
+        units.push(0xd800 + (c >> 10), 0xdc00 + (c & 0x3ff));
+      } else {
+        units.push(c);
+      }
+      i += len;
+    }
+    if (units.length > 8192) flush();
+  }
+  flush();
+  return [out, i];
+}
+
+export interface TextDecoderOptions {
+  fatal?: boolean;
+  ignoreBOM?: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class TextDecoder {
+  readonly #encoding: string;
+  readonly #fatal: boolean;
+  readonly #ignoreBOM: boolean;
+  /** Single-byte encodings: the chars of bytes 0x80-0xFF. */
+  #table: Uint16Array | null = null;
+  /** UTF-8 streams: the bytes of an incomplete sequence, and whether the BOM is past. */
+  #pending: Uint8Array = EMPTY;
+  #started = false;
+  /** Other encodings' streams: the Rust side's decoder. */
+  #rid = 0;
+
+  constructor(label = "utf-8", options: TextDecoderOptions = {}) {
+    const name = String(label).trim().toLowerCase();
+    if (UTF8_LABELS.has(name)) {
+      this.#encoding = "utf-8";
+    } else {
+      const encoding = legacy?.name(name) ?? null;
+      if (encoding === null) throw new RangeError(`The encoding label provided ('${label}') is invalid.`);
+      this.#encoding = encoding;
+      this.#table = legacy!.table(encoding);
+    }
+    this.#fatal = !!options?.fatal;
+    this.#ignoreBOM = !!options?.ignoreBOM;
+  }
+
+  get encoding(): string {
+    return this.#encoding;
+  }
+  get fatal(): boolean {
+    return this.#fatal;
+  }
+  get ignoreBOM(): boolean {
+    return this.#ignoreBOM;
+  }
+
+  /** The text of `input` (and of what earlier `{ stream: true }` calls left). */
+  decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string {
+    let bytes: Uint8Array;
+    if (input === undefined || input === null) bytes = EMPTY;
+    else if (input instanceof Uint8Array) bytes = input;
+    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
+    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    else throw new TypeError("decode: the input must be an ArrayBuffer or an ArrayBufferView");
+    const stream = !!options?.stream;
+    if (this.#encoding === "utf-8") return this.#utf8(bytes, stream);
+    if (this.#table !== null) return this.#singleByte(bytes);
+    try {
+      const [text, rid] = legacy!.decode(this.#encoding, bytes, this.#fatal, this.#ignoreBOM, stream, this.#rid);
+      this.#rid = rid;
+      return text;
+    } catch (e) {
+      this.#rid = 0; // a failed stream is over (the Rust side closed it)
+      throw e;
+    }
+  }
+
+  #utf8(input: Uint8Array, stream: boolean): string {
+    let bytes = input;
+    if (this.#pending.length > 0) {
+      bytes = new Uint8Array(this.#pending.length + input.length);
+      bytes.set(this.#pending);
+      bytes.set(input, this.#pending.length);
+    }
+    let from = 0;
+    if (!this.#started && !this.#ignoreBOM) {
+      if (stream && bytes.length < 3 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+        this.#pending = bytes.slice(); // perhaps a BOM, split
+        return "";
+      }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) from = 3;
+    }
+    this.#started = stream;
+    const [text, used] = decodeUtf8(from === 0 ? bytes : bytes.subarray(from), this.#fatal, stream);
+    this.#pending = stream && from + used < bytes.length ? bytes.slice(from + used) : EMPTY;
+    return text;
+  }
+
+  #singleByte(bytes: Uint8Array): string {
+    const table = this.#table!;
+    const units = new Uint16Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      const c = b < 0x80 ? b : table[b - 0x80];
+      if (c === 0xfffd && this.#fatal) throw invalidData();
+      units[i] = c;
+    }
+    return fromUnits(units, 0, units.length);
   }
 }
 

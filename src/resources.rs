@@ -3,7 +3,7 @@
 //! gets `BadResource` for a rid that is missing, closed or of another kind. Closing
 //! removes the entry; the OS handle goes with it (once no op in flight still uses it),
 //! and an op still waiting on a socket or pipe fails with `BadResource` at once.
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::future::Future;
@@ -39,6 +39,8 @@ pub enum Resource {
     Child(Rc<tokio::sync::watch::Receiver<Option<std::process::ExitStatus>>>),
     /// A worker; closing its rid terminates it.
     Worker(Rc<Closable<WorkerHost>>),
+    /// A TextDecoder's state between `{ stream: true }` calls (a partial character).
+    TextDecoder(Rc<RefCell<encoding_rs::Decoder>>),
 }
 
 impl Resource {
@@ -56,6 +58,7 @@ impl Resource {
             Resource::ChildStderr(_) => "childStderr",
             Resource::Child(_) => "child",
             Resource::Worker(_) => "worker",
+            Resource::TextDecoder(_) => "textDecoder",
         }
     }
 

@@ -8,6 +8,7 @@ import type { StartInfo } from "../os.ts";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { atob, btoa } from "./base64.ts";
 import { Crypto, crypto, SubtleCrypto } from "./crypto.ts";
+import "./encoding.ts";
 import { DOMException } from "./dom_exception.ts";
 import {
   CloseEvent,

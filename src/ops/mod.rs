@@ -8,6 +8,7 @@ mod bench;
 mod call;
 mod crypto;
 pub mod dispatch;
+mod encoding;
 mod files;
 mod fs;
 mod json;
@@ -41,6 +42,8 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::UrlReparse => url::op_url_reparse,
         OpCode::GetRandomValues => crypto::op_get_random_values,
         OpCode::Digest => crypto::op_digest,
+        OpCode::EncodingName => encoding::op_encoding_name,
+        OpCode::Decode => encoding::op_decode,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,
