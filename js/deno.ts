@@ -1,6 +1,6 @@
 //! The `Deno` namespace: every public API the userland offers, in one object.
 import { DenoError, ErrorKind } from "./errors.ts";
-import { inspect } from "./console.ts";
+import { denoInspect } from "./console.ts";
 import { myNumber } from "./number.ts";
 import { chdir, cwd, env, execPath, exit, homeDir, hostname, metrics, myPid, ppid, type StartInfo } from "./os.ts";
 import * as files from "./files.ts";
@@ -145,7 +145,7 @@ const namespace: typeof Deno = {
   noopAsync,
   echo,
   echoAsync,
-  inspect,
+  inspect: denoInspect,
   DenoError,
   // The same enum as declared (checked above); TypeScript sees two distinct enums.
   ErrorKind: ErrorKind as unknown as typeof Deno.ErrorKind,

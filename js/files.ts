@@ -193,6 +193,10 @@ export class File {
   statSync(): FileInfo {
     return fstatSync(this.rid);
   }
+  /** Whether it is a terminal (isatty). */
+  isTerminal(): boolean {
+    return op.isTerminalSync(this.rid).terminal();
+  }
   close(): void {
     close(this.rid);
   }

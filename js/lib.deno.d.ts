@@ -132,6 +132,8 @@ declare namespace Deno {
     seekSync(offset: number | bigint, whence: SeekMode): number;
     stat(): Promise<FileInfo>;
     statSync(): FileInfo;
+    /** Whether it is a terminal (isatty(3)); an embedder's captured output is not. */
+    isTerminal(): boolean;
     close(): void;
   }
   /** Today's Deno name of `File`. */
@@ -424,8 +426,21 @@ declare namespace Deno {
   /** Benchmark ops: `data` in through the zero-copy buffer, a copy back in the reply. */
   export function echo(data: ArrayBufferView): Uint8Array;
   export function echoAsync(data: ArrayBufferView): Promise<Uint8Array>;
-  /** Formats a value the way console.log does. */
-  export function inspect(value: unknown): string;
+  /** How `inspect` lays a value out. */
+  export interface InspectOptions {
+    /** How deep nested objects are shown (default 4); deeper ones as `[Object]`. */
+    depth?: number;
+    /** How many inner levels may share one line (default 3); false: each entry on its own line. */
+    compact?: boolean | number;
+    /** Object keys in sorted order. */
+    sorted?: boolean;
+    /** Getters shown with their value (`[Getter: 1]`) instead of `[Getter]`. */
+    getters?: boolean;
+    /** ANSI colors, as on a terminal. */
+    colors?: boolean;
+  }
+  /** Formats a value the way console.log does (a string as it is). */
+  export function inspect(value: unknown, options?: InspectOptions): string;
 
   /** Why an op failed, as the Rust side reported it (the schema's ErrorKind; members
    * carry their values, as ambient enum members without one would not be constants). */

@@ -450,13 +450,39 @@ declare function setInterval(callback: (...args: unknown[]) => void, delay?: num
 declare function clearTimeout(id?: number): void;
 declare function clearInterval(id?: number): void;
 
-/** Prints to stdout (log, info, debug) or stderr (warn, error), formatted as Deno does. */
+/**
+ * Prints to stdout (log, info, debug, dirxml, count, group labels, time*, table, dir) or
+ * stderr (warn, error, assert, trace), formatted as Deno does: a first string argument
+ * may hold `%s %d %i %f %o %O %c %%`.
+ */
 declare var console: {
   log(...data: unknown[]): void;
   info(...data: unknown[]): void;
   debug(...data: unknown[]): void;
+  dirxml(...data: unknown[]): void;
   warn(...data: unknown[]): void;
   error(...data: unknown[]): void;
+  /** Prints "Assertion failed" (with `data`) to stderr unless `condition` holds. */
+  assert(condition?: unknown, ...data: unknown[]): void;
+  /** Prints `label: n`, n counting the calls with that label (default "default"). */
+  count(label?: string): void;
+  countReset(label?: string): void;
+  /** Prints `label`, then indents what follows by two spaces until `groupEnd`. */
+  group(...label: unknown[]): void;
+  groupCollapsed(...label: unknown[]): void;
+  groupEnd(): void;
+  time(label?: string): void;
+  /** Prints `label: <ms since time(label)>ms` and `data`. */
+  timeLog(label?: string, ...data: unknown[]): void;
+  timeEnd(label?: string): void;
+  /** Prints `value` as `Deno.inspect(value, options)` shows it. */
+  dir(value?: unknown, options?: Deno.InspectOptions): void;
+  /** Prints an object's or array's entries as a table (only the `properties` columns, if given). */
+  table(data?: unknown, properties?: string[]): void;
+  /** Prints "Trace: ", `data` and the caller's stack to stderr. */
+  trace(...data: unknown[]): void;
+  /** Clears the screen (only when stdout is a terminal). */
+  clear(): void;
 };
 
 /** Encodes strings as UTF-8 (lone surrogates as U+FFFD). */

@@ -20,6 +20,7 @@ use crate::ops::fs::{failed, stat_reply};
 use crate::ops::reply::{blocking, on_pool, reply, request_table, scalars, Ctx, Op, ZeroCopyBuf};
 use crate::permissions::Follow;
 use crate::resources::{wrong_kind, Resource, Rid};
+use crate::state::Output;
 
 pub fn op_resources(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let table = state.resources.borrow();
@@ -249,6 +250,23 @@ pub fn op_fstat(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> Op
         .borrow()
         .file(request_table::<msg::Fstat>(base)?.rid())?;
     blocking(state, base, move || Ok(file.metadata()?), stat_reply)
+}
+
+pub fn op_is_terminal(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    use std::io::IsTerminal;
+    let rid = request_table::<msg::IsTerminal>(base)?.rid();
+    let captured = matches!(state.output, Output::Capture(_));
+    let terminal = match state.resources.borrow().get(rid)? {
+        Resource::Stdin => std::io::stdin().is_terminal(),
+        Resource::Stdout => !captured && std::io::stdout().is_terminal(),
+        Resource::Stderr => !captured && std::io::stderr().is_terminal(),
+        Resource::FsFile(file) => file.is_terminal(),
+        _ => false,
+    };
+    Ok(Op::Sync(scalars(
+        state,
+        &msg::IsTerminalResArgs { terminal },
+    )))
 }
 
 #[cfg(test)]

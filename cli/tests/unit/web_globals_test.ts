@@ -115,3 +115,25 @@ Deno.test("performance: a monotonic now from the time origin, marks and measures
   assertEquals([performance.getEntries(), typeof performance.toJSON().timeOrigin], [[], "number"]);
   assertEquals(JSON.parse(JSON.stringify(b)).name, "b");
 });
+
+Deno.test("Deno.inspect's options: depth, compact, sorted, getters, colors", async () => {
+  const nested = { a: { b: { c: { d: 1 } } } };
+  assertEquals(Deno.inspect(nested, { depth: 1 }), "{ a: { b: [Object] } }");
+  assertEquals(Deno.inspect(nested, { depth: 0 }), "{ a: [Object] }");
+  assertEquals(Deno.inspect({ b: 1, a: 2, c: 3 }, { sorted: true }), "{ a: 2, b: 1, c: 3 }");
+  assertEquals(Deno.inspect([1, 2], { compact: false }), "[\n  1,\n  2\n]");
+  assertEquals(Deno.inspect({ a: [1] }, { compact: 1 }), "{\n  a: [ 1 ]\n}");
+  const withGetter = { get x() { return 1; }, get boom(): number { throw new Error("no"); } };
+  assertEquals(Deno.inspect(withGetter), "{ x: [Getter], boom: [Getter] }");
+  assertEquals(Deno.inspect(withGetter, { getters: true }), "{ x: [Getter: 1], boom: [Getter: <Inspection threw (no)>] }");
+  assertEquals(Deno.inspect({ s: "x", n: 1, u: undefined, z: null }, { colors: true }), '{ s: \x1b[32m"x"\x1b[39m, n: \x1b[33m1\x1b[39m, u: \x1b[90mundefined\x1b[39m, z: \x1b[1mnull\x1b[22m }');
+  assertEquals(Deno.inspect("top-level strings as they are"), "top-level strings as they are");
+  await assertThrows(() => Deno.inspect(1, 5 as unknown as Deno.InspectOptions), TypeError);
+});
+
+Deno.test("isTerminal: a pipe or a file is not a terminal", () => {
+  const file = Deno.openSync(Deno.makeTempFileSync());
+  assertEquals(file.isTerminal(), false);
+  file.close();
+  assertEquals(typeof Deno.stdout.isTerminal(), "boolean");
+});

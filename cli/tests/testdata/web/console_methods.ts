@@ -1,0 +1,36 @@
+// The console's methods beside log, as Deno prints them (stderr and stdout interleave in order).
+console.time("t");
+console.timeLog("t", "extra");
+console.timeEnd("t");
+console.timeEnd("t");
+console.time("u");
+console.time("u");
+console.count();
+console.count();
+console.count("x");
+console.countReset();
+console.count();
+console.countReset("nope");
+console.group("G");
+console.log("inside\nmulti");
+console.group();
+console.info({ a: 1 });
+console.groupEnd();
+console.groupEnd();
+console.groupEnd();
+console.log("out");
+console.assert(true, "never printed");
+console.assert(false, "yes %d", 5);
+console.assert(false);
+console.assert(false, { a: 1 });
+console.table([{ a: 1, b: "x" }, { a: 2, c: true }]);
+console.table({ r1: { c: 1, d: 2 }, r2: { c: 2 } }, ["c"]);
+console.table([1, "two"]);
+console.table("not an object");
+console.dir({ a: { b: { c: { d: { e: 1 } } } } }, { depth: 0 });
+console.dir("a string");
+console.dirxml("dirxml", 1);
+console.log([{ a: "x".repeat(40), b: "y".repeat(40) }, 1]);
+console.log(new Map([["k", [{ a: "x".repeat(40), b: "y".repeat(40) }]]]));
+console.trace("here", 1);
+console.clear(); // not a terminal: nothing
