@@ -54,6 +54,8 @@ export interface Resolvers<T> {
   inPlace?: boolean;
   resolve(res: T): void;
   reject(e: Error): void;
+  /** A promise's own: it takes a failure as a `Failure`, thrown by `unwrap`. */
+  promise?: boolean;
 }
 
 let core: Core;
@@ -316,14 +318,16 @@ export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView
   } catch (e) {
     return Promise.reject(e);
   }
-  return new Promise((resolve, reject) => park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject }));
+  return new Promise((resolve, reject) => park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject, promise: true }))
+    .then(unwrap<number | null>);
 }
 
 /** Sends the async request of `len` bytes in the request buffer; the promise settles with its result read into `res` when the event loop delivers its reply. */
 export function sendAsync<T extends ResTable>(len: number, res: T, zeroCopy?: ArrayBufferView): Promise<T>;
 export function sendAsync(len: number, res: null, zeroCopy?: ArrayBufferView): Promise<void>;
 export function sendAsync<T extends ResTable>(len: number, res: T | null, zeroCopy?: ArrayBufferView): Promise<T | void> {
-  return new Promise((resolve, reject) => sendWithCallbacks(len, { res, resolve, reject }, zeroCopy));
+  return new Promise((resolve, reject) => sendWithCallbacks(len, { res, resolve, reject, promise: true }, zeroCopy))
+    .then(unwrap<T | void>);
 }
 
 /**
@@ -342,6 +346,29 @@ export function sendWithCallbacks<T>(len: number, resolvers: Resolvers<T>, zeroC
     }
     return park(cmdId, resolvers);
   }
+}
+
+/** An async op's failure, as its promise first resolves to (see `unwrap`). */
+class Failure {
+  constructor(readonly kind: msg.ErrorKind, readonly text: string) {}
+}
+
+/**
+ * The result of an async op, or its error thrown: run as a reaction of the op's own
+ * promise, which the caller awaits, so that V8 gives the error's stack the async frames
+ * of the caller (`at async main (file:///x.ts:2:3)`) and an uncaught one shows the
+ * user's line. (V8 10.2 finds those frames only through `then` and `await`.)
+ */
+function unwrap<T>(result: T | Failure): T {
+  if (result instanceof Failure) throw new DenoError(result.kind, result.text);
+  return result;
+}
+
+/** Fails an async request: a promise's through `unwrap`; callbacks get their error at once. */
+// deno-lint-ignore no-explicit-any
+function fail(resolvers: Resolvers<any>, kind: msg.ErrorKind, text: string): void {
+  if (resolvers.promise) resolvers.resolve(new Failure(kind, text));
+  else resolvers.reject(new DenoError(kind, text));
 }
 
 /**
@@ -367,8 +394,8 @@ function handleAsyncReplies(replies: Uint8Array): void {
     const resolvers = unpark(cmdId);
     // A request sent straight through Deno.core.dispatch: its sender has no promise here.
     if (resolvers === undefined) continue;
-    const err = errorOf(base);
-    if (err) resolvers.reject(err);
+    const kind = base.errorKind();
+    if (kind !== msg.ErrorKind.NoError) fail(resolvers, kind, base.error() ?? "");
     else if (resolvers.res === null) resolvers.resolve(undefined);
     else if (!reused || resolvers.inPlace) resolvers.resolve(base.res(resolvers.res));
     else {

@@ -104,6 +104,7 @@ itest!(web_listener_error: "web/listener_error.ts"; exit = 1);
 itest!(web_unhandled_rejection: "web/unhandled_rejection.ts"; exit = 1);
 itest!(web_seed_random: ["--seed", "42"] "web/seed_random.ts"; exit = 0);
 itest!(web_console_methods: "web/console_methods.ts"; exit = 0);
+itest!(async_op_error: ["--allow-read"] "async_op_error.ts"; exit = 1);
 itest!(console_format: "console_format.ts"; exit = 0);
 itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);

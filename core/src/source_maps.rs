@@ -115,6 +115,11 @@ impl SourceMaps {
         self.builtin.map(|b| b.url)
     }
 
+    /// What the builtin's sources are named with in a mapped stack (`ext:minideno/`).
+    pub(crate) fn builtin_prefix(&self) -> Option<&'static str> {
+        self.builtin.map(|b| b.prefix)
+    }
+
     fn module_map(&mut self, url: &str) -> Option<&LineMap> {
         if !self.parsed.contains_key(url) {
             let map = match self.modules.get(url)? {
@@ -151,6 +156,15 @@ pub fn map_location_with_text(
     col: u32,
 ) -> Option<Position> {
     locate(isolate, url, line, col, true)
+}
+
+/// The text of 1-based `line` of module `url`'s own source, if its source map carries
+/// it (for a position already mapped, as those of a `stack` string are).
+pub(crate) fn source_line(isolate: &mut v8::Isolate, url: &str, line: u32) -> Option<String> {
+    let map = maps(isolate).module_map(url)?;
+    let content = map.contents.first()?.as_deref()?;
+    let text = content.lines().nth(line.checked_sub(1)? as usize)?;
+    Some(text.trim_end_matches('\r').to_string())
 }
 
 fn locate(

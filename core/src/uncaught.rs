@@ -131,7 +131,10 @@ pub(crate) fn uncaught(
         .or_else(|| stack(tc, e))
         .map(|s| s.to_rust_string_lossy(tc))
         .unwrap_or_else(|| e.to_rust_string_lossy(tc));
-    let position = e.is_native_error().then(|| user_position(tc, e)).flatten();
+    let position = e
+        .is_native_error()
+        .then(|| user_position(tc, e).or_else(|| awaited_position(tc, e)))
+        .flatten();
     if let Some(frame) = position.as_ref().and_then(Position::code_frame) {
         let at = text.find("\n    at ").unwrap_or(text.len());
         text.insert_str(at, &format!("\n{frame}"));
@@ -176,6 +179,32 @@ fn user_position(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option
         col,
         text: None,
     }))
+}
+
+/// Where the user awaited what failed, for an error made in the userland with no user
+/// frame of its own (an async op's): the first user frame of its `stack`, whose async
+/// frames V8 writes there only (its captured trace has the sync ones).
+fn awaited_position(scope: &mut v8::HandleScope, e: v8::Local<v8::Value>) -> Option<Position> {
+    let stack = stack(scope, e)?.to_rust_string_lossy(scope);
+    let builtin = source_maps::maps(scope).builtin_prefix();
+    let frame = stack
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("at "))
+        .map(|at| {
+            at.rsplit_once('(')
+                .map_or(at, |(_, loc)| loc.trim_end_matches(')'))
+        })
+        .find(|loc| builtin.is_none_or(|prefix| !loc.starts_with(prefix)))?;
+    let (rest, col) = frame.rsplit_once(':')?;
+    let (url, line) = rest.rsplit_once(':')?;
+    let (line, col) = (line.parse().ok()?, col.parse().ok()?);
+    let text = source_maps::source_line(scope, url, line);
+    Some(Position {
+        file: url.to_string(),
+        line,
+        col,
+        text,
+    })
 }
 
 pub(crate) extern "C" fn promise_reject_callback(message: v8::PromiseRejectMessage) {
