@@ -318,16 +318,18 @@ export function sendMinimalAsync(op: msg.Any, rid: number, data: ArrayBufferView
   } catch (e) {
     return Promise.reject(e);
   }
-  return new Promise((resolve, reject) => park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject, promise: true }))
-    .then(unwrap<number | null>);
+  return new Promise<number | null | Failure>((resolve, reject) =>
+    park(cmdId, { res: zeroIsNull ? ZERO_IS_NULL : null, resolve, reject, promise: true })
+  ).then(unwrap<number | null>);
 }
 
 /** Sends the async request of `len` bytes in the request buffer; the promise settles with its result read into `res` when the event loop delivers its reply. */
 export function sendAsync<T extends ResTable>(len: number, res: T, zeroCopy?: ArrayBufferView): Promise<T>;
 export function sendAsync(len: number, res: null, zeroCopy?: ArrayBufferView): Promise<void>;
 export function sendAsync<T extends ResTable>(len: number, res: T | null, zeroCopy?: ArrayBufferView): Promise<T | void> {
-  return new Promise((resolve, reject) => sendWithCallbacks(len, { res, resolve, reject, promise: true }, zeroCopy))
-    .then(unwrap<T | void>);
+  return new Promise<T | void | Failure>((resolve, reject) =>
+    sendWithCallbacks(len, { res, resolve, reject, promise: true }, zeroCopy)
+  ).then(unwrap<T | void>);
 }
 
 /**
