@@ -10,7 +10,7 @@ import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
 import { BASE_ERROR_KIND_VT, BASE_RES_VT } from "../gen/layout.ts";
 import { finish, putText } from "./request.ts";
-import { TextDecoder } from "./text_encoding.ts";
+import { TextDecoder, useCodecs } from "./text_encoding.ts";
 
 /**
  * The native door (src/isolate.rs): a sync reply's length in `shared` (0: none), or a
@@ -31,6 +31,10 @@ export interface Core {
   serialize(value: unknown): Uint8Array;
   /** The value `serialize` made `bytes` of (a new copy). */
   deserialize(bytes: ArrayBufferView): unknown;
+  /** UTF-8 of a string (lone surrogates as U+FFFD), by V8. */
+  encodeUtf8(text: string): Uint8Array;
+  /** The string of UTF-8 bytes (malformed as U+FFFD, or with `fatal` a TypeError), by V8. */
+  decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
   /** Detaches an ArrayBuffer (the sender's side of a transfer). */
   detach(buffer: ArrayBuffer): void;
   /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */
@@ -137,6 +141,7 @@ export function setCore(c: Core): void {
   shared32 = new Int32Array(core.shared);
   sharedBytes = new Uint8Array(core.shared);
   core.recv(handleAsyncReplies);
+  useCodecs(c);
 }
 
 /** A structured clone of `value` (Deno.core.serialize). */

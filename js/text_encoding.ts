@@ -16,6 +16,20 @@ export interface LegacyDecoding {
 
 let legacy: LegacyDecoding | null = null;
 
+/** V8's UTF-8 codecs (Deno.core.encodeUtf8 / decodeUtf8), once the isolate has started. */
+interface Codecs {
+  encodeUtf8(text: string): Uint8Array;
+  decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
+}
+let codecs: Codecs | null = null;
+
+/** Inputs shorter than this are decoded here: a call into V8 would cost more. */
+const NATIVE_FROM = 32;
+
+export function useCodecs(native: Codecs): void {
+  codecs = native;
+}
+
 export function setLegacyDecoding(hooks: LegacyDecoding): void {
   legacy = hooks;
 }
@@ -28,6 +42,7 @@ export class TextEncoder {
   /** `input` (lone surrogates as U+FFFD) in UTF-8. */
   encode(input = ""): Uint8Array {
     const s = String(input);
+    if (codecs !== null && s.length >= NATIVE_FROM) return codecs.encodeUtf8(s);
     const out = new Uint8Array(s.length * 3);
     return out.slice(0, encodeUtf8Into(s, out, 0));
   }
@@ -129,6 +144,10 @@ export function invalidData(): TypeError {
  * decoded says where it starts.
  */
 export function decodeUtf8(bytes: Uint8Array, fatal = false, stream = false): [string, number] {
+  if (codecs !== null && bytes.length >= NATIVE_FROM) {
+    const end = stream ? completeEnd(bytes) : bytes.length;
+    return [codecs.decodeUtf8(end === bytes.length ? bytes : bytes.subarray(0, end), fatal), end];
+  }
   const units: number[] = [];
   let out = "";
   const flush = () => {
@@ -181,6 +200,17 @@ export function decodeUtf8(bytes: Uint8Array, fatal = false, stream = false): [s
   }
   flush();
   return [out, i];
+}
+
+/** Where `bytes` ends but for an incomplete sequence at its end (which a stream keeps). */
+function completeEnd(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
+    const b = bytes[i];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return bytes.length - i < len ? i : bytes.length;
+  }
+  return bytes.length;
 }
 
 export interface TextDecoderOptions {

@@ -13,11 +13,11 @@ use futures_util::stream::StreamExt;
 use futures_util::FutureExt;
 use url::Url;
 
-use crate::clone;
 use crate::door::{self, door_of, uint8_array, Dispatch, ReplyBytes, SHARED_BATCH_SIZE};
 use crate::limits::{ExitHook, Guard, MemoryLimit, Stopper, Termination};
 use crate::modules::{self, script_origin, LoadKind, LoadedGraph, ModuleLoader, ModuleMap};
 use crate::source_maps::{self, Builtin, Position, SourceMaps};
+use crate::{clone, text};
 use v8::MapFnTo;
 
 use crate::uncaught::{self, errors, promise_reject_callback, uncaught, Errors, ScriptError};
@@ -148,7 +148,9 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             door::install(scope, core, Rc::new(dispatcher), budget);
-            let bindings: [(&str, v8::FunctionCallback); 5] = [
+            let bindings: [(&str, v8::FunctionCallback); 7] = [
+                ("encodeUtf8", text::encode.map_fn_to()),
+                ("decodeUtf8", text::decode.map_fn_to()),
                 ("serialize", clone::serialize.map_fn_to()),
                 ("deserialize", clone::deserialize.map_fn_to()),
                 ("detach", clone::detach.map_fn_to()),

@@ -9,7 +9,8 @@
 //! - [`modules`]: V8's modules, from what a [`ModuleLoader`] loads, and `import()`;
 //! - [`source_maps`]: stack traces that point at the source the user wrote;
 //! - [`uncaught`]: how uncaught errors and unhandled rejections are reported;
-//! - [`clone`]: V8's structured clone (`Deno.core.serialize`/`deserialize`);
+//! - [`clone`]: V8's structured clone (`Deno.core.serialize`/`deserialize`, `detach`);
+//! - [`text`]: UTF-8 to and from strings by V8's codecs (`Deno.core.encodeUtf8`/`decodeUtf8`);
 //! - [`limits`]: a deadline, a memory limit shared by an isolate tree, a stopper.
 
 pub mod clone;
@@ -18,6 +19,7 @@ pub mod isolate;
 pub mod limits;
 pub mod modules;
 pub mod source_maps;
+pub mod text;
 pub mod uncaught;
 
 pub use door::{AsyncReply, Dispatch, ReplyBytes, ReplyData, ZeroCopyBuf};

@@ -101,3 +101,19 @@ Deno.test("TextEncoder: lone surrogates, encodeInto that stops at a whole charac
   const huge = "é".repeat(1 << 20);
   assert(new TextDecoder().decode(e.encode(huge)) === huge, "a 2 MB round trip");
 });
+
+Deno.test("long inputs (decoded natively) follow the same rules as short ones", async () => {
+  const pad = "a".repeat(40);
+  const bad = [0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0x80, 0xe2, 0x82];
+  const long = new Uint8Array([...new TextEncoder().encode(pad), ...bad]);
+  assertEquals(new TextDecoder().decode(long), pad + "\ufffd".repeat(11));
+  await assertThrows(() => new TextDecoder("utf-8", { fatal: true }).decode(long), TypeError);
+  const text = "é€😀".repeat(50);
+  const all = new TextEncoder().encode(text);
+  assertEquals(all.length, 9 * 50);
+  for (const cut of [100, 101, 102, 103, 225]) {
+    const d = new TextDecoder();
+    assertEquals(d.decode(all.subarray(0, cut), { stream: true }) + d.decode(all.subarray(cut)), text);
+  }
+  assertEquals(new TextEncoder().encode("x".repeat(40) + "\udc00").subarray(40), new Uint8Array([0xef, 0xbf, 0xbd]));
+});

@@ -1,0 +1,66 @@
+//! UTF-8 to and from JavaScript strings, for the userland's TextEncoder and
+//! TextDecoder (and every long string an op replies with): early Deno's
+//! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`. String work, no
+//! I/O, so not an op.
+use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
+
+/// `Deno.core.encodeUtf8(text: string): Uint8Array`: `text` in UTF-8, a lone surrogate as
+/// U+FFFD (the Encoding standard's UTF-8 encode).
+pub(crate) fn encode(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let Ok(text) = v8::Local::<v8::String>::try_from(args.get(0)) else {
+        return throw_type_error(scope, "Deno.core.encodeUtf8: not a string");
+    };
+    let mut bytes = vec![0; text.utf8_length(scope)];
+    let options = v8::WriteOptions::NO_NULL_TERMINATION | v8::WriteOptions::REPLACE_INVALID_UTF8;
+    let written = text.write_utf8(scope, &mut bytes, None, options);
+    bytes.truncate(written);
+    match uint8_array(scope, bytes, 0) {
+        Some(array) => rv.set(array.into()),
+        None => {
+            let message = v8::String::new(scope, NO_ROOM).unwrap();
+            let e = v8::Exception::range_error(scope, message);
+            scope.throw_exception(e);
+        }
+    }
+}
+
+/// `Deno.core.decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string`: UTF-8 `bytes`
+/// as a string, malformed sequences as U+FFFD (each maximal subpart, as the Encoding
+/// standard says), or with `fatal` a TypeError. A BOM is kept: the caller decides.
+pub(crate) fn decode(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+        .map_err(|_| "bytes must be an ArrayBufferView")
+        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(why) => return throw_type_error(scope, &format!("Deno.core.decodeUtf8: {why}")),
+    };
+    if args.get(1).is_true() && std::str::from_utf8(&bytes).is_err() {
+        return throw_type_error(scope, "The encoded data is not valid");
+    }
+    // ASCII is copied as it is; anything else goes through UTF-16, which encoding_rs
+    // writes with the Encoding standard's replacements (V8's own decoder is scalar).
+    let text = if bytes.is_ascii() {
+        v8::String::new_from_one_byte(scope, &bytes, v8::NewStringType::Normal)
+    } else {
+        let mut units = vec![0u16; bytes.len() + 1];
+        let len = encoding_rs::mem::convert_utf8_to_utf16(&bytes, &mut units);
+        v8::String::new_from_two_byte(scope, &units[..len], v8::NewStringType::Normal)
+    };
+    match text {
+        Some(text) => rv.set(text.into()),
+        None => {
+            let message = v8::String::new(scope, "Invalid string length").unwrap();
+            let e = v8::Exception::range_error(scope, message);
+            scope.throw_exception(e);
+        }
+    }
+}
