@@ -297,6 +297,27 @@ declare function atob(data: string): string;
 /** Base64 of a binary string; a char above U+00FF is an "InvalidCharacterError" DOMException. */
 declare function btoa(data: string): string;
 
+/** The document location given with `--location` (read-only: there is no document to navigate). */
+declare class Location {
+  private constructor();
+  readonly href: string;
+  readonly origin: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+  readonly ancestorOrigins: string[];
+  /** A "NotSupportedError" DOMException, as `replace` and `reload`. */
+  assign(url: string): void;
+  replace(url: string): void;
+  reload(): void;
+}
+/** `--location URL`; without it, reading `location` is a ReferenceError. */
+declare var location: Location;
+
 declare class Navigator {
   private constructor();
   /** The CPUs this process may run on. */

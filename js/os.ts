@@ -19,6 +19,8 @@ export interface StartInfo {
   language: string;
   /** performance.timeOrigin. */
   timeOrigin: number;
+  /** --location, or null. */
+  location: string | null;
 }
 
 export function start(): StartInfo {
@@ -41,6 +43,7 @@ export function start(): StartInfo {
     cpus: res.cpus(),
     language: res.language()!,
     timeOrigin: res.timeOrigin(),
+    location: res.location(),
   };
 }
 

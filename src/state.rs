@@ -16,12 +16,15 @@ use tokio::sync::oneshot;
 pub struct State {
     /// Arguments after the script name (`Deno.args`).
     pub argv: Vec<String>,
-    /// `--seed`: the generator behind `crypto.getRandomValues` (None: the OS's).
-    pub random: Option<RefCell<rand_hc::Hc128Rng>>,
+    /// The generator behind `crypto.getRandomValues`: seeded by `--seed`, else from the
+    /// OS at its first use.
+    pub random: RefCell<Option<rand_hc::Hc128Rng>>,
     /// When the isolate started: the origin of `performance.now()`.
     pub started: std::time::Instant,
     /// URL of the main module, if running one.
     pub main_module: Option<String>,
+    /// `--location`: the document location `location` shows (None: none).
+    pub location: Option<String>,
     /// What the userland may touch outside (nothing unless granted).
     pub permissions: Permissions,
     /// The isolate's rids.
@@ -55,9 +58,10 @@ impl State {
     pub fn new(argv: Vec<String>, main_module: Option<String>) -> Self {
         State {
             argv,
-            random: None,
+            random: RefCell::new(None),
             started: std::time::Instant::now(),
             main_module,
+            location: None,
             permissions: Permissions::new(Grants::default()),
             resources: RefCell::default(),
             v8_version: minideno_core::v8_version().to_string(),

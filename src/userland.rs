@@ -90,7 +90,7 @@ pub fn run_worker(options: WorkerOptions, port: WorkerPort, started: Started) {
     state.minimal_io = minimal_io;
     state.fetcher = fetcher;
     let memory = settings.memory.clone();
-    state.random = settings.seed.map(|seed| crate::ops::seeded(seed).into());
+    state.random = settings.seed.map(crate::ops::seeded).into();
     state.workers = Some(settings);
     state.port = Some(port);
     let ops = Dispatcher::new(state);

@@ -42,6 +42,9 @@ pub enum Command {
         /// Make crypto.getRandomValues and Math.random deterministic, from this seed
         #[arg(long, value_name = "NUMBER")]
         seed: Option<u64>,
+        /// The document location `location` shows (an http or https URL)
+        #[arg(long, value_name = "HREF", value_parser = location)]
+        location: Option<String>,
         /// Trace ops to stderr: a line per op (--trace-ops), or a table at exit
         /// (--trace-ops=summary)
         #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines", value_parser = trace_mode())]
@@ -100,6 +103,17 @@ pub enum Command {
         #[command(flatten)]
         modules: ModuleFlags,
     },
+}
+
+/// `--location`: an http or https URL, as Deno takes it.
+fn location(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(url.to_string()),
+        other => Err(format!(
+            "expected an http or https URL, got scheme {other:?}"
+        )),
+    }
 }
 
 /// How remote modules are fetched.

@@ -48,6 +48,7 @@ fn cli() {
             limits,
             v8_flags,
             seed,
+            location,
             trace_ops,
             script,
             args,
@@ -56,6 +57,7 @@ fn cli() {
                 limits: &limits,
                 v8_flags: &v8_flags,
                 seed,
+                location,
                 trace_ops,
             };
             run(program, &options, &script, None, args)
@@ -147,6 +149,7 @@ fn run_source(program: Program, name: &str, source: String) -> Result<(), Script
         limits: &LimitFlags::default(),
         v8_flags: "",
         seed: None,
+        location: None,
         trace_ops: None,
     };
     run(program, &options, name, Some(source), vec![])
@@ -158,6 +161,8 @@ struct RunOptions<'a> {
     v8_flags: &'a str,
     /// `--seed`: deterministic random values and Math.random.
     seed: Option<u64>,
+    /// `--location`.
+    location: Option<String>,
     trace_ops: Option<TraceMode>,
 }
 
@@ -172,6 +177,7 @@ fn run(
         limits,
         v8_flags,
         seed,
+        ref location,
         trace_ops,
     } = *options;
     let cwd = std::env::current_dir()
@@ -183,7 +189,8 @@ fn run(
         None => init_v8(v8_flags),
     }
     let mut state = State::new(args, Some(url.to_string())).with_permissions(program.grants);
-    state.random = seed.map(|seed| minideno::ops::seeded(seed).into());
+    state.random = seed.map(minideno::ops::seeded).into();
+    state.location = location.clone();
     state.fetcher = program.fetcher;
     state.minimal_io = crate::flags::minimal_io().map_err(ScriptError)?;
     let memory = limits

@@ -105,6 +105,8 @@ itest!(web_unhandled_rejection: "web/unhandled_rejection.ts"; exit = 1);
 itest!(web_seed_random: ["--seed", "42"] "web/seed_random.ts"; exit = 0);
 itest!(web_console_methods: "web/console_methods.ts"; exit = 0);
 itest!(async_op_error: ["--allow-read"] "async_op_error.ts"; exit = 1);
+itest!(web_location: ["--location", "https://example.com:8443/a/b?x=1#h"] "web/location.ts"; exit = 0);
+itest!(web_no_location: "web/no_location.ts"; exit = 1);
 itest!(console_format: "console_format.ts"; exit = 0);
 itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);
@@ -443,6 +445,9 @@ fn bad_command_lines_fail_cleanly() {
         ("--allow-net=:80", "invalid --allow-net scope"),
         ("--allow-read=", "a value is required for '--allow-read"),
         ("--allow-run=ls", "unexpected value 'ls' for '--allow-run'"),
+        ("--location=file:///x", "expected an http or https URL"),
+        ("--location=nope", "not a URL"),
+        ("--seed=-1", "invalid value '-1' for '--seed"),
     ] {
         let (code, out) = minideno(&["run", flag, "x.ts"], &test_deno_dir());
         assert_eq!(code, 2, "{flag}: {out}");

@@ -27,6 +27,7 @@ import {
   trusted,
 } from "./events.ts";
 import { fieldsOf } from "./inspect.ts";
+import { defineLocation, Location } from "./location.ts";
 import { URL, URLSearchParams } from "./url.ts";
 import { Performance, performance, PerformanceEntry, PerformanceMark, PerformanceMeasure, startPerformance } from "./performance.ts";
 
@@ -148,6 +149,7 @@ const classes = {
   ErrorEvent,
   Event,
   EventTarget,
+  Location,
   MessageEvent,
   ProgressEvent,
   PromiseRejectionEvent,
@@ -191,4 +193,5 @@ export function startWeb(c: Core, info: StartInfo): void {
   });
   const navigator = new Navigator(info.cpus, info.language, `minideno/${info.version.deno}`);
   Object.defineProperty(globalThis, "navigator", { value: navigator, configurable: true, enumerable: true });
+  defineLocation(info.location);
 }

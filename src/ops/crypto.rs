@@ -1,5 +1,5 @@
-//! The Web Crypto ops: random bytes written in place into the caller's buffer (the
-//! OS's generator, or a seeded HC-128 with --seed, as early Deno's `--seed` had it),
+//! The Web Crypto ops: random bytes written in place into the caller's buffer (HC-128
+//! seeded from the OS, or with --seed from the seed, as early Deno's `--seed` had it),
 //! and the SHA digests of `crypto.subtle.digest` (RustCrypto's; an async request
 //! hashes on the blocking pool).
 use rand_core::RngCore;
@@ -21,11 +21,19 @@ pub fn op_get_random_values(
     data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
     let mut data = data.ok_or_else(|| invalid("GetRandomValues: no buffer to fill"))?;
-    match &state.random {
-        Some(rng) => rng.borrow_mut().fill_bytes(&mut data),
-        None => getrandom::getrandom(&mut data)
-            .map_err(|e| DenoError::new(ErrorKind::Other, format!("getrandom: {e}")))?,
-    }
+    let mut random = state.random.borrow_mut();
+    let rng = match &mut *random {
+        Some(rng) => rng,
+        // Seeded from the OS once, then HC-128 in this process (a CSPRNG, as rand's
+        // thread_rng was): a getrandom(2) per call would be several times slower.
+        None => {
+            let mut seed = [0u8; 32];
+            getrandom::getrandom(&mut seed)
+                .map_err(|e| DenoError::new(ErrorKind::Other, format!("getrandom: {e}")))?;
+            random.insert(rand_core::SeedableRng::from_seed(seed))
+        }
+    };
+    rng.fill_bytes(&mut data);
     Ok(Op::Sync(None))
 }
 

@@ -31,6 +31,7 @@ pub fn op_start(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> O
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
             language: Some(b.create_string(&language())),
             time_origin: time_origin(state.started),
+            location: state.location.as_deref().map(|l| b.create_string(l)),
         };
         msg::StartRes::create(b, &args)
     })))

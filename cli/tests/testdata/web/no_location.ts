@@ -1,0 +1,3 @@
+// Without --location, reading `location` says how to give one.
+console.log("location" in globalThis);
+console.log(location.href);
