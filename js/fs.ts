@@ -6,10 +6,14 @@ import { writeAll, writeAllSync } from "./io.ts";
 
 type PathLike = string;
 
-/** Reads `file` to its end into one buffer sized from its length (one read for a regular file). */
-async function readToEnd(file: File): Promise<Uint8Array> {
+/**
+ * Reads `file` to its end into one buffer sized from its length (one read for a regular
+ * file); an abort of `signal` stops it between reads, with the signal's reason.
+ */
+async function readToEnd(file: File, signal?: AbortSignal): Promise<Uint8Array> {
   let buf: Uint8Array = new Uint8Array((await file.stat()).size + 1);
   for (let n = 0;;) {
+    signal?.throwIfAborted();
     if (n === buf.length) buf = grown(buf);
     const got = await file.read(buf.subarray(n));
     if (got === null) return buf.subarray(0, n);
@@ -33,10 +37,12 @@ function grown(buf: Uint8Array): Uint8Array {
   return next;
 }
 
-export async function readFile(path: PathLike): Promise<Uint8Array> {
+export async function readFile(path: PathLike, options?: Deno.ReadFileOptions): Promise<Uint8Array> {
+  const signal = options?.signal;
+  signal?.throwIfAborted();
   const file = await open(path);
   try {
-    return await readToEnd(file);
+    return await readToEnd(file, signal);
   } finally {
     file.close();
   }
@@ -54,8 +60,8 @@ export function readFileSync(path: PathLike): Uint8Array {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-export async function readTextFile(path: PathLike): Promise<string> {
-  return decoder.decode(await readFile(path));
+export async function readTextFile(path: PathLike, options?: Deno.ReadFileOptions): Promise<string> {
+  return decoder.decode(await readFile(path, options));
 }
 
 export function readTextFileSync(path: PathLike): string {
@@ -70,8 +76,12 @@ function writeOptions(o: WriteFileOptions = {}) {
 }
 
 export async function writeFile(path: PathLike, data: Uint8Array, options?: WriteFileOptions): Promise<void> {
+  const signal = options?.signal;
+  signal?.throwIfAborted();
   const file = await open(path, writeOptions(options));
   try {
+    // Aborted while it opened (created or truncated it): the data is not written.
+    signal?.throwIfAborted();
     await writeAll(file, data);
   } finally {
     file.close();

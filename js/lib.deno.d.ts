@@ -195,9 +195,13 @@ declare namespace Deno {
   // ---- The file system. Each call needs read or write access to its paths; errors
   // ---- name the op and the path: `No such file or directory (os error 2), stat '/nope'`.
 
-  export function readFile(path: string): Promise<Uint8Array>;
+  export interface ReadFileOptions {
+    /** Aborting it stops the read between chunks; the promise rejects with its reason. */
+    signal?: AbortSignal;
+  }
+  export function readFile(path: string, options?: ReadFileOptions): Promise<Uint8Array>;
   export function readFileSync(path: string): Uint8Array;
-  export function readTextFile(path: string): Promise<string>;
+  export function readTextFile(path: string, options?: ReadFileOptions): Promise<string>;
   export function readTextFileSync(path: string): string;
   export interface WriteFileOptions {
     /** Add to the end instead of replacing the content. */
@@ -206,6 +210,12 @@ declare namespace Deno {
     create?: boolean;
     /** Permissions of a file this call creates. */
     mode?: number;
+    /**
+     * Aborted before the call, nothing happens; aborted while the file opens, it is
+     * opened (created, or truncated) but the data is not written. The promise rejects
+     * with the signal's reason.
+     */
+    signal?: AbortSignal;
   }
   export function writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;
   export function writeFileSync(path: string, data: Uint8Array, options?: WriteFileOptions): void;

@@ -137,3 +137,29 @@ Deno.test("isTerminal: a pipe or a file is not a terminal", () => {
   file.close();
   assertEquals(typeof Deno.stdout.isTerminal(), "boolean");
 });
+
+Deno.test("the file APIs take a signal: an aborted one rejects with its reason, nothing written", async () => {
+  const path = Deno.makeTempFileSync();
+  Deno.writeTextFileSync(path, "kept");
+  const aborted = AbortSignal.abort("stop");
+  for (const call of [
+    () => Deno.readFile(path, { signal: aborted }),
+    () => Deno.readTextFile(path, { signal: aborted }),
+    () => Deno.writeTextFile(path, "lost", { signal: aborted }),
+    () => Deno.writeFile(path, new Uint8Array(1), { signal: aborted }),
+  ]) {
+    let reason: unknown = null;
+    await call().catch((e) => (reason = e));
+    assertEquals(reason, "stop");
+  }
+  assertEquals(Deno.readTextFileSync(path), "kept");
+  // Aborted while the file opens: it is opened (so truncated) but the data is not written.
+  const c = new AbortController();
+  const write = Deno.writeTextFile(path, "lost", { signal: c.signal });
+  c.abort();
+  await assertThrows(() => write, DOMException, "AbortError");
+  assertEquals(Deno.readTextFileSync(path), "");
+  Deno.writeTextFileSync(path, "kept");
+  assertEquals(await Deno.readTextFile(path, { signal: new AbortController().signal }), "kept");
+  Deno.removeSync(path);
+});
