@@ -245,13 +245,35 @@ fn link_userland(src: &ModuleSources) -> (String, String) {
         .unwrap();
         let map = SourceMap::from_json_string(&js.source_map).expect("oxc's source map");
         maps.push((map, s.matches('\n').count() as u32));
-        writeln!(s, "{}\n}}],", js.code).unwrap();
+        writeln!(s, "{}\n}}],", ascii_only(&js.code)).unwrap();
     }
     s.push_str(LOADER);
     writeln!(s, "return load({ENTRY:?});\n}})();").unwrap();
     let refs: Vec<_> = maps.iter().map(|(map, line)| (map, *line)).collect();
     let map = ConcatSourceMapBuilder::from_sourcemaps(&refs).into_sourcemap();
     (s, map.to_json_string())
+}
+
+/// `code` with every character past ASCII written as a `\uXXXX` escape (valid in
+/// strings, templates, regular expressions, identifiers and comments alike). V8 keeps a
+/// script's source in the snapshot, two bytes a character if one of them is not
+/// Latin-1: one box-drawing character in the console's tables doubled the source
+/// there, and with it the snapshot's size and the start-up's work.
+fn ascii_only(code: &str) -> std::borrow::Cow<'_, str> {
+    if code.is_ascii() {
+        return code.into();
+    }
+    let mut out = String::with_capacity(code.len() + 64);
+    for c in code.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(out, "\\u{unit:04x}").unwrap();
+            }
+        }
+    }
+    out.into()
 }
 
 /// Module instances by id; a module is evaluated once, on first import. Once it has
