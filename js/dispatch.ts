@@ -39,6 +39,8 @@ export interface Core {
   detach(buffer: ArrayBuffer): void;
   /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */
   setUnhandledRejection(fn: (promise: Promise<unknown>, reason: unknown) => boolean): void;
+  /** `fn("load")` once the main module has run, `fn("beforeunload")` (true: canceled) and `fn("unload")` at the end. */
+  setLifecycle(fn: (event: "load" | "beforeunload" | "unload") => boolean): void;
   /** Ends the run with `error` as an uncaught one, after the current turn. */
   reportUncaught(error: unknown): void;
 }

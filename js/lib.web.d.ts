@@ -277,6 +277,12 @@ declare function removeEventListener(type: string, listener: EventListenerOrEven
 declare function dispatchEvent(event: Event): boolean;
 /** An error reported (a listener's, `reportError`'s): cancel it to keep the program going. */
 declare var onerror: ((this: Window, event: ErrorEvent) => unknown) | null;
+/** The main module has run (its top-level await included). */
+declare var onload: ((this: Window, event: Event) => unknown) | null;
+/** The event loop has nothing left: canceling the event after scheduling work keeps the program going. */
+declare var onbeforeunload: ((this: Window, event: Event) => unknown) | null;
+/** The program ends (after beforeunload). */
+declare var onunload: ((this: Window, event: Event) => unknown) | null;
 /** A promise rejected with no handler: cancel the event to keep the program going. */
 declare var onunhandledrejection: ((this: Window, event: PromiseRejectionEvent) => unknown) | null;
 

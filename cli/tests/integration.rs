@@ -107,6 +107,7 @@ itest!(web_console_methods: "web/console_methods.ts"; exit = 0);
 itest!(async_op_error: ["--allow-read"] "async_op_error.ts"; exit = 1);
 itest!(web_location: ["--location", "https://example.com:8443/a/b?x=1#h"] "web/location.ts"; exit = 0);
 itest!(web_no_location: "web/no_location.ts"; exit = 1);
+itest!(web_lifecycle: "web/lifecycle.ts"; exit = 0);
 itest!(console_format: "console_format.ts"; exit = 0);
 itest!(ts_features: "ts_features.ts"; exit = 0);
 itest!(error_uncaught: "error_uncaught.ts"; exit = 1);

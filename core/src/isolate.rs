@@ -14,6 +14,7 @@ use futures_util::FutureExt;
 use url::Url;
 
 use crate::door::{self, door_of, uint8_array, Dispatch, ReplyBytes, SHARED_BATCH_SIZE};
+use crate::lifecycle::{self, Lifecycle};
 use crate::limits::{ExitHook, Guard, MemoryLimit, Stopper, Termination};
 use crate::modules::{self, script_origin, LoadKind, LoadedGraph, ModuleLoader, ModuleMap};
 use crate::source_maps::{self, Builtin, Position, SourceMaps};
@@ -137,6 +138,7 @@ impl Isolate {
         isolate.set_slot(ModuleMap::new(options.loader));
         isolate.set_slot(SourceMaps::new(options.builtin));
         isolate.set_slot(Errors::default());
+        isolate.set_slot(Lifecycle::default());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -148,7 +150,8 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             door::install(scope, core, Rc::new(dispatcher), budget);
-            let bindings: [(&str, v8::FunctionCallback); 7] = [
+            let bindings: [(&str, v8::FunctionCallback); 8] = [
+                ("setLifecycle", lifecycle::set_lifecycle.map_fn_to()),
                 ("encodeUtf8", text::encode.map_fn_to()),
                 ("decodeUtf8", text::decode.map_fn_to()),
                 ("serialize", clone::serialize.map_fn_to()),
@@ -429,6 +432,8 @@ impl Isolate {
                 let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
                 scope.perform_microtask_checkpoint();
                 uncaught::after_turn(scope, main)?;
+                let main_promise = v8::Local::new(scope, main);
+                lifecycle::after_turn(scope, main_promise)?;
                 // A module that threw (or a script whose promise rejected) ends the run
                 // now, as any uncaught error does, not once its timers and ops are done:
                 // the caller reports it.
@@ -526,13 +531,26 @@ impl Isolate {
                     continue;
                 }
                 Wait::Again => continue,
-                Wait::Done => return Ok(()),
+                Wait::Done => {
+                    if self.before_end()? {
+                        continue;
+                    }
+                    return Ok(());
+                }
                 Wait::Deadline => return Err(ScriptError(self.guard.timed_out().to_string())),
                 // The caller reports it (see `limited`).
                 Wait::Stopped => return Err(ScriptError("terminated".into())),
             };
             self.deliver(first)?;
         }
+    }
+
+    /// The loop has nothing left: the lifecycle's last events. True: work is pending again.
+    fn before_end(&mut self) -> Result<bool, ScriptError> {
+        let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
+        lifecycle::before_end(scope, |scope| {
+            !door_of(scope).pending.is_empty() || !modules::map(scope).imports.is_empty()
+        })
     }
 
     /// Makes, links and evaluates a dynamic import's loaded graph (its promise settles).

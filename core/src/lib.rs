@@ -11,11 +11,13 @@
 //! - [`uncaught`]: how uncaught errors and unhandled rejections are reported;
 //! - [`clone`]: V8's structured clone (`Deno.core.serialize`/`deserialize`, `detach`);
 //! - [`text`]: UTF-8 to and from strings by V8's codecs (`Deno.core.encodeUtf8`/`decodeUtf8`);
+//! - [`lifecycle`]: the load, beforeunload and unload events' hook;
 //! - [`limits`]: a deadline, a memory limit shared by an isolate tree, a stopper.
 
 pub mod clone;
 pub mod door;
 pub mod isolate;
+pub mod lifecycle;
 pub mod limits;
 pub mod modules;
 pub mod source_maps;

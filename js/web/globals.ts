@@ -70,7 +70,7 @@ class Window extends EventTarget {
     super();
   }
 }
-for (const type of ["error", "load", "unload", "unhandledrejection"]) defineHandler(Window.prototype, type);
+for (const type of ["error", "load", "beforeunload", "unload", "unhandledrejection"]) defineHandler(Window.prototype, type);
 
 class Navigator {
   readonly platform = "Linux x86_64";
@@ -187,6 +187,12 @@ export function startWeb(c: Core, info: StartInfo): void {
   startPerformance(performance, info.timeOrigin);
   setEventClock(info.timeOrigin);
   setUncaught((error) => core.reportUncaught(error));
+  // load, beforeunload (cancelable: canceling it with work pending keeps the program
+  // going) and unload on the global object.
+  core.setLifecycle((type) => {
+    const event = trusted(new Event(type, { cancelable: type === "beforeunload" }));
+    return !globalThis.dispatchEvent(event);
+  });
   core.setUnhandledRejection((promise, reason) => {
     const event = trusted(new PromiseRejectionEvent("unhandledrejection", { promise, reason, cancelable: true }));
     return !globalThis.dispatchEvent(event);
