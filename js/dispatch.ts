@@ -35,6 +35,8 @@ export interface Core {
   encodeUtf8(text: string): Uint8Array;
   /** The string of UTF-8 bytes (malformed as U+FFFD, or with `fatal` a TypeError), by V8. */
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
+  /** The string whose chars are the bytes' codes (Latin-1), by V8. */
+  decodeLatin1(bytes: ArrayBufferView): string;
   /** Detaches an ArrayBuffer (the sender's side of a transfer). */
   detach(buffer: ArrayBuffer): void;
   /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */

@@ -20,6 +20,7 @@ let legacy: LegacyDecoding | null = null;
 interface Codecs {
   encodeUtf8(text: string): Uint8Array;
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
+  decodeLatin1(bytes: ArrayBufferView): string;
 }
 let codecs: Codecs | null = null;
 
@@ -123,6 +124,12 @@ function writeCodePoint(c: number, out: Uint8Array, n: number): number {
 
 /** The labels of UTF-8 (decoded here, with no op). */
 const UTF8_LABELS = new Set(["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"]);
+
+/** The string of Latin-1 `bytes` (a binary string): by V8 from NATIVE_FROM bytes on. */
+export function decodeLatin1(bytes: Uint8Array): string {
+  if (codecs !== null && bytes.length >= NATIVE_FROM) return codecs.decodeLatin1(bytes);
+  return fromUnits(bytes, 0, bytes.length);
+}
 
 /** A string of UTF-16 units or Latin-1 bytes, in chunks (fromCharCode takes bounded arguments). */
 function fromUnits(units: ArrayLike<number>, start: number, end: number): string {

@@ -1,7 +1,7 @@
 //! UTF-8 to and from JavaScript strings, for the userland's TextEncoder and
 //! TextDecoder (and every long string an op replies with): early Deno's
-//! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`. String work, no
-//! I/O, so not an op.
+//! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`; and `decodeLatin1`
+//! for the binary strings of atob and btoa. String work, no I/O, so not an op.
 use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
 
 /// `Deno.core.encodeUtf8(text: string): Uint8Array`: `text` in UTF-8, a lone surrogate as
@@ -34,14 +34,10 @@ pub(crate) fn encode(
 pub(crate) fn decode(
     scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
-    mut rv: v8::ReturnValue,
+    rv: v8::ReturnValue,
 ) {
-    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
-        .map_err(|_| "bytes must be an ArrayBufferView")
-        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(why) => return throw_type_error(scope, &format!("Deno.core.decodeUtf8: {why}")),
+    let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeUtf8") else {
+        return;
     };
     if args.get(1).is_true() && std::str::from_utf8(&bytes).is_err() {
         return throw_type_error(scope, "The encoded data is not valid");
@@ -55,6 +51,38 @@ pub(crate) fn decode(
         let len = encoding_rs::mem::convert_utf8_to_utf16(&bytes, &mut units);
         v8::String::new_from_two_byte(scope, &units[..len], v8::NewStringType::Normal)
     };
+    give(scope, rv, text);
+}
+
+/// `Deno.core.decodeLatin1(bytes: ArrayBufferView): string`: each byte as the char of
+/// that code (U+0000-U+00FF), copied into a one-byte string: what atob and btoa make.
+pub(crate) fn decode_latin1(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    rv: v8::ReturnValue,
+) {
+    if let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeLatin1") {
+        let text = v8::String::new_from_one_byte(scope, &bytes, v8::NewStringType::Normal);
+        give(scope, rv, text);
+    }
+}
+
+/// The bytes of the first argument (None: a TypeError is thrown).
+fn bytes_arg(
+    scope: &mut v8::HandleScope,
+    args: &v8::FunctionCallbackArguments,
+    what: &str,
+) -> Option<ZeroCopyBuf> {
+    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+        .map_err(|_| "bytes must be an ArrayBufferView")
+        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
+    bytes
+        .map_err(|why| throw_type_error(scope, &format!("{what}: {why}")))
+        .ok()
+}
+
+/// Returns `text`; None (longer than V8's longest string) is a RangeError.
+fn give(scope: &mut v8::HandleScope, mut rv: v8::ReturnValue, text: Option<v8::Local<v8::String>>) {
     match text {
         Some(text) => rv.set(text.into()),
         None => {

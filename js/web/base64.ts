@@ -1,5 +1,6 @@
 //! `atob` and `btoa` (HTML §8.3): forgiving-base64 decode and base64 encode of "binary
 //! strings" (one char per byte); what they cannot take is an "InvalidCharacterError".
+import { decodeLatin1 } from "../text_encoding.ts";
 import { DOMException } from "./dom_exception.ts";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -8,15 +9,6 @@ const ENCODE = new Uint8Array(64).map((_, i) => ALPHABET.charCodeAt(i));
 const DECODE = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 for (const c of [0x09, 0x0a, 0x0c, 0x0d, 0x20]) DECODE[c] = 64;
-
-/** Latin-1 text of `bytes[0..n)`, in chunks (fromCharCode takes a bounded argument list). */
-function latin1(bytes: Uint8Array, n: number): string {
-  let out = "";
-  for (let i = 0; i < n; i += 8192) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(i + 8192, n)) as unknown as number[]);
-  }
-  return out;
-}
 
 function invalid(what: string): DOMException {
   return new DOMException(what, "InvalidCharacterError");
@@ -52,7 +44,7 @@ export function btoa(data: string): string {
     out[o++] = left === 2 ? ENCODE[(n >> 6) & 63] : 0x3d;
     out[o++] = 0x3d;
   }
-  return latin1(out, o);
+  return decodeLatin1(out.subarray(0, o));
 }
 
 /** The binary string that base64 `data` encodes (forgiving-base64: whitespace is skipped, padding optional). */
@@ -94,5 +86,5 @@ export function atob(data: string): string {
       out[o++] = (acc >> bits) & 0xff;
     }
   }
-  return latin1(out, o);
+  return decodeLatin1(out.subarray(0, o));
 }

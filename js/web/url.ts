@@ -28,12 +28,12 @@ const SPECIAL_ORIGIN = new Set(["http", "https", "ws", "wss", "ftp"]);
 
 /** The parse result, or null: not a URL. */
 function parse(href: string, base?: string): [string, Uint32Array] | null {
-  const res = op.urlParseSync(href, base ?? "", base !== undefined);
-  return parsed(res);
+  return parsed(op.urlParseSync(href, base ?? "", base !== undefined), href);
 }
 
-function parsed(res: msg.UrlParseRes): [string, Uint32Array] | null {
-  const href = res.href();
+/** The serialization (`input` if it came back unchanged) and offsets, or null: not a URL. */
+function parsed(res: msg.UrlParseRes, input: string): [string, Uint32Array] | null {
+  const href = res.same() ? input : res.href();
   return href === null ? null : [href, res.offsetsArray()!.slice()];
 }
 
@@ -72,7 +72,7 @@ export class URL {
 
   /** Sets one part through the Rust side; false if the value did not apply at all. */
   #set(setter: msg.UrlSetter, value: unknown): boolean {
-    const result = parsed(op.urlReparseSync(this.#href, setter, usv(value)));
+    const result = parsed(op.urlReparseSync(this.#href, setter, usv(value)), "");
     if (result === null) return false;
     [this.#href, this.#at] = result;
     return true;
@@ -205,6 +205,11 @@ const decoder = new TextDecoder();
 function decodeFormPart(s: string): string {
   const spaced = s.includes("+") ? s.replace(/\+/g, " ") : s;
   if (!spaced.includes("%")) return spaced;
+  try {
+    return decodeURIComponent(spaced); // V8's, for well-formed input (the usual case)
+  } catch {
+    // A stray "%" or malformed UTF-8: decoded byte by byte, with replacements.
+  }
   const bytes = encoder.encode(spaced);
   const out = new Uint8Array(bytes.length);
   let n = 0;

@@ -18,14 +18,14 @@ pub fn op_url_parse(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -
     } else {
         Url::parse(href)
     };
-    Ok(Op::Sync(url_reply(state, parsed.ok().as_ref())))
+    Ok(Op::Sync(url_reply(state, parsed.ok().as_ref(), href)))
 }
 
 pub fn op_url_reparse(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::UrlReparse>(base)?;
     let value = t.value().unwrap_or_default();
     let Ok(mut url) = Url::parse(t.href().unwrap_or_default()) else {
-        return Ok(Op::Sync(url_reply(state, None)));
+        return Ok(Op::Sync(url_reply(state, None, "")));
     };
     // A setter whose value does not apply leaves the URL as it was (the spec's setters
     // fail silently); only `href` must parse.
@@ -52,7 +52,11 @@ pub fn op_url_reparse(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>)
         _ => Ok(()),
     };
     let href_failed = set.is_err() && t.setter() == UrlSetter::Href;
-    Ok(Op::Sync(url_reply(state, (!href_failed).then_some(&url))))
+    Ok(Op::Sync(url_reply(
+        state,
+        (!href_failed).then_some(&url),
+        "",
+    )))
 }
 
 /// The positions `UrlParseRes.offsets` lists, in order.
@@ -74,19 +78,24 @@ const POSITIONS: [Position; 15] = [
     Position::AfterFragment,
 ];
 
-fn url_reply(state: &Ctx, url: Option<&Url>) -> Res {
+/// The reply for `url` (None: not a URL); its serialization is left out when it is
+/// `input` as it was, which JS has already (most URLs in code are written normalized).
+fn url_reply(state: &Ctx, url: Option<&Url>, input: &str) -> Res {
     reply(state, |b| {
-        let (href, offsets) = match url {
-            Some(url) => {
-                let offsets = POSITIONS.map(|p| url[..p].len() as u32);
-                (
-                    Some(b.create_string(url.as_str())),
-                    Some(b.create_vector(&offsets)),
-                )
-            }
-            None => (None, None),
+        let Some(url) = url else {
+            return msg::UrlParseRes::create(b, &msg::UrlParseResArgs::default());
         };
-        msg::UrlParseRes::create(b, &msg::UrlParseResArgs { href, offsets })
+        let offsets = Some(b.create_vector(&POSITIONS.map(|p| url[..p].len() as u32)));
+        let same = url.as_str() == input;
+        let href = (!same).then(|| b.create_string(url.as_str()));
+        msg::UrlParseRes::create(
+            b,
+            &msg::UrlParseResArgs {
+                href,
+                same,
+                offsets,
+            },
+        )
     })
 }
 
@@ -106,7 +115,7 @@ mod tests {
             };
             msg::UrlParse::create(b, &args)
         });
-        read(&run_sync(&d, &req).unwrap())
+        read_as(&run_sync(&d, &req).unwrap(), href)
     }
 
     fn reparse(href: &str, setter: UrlSetter, value: &str) -> Option<(String, Vec<u32>)> {
@@ -122,12 +131,18 @@ mod tests {
                 },
             )
         });
-        read(&run_sync(&d, &req).unwrap())
+        read_as(&run_sync(&d, &req).unwrap(), "")
     }
 
-    fn read(reply: &[u8]) -> Option<(String, Vec<u32>)> {
+    /// (the serialization, the offsets); `input` stands in for an unchanged one.
+    fn read_as(reply: &[u8], input: &str) -> Option<(String, Vec<u32>)> {
         let res = reply_base(reply).res_as_url_parse_res().unwrap();
-        let href = res.href()?.to_string();
+        let href = match (res.href(), res.same()) {
+            (Some(href), false) => href.to_string(),
+            (None, true) => input.to_string(),
+            (None, false) => return None,
+            (Some(_), true) => panic!("an unchanged URL is not sent back"),
+        };
         Some((href, res.offsets().unwrap().iter().collect()))
     }
 
@@ -159,6 +174,9 @@ mod tests {
         assert_eq!(parse("http://[::1", None), None);
         assert_eq!(parse("", Some("")), None);
         assert!(parse("/path", Some("file:///x")).is_some());
+        // Already normalized: not sent back; else the normalized form is.
+        assert_eq!(parse("https://a.org/x", None).unwrap().0, "https://a.org/x");
+        assert_eq!(parse("HTTPS://A.org", None).unwrap().0, "https://a.org/");
     }
 
     #[test]
