@@ -534,6 +534,20 @@ declare namespace Deno {
     serialize(value: unknown): Uint8Array;
     /** A new copy of the value `serialize` made `bytes` of. */
     deserialize(bytes: ArrayBufferView): unknown;
+    /** Detaches an ArrayBuffer (what a transfer does to the sender's side); a TypeError if it cannot be. */
+    detach(buffer: ArrayBuffer): void;
+    /** `text` in UTF-8 (lone surrogates as U+FFFD): early Deno's `core.encode`. */
+    encodeUtf8(text: string): Uint8Array;
+    /** UTF-8 `bytes` as a string (malformed sequences as U+FFFD, or with `fatal` a TypeError): early Deno's `core.decode`. */
+    decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
+    /** The string whose chars have the bytes' codes (a "binary string", as atob makes). */
+    decodeLatin1(bytes: ArrayBufferView): string;
+    /** `fn(promise, reason)` is offered each promise rejected with no handler, after each turn; returning true handles it (the `unhandledrejection` event is built on it). */
+    setUnhandledRejection(fn: (promise: Promise<unknown>, reason: unknown) => boolean): void;
+    /** `fn("load")` once the main module has run, `fn("beforeunload")` (true: canceled) and `fn("unload")` when nothing is left. */
+    setLifecycle(fn: (event: "load" | "beforeunload" | "unload") => boolean): void;
+    /** Ends the run with `error` as an uncaught error, once the current turn is done (`reportError` is built on it). */
+    reportUncaught(error: unknown): void;
     /**
      * The `Base` message (cmd_id 0, async) that the generated encoder of the request
      * table `request` (schema/msg.fbs, e.g. "Open") writes for `fields`, given in

@@ -222,3 +222,44 @@ fn isolate_with_memory(limit: usize) -> Isolate {
         ..Default::default()
     })
 }
+
+#[test]
+fn the_string_codecs_follow_the_encoding_standard() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let code = r#"const c = Deno.core;
+        const bytes = c.encodeUtf8("aé\ud800😀");
+        const bad = new Uint8Array([0x61, 0xc0, 0x80, 0xed, 0xa0, 0x80, 0xe2, 0x82]);
+        let fatal = "";
+        try { c.decodeUtf8(bad, true); } catch (e) { fatal = e.name; }
+        [Array.from(bytes).join(" "), c.decodeUtf8(bytes) === "aé\ufffd😀",
+         c.decodeUtf8(bad).length, fatal, c.decodeLatin1(new Uint8Array([0x41, 0xe9, 0xff])) === "A\xe9\xff"].join("|")"#;
+    assert_eq!(
+        eval(&mut isolate, code).unwrap(),
+        "97 195 169 239 191 189 240 159 152 128|true|7|TypeError|true"
+    );
+}
+
+#[test]
+fn rejections_and_reported_errors_reach_the_embedders_hooks() {
+    let mut isolate = isolate(IsolateOptions::default());
+    // Handled by the hook: the run goes on.
+    let code = "globalThis.seen = [];
+        Deno.core.setUnhandledRejection((p, reason) => { seen.push(reason); return reason === 'ok'; });
+        Deno.core.setLifecycle((event) => { seen.push(event); return false; });
+        Promise.reject('ok');
+        0";
+    eval(&mut isolate, code).unwrap();
+    assert_eq!(
+        eval(&mut isolate, "seen.join()").unwrap(),
+        "ok,load,beforeunload,unload"
+    );
+    // Not handled: an uncaught rejection; a reported error ends the run after the turn.
+    let e = eval(&mut isolate, "Promise.reject(new Error('no')); 0").unwrap_err();
+    assert!(e.0.starts_with("Uncaught (in promise) Error: no"), "{e}");
+    let e = eval(
+        &mut isolate,
+        "Deno.core.reportUncaught(new RangeError('late')); 1",
+    )
+    .unwrap_err();
+    assert!(e.0.starts_with("Uncaught RangeError: late"), "{e}");
+}
