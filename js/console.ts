@@ -127,7 +127,14 @@ function constructorName(obj: object): string | null {
   return typeof ctor === "function" && ctor.name ? ctor.name : "Object";
 }
 
+/** What a class of the user's may define to print itself (Deno's). */
+const customInspect = Symbol.for("Deno.customInspect");
+
 function formatObject(ctx: Ctx, obj: object, level: number): string {
+  const custom = (obj as { [customInspect]?: unknown })[customInspect];
+  if (typeof custom === "function") {
+    return String(custom.call(obj, (v: unknown, o?: InspectOptions) => inspect(v, o), { depth: ctx.depth - level }));
+  }
   if (obj instanceof Error) return formatError(ctx, obj, level);
   const name = constructorName(obj);
   if (level > ctx.depth) {

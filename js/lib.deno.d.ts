@@ -449,7 +449,11 @@ declare namespace Deno {
     /** ANSI colors, as on a terminal. */
     colors?: boolean;
   }
-  /** Formats a value the way console.log does (a string as it is). */
+  /**
+   * Formats a value the way console.log does (a string as it is). An object with a
+   * method `[Symbol.for("Deno.customInspect")](inspect, options)` prints as the string
+   * it returns.
+   */
   export function inspect(value: unknown, options?: InspectOptions): string;
 
   /** Why an op failed, as the Rust side reported it (the schema's ErrorKind; members

@@ -266,7 +266,9 @@ export class TextDecoder {
   /** The text of `input` (and of what earlier `{ stream: true }` calls left). */
   decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string {
     let bytes: Uint8Array;
+    // A detached buffer has no bytes (WebIDL): it decodes as empty.
     if (input === undefined || input === null) bytes = EMPTY;
+    else if ((input instanceof ArrayBuffer || ArrayBuffer.isView(input)) && input.byteLength === 0) bytes = EMPTY;
     else if (input instanceof Uint8Array) bytes = input;
     else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
     else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);

@@ -58,8 +58,9 @@ function randomUUID(): string {
   return s;
 }
 
-/** The bytes of a BufferSource (a view over them, not a copy). */
+/** The bytes of a BufferSource (a view over them, not a copy; none if it is detached). */
 function bytesOf(data: unknown, what: string): Uint8Array {
+  if ((data instanceof ArrayBuffer || ArrayBuffer.isView(data)) && data.byteLength === 0) return new Uint8Array(0);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new TypeError(`${what}: the data must be an ArrayBuffer or an ArrayBufferView`);

@@ -117,3 +117,15 @@ Deno.test("long inputs (decoded natively) follow the same rules as short ones", 
   }
   assertEquals(new TextEncoder().encode("x".repeat(40) + "\udc00").subarray(40), new Uint8Array([0xef, 0xbf, 0xbd]));
 });
+
+Deno.test("a detached buffer decodes (and hashes) as empty, as WebIDL reads it", async () => {
+  const buffer = new ArrayBuffer(8);
+  const view = new Uint8Array(buffer);
+  structuredClone(0, { transfer: [buffer] });
+  for (const label of ["utf-8", "windows-1252", "shift_jis"]) {
+    assertEquals(new TextDecoder(label).decode(buffer), "");
+    assertEquals(new TextDecoder(label).decode(view), "");
+  }
+  const empty = await crypto.subtle.digest("SHA-256", view);
+  assertEquals(new Uint8Array(empty)[0], 0xe3, "the digest of nothing");
+});

@@ -163,3 +163,13 @@ Deno.test("the file APIs take a signal: an aborted one rejects with its reason, 
   assertEquals(await Deno.readTextFile(path, { signal: new AbortController().signal }), "kept");
   Deno.removeSync(path);
 });
+
+Deno.test("a class prints itself through Symbol.for('Deno.customInspect')", () => {
+  class Point {
+    constructor(readonly x: number, readonly y: number) {}
+    [Symbol.for("Deno.customInspect")](inspect: (v: unknown) => string) {
+      return `Point(${this.x}, ${inspect(this.y)})`;
+    }
+  }
+  assertEquals(Deno.inspect([new Point(1, 2)]), "[ Point(1, 2) ]");
+});
