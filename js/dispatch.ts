@@ -37,6 +37,8 @@ export interface Core {
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
   /** The string whose chars are the bytes' codes (Latin-1), by V8. */
   decodeLatin1(bytes: ArrayBufferView): string;
+  /** The string of UTF-16 code units, by V8. */
+  decodeUtf16(units: Uint16Array): string;
   /** Detaches an ArrayBuffer (the sender's side of a transfer). */
   detach(buffer: ArrayBuffer): void;
   /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */

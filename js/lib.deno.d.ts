@@ -546,6 +546,8 @@ declare namespace Deno {
     decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
     /** The string whose chars have the bytes' codes (a "binary string", as atob makes). */
     decodeLatin1(bytes: ArrayBufferView): string;
+    /** The string of UTF-16 code units. */
+    decodeUtf16(units: Uint16Array): string;
     /** `fn(promise, reason)` is offered each promise rejected with no handler, after each turn; returning true handles it (the `unhandledrejection` event is built on it). */
     setUnhandledRejection(fn: (promise: Promise<unknown>, reason: unknown) => boolean): void;
     /** `fn("load")` once the main module has run, `fn("beforeunload")` (true: canceled) and `fn("unload")` when nothing is left. */

@@ -8,7 +8,7 @@
 export interface LegacyDecoding {
   /** The WHATWG name (lowercase) of the encoding `label` names; null: none. */
   name(label: string): string | null;
-  /** The 128 chars of bytes 0x80-0xFF, if `encoding` is a single-byte encoding. */
+  /** The chars of the 256 bytes, if `encoding` is a single-byte encoding. */
   table(encoding: string): Uint16Array | null;
   /** Decodes through the Rust side; `rid`: a stream's state (0: none). */
   decode(encoding: string, bytes: Uint8Array, fatal: boolean, ignoreBOM: boolean, stream: boolean, rid: number): [string, number];
@@ -21,6 +21,7 @@ interface Codecs {
   encodeUtf8(text: string): Uint8Array;
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
   decodeLatin1(bytes: ArrayBufferView): string;
+  decodeUtf16(units: Uint16Array): string;
 }
 let codecs: Codecs | null = null;
 
@@ -131,6 +132,12 @@ export function decodeLatin1(bytes: Uint8Array): string {
   return fromUnits(bytes, 0, bytes.length);
 }
 
+/** The string of UTF-16 `units`: by V8 from NATIVE_FROM units on. */
+export function decodeUtf16(units: Uint16Array): string {
+  if (codecs !== null && units.length >= NATIVE_FROM) return codecs.decodeUtf16(units);
+  return fromUnits(units, 0, units.length);
+}
+
 /** A string of UTF-16 units or Latin-1 bytes, in chunks (fromCharCode takes bounded arguments). */
 function fromUnits(units: ArrayLike<number>, start: number, end: number): string {
   let out = "";
@@ -231,7 +238,7 @@ export class TextDecoder {
   readonly #encoding: string;
   readonly #fatal: boolean;
   readonly #ignoreBOM: boolean;
-  /** Single-byte encodings: the chars of bytes 0x80-0xFF. */
+  /** Single-byte encodings: the chars of all 256 bytes. */
   #table: Uint16Array | null = null;
   /** UTF-8 streams: the bytes of an incomplete sequence, and whether the BOM is past. */
   #pending: Uint8Array = EMPTY;
@@ -308,16 +315,13 @@ export class TextDecoder {
   }
 
   #singleByte(bytes: Uint8Array): string {
-    const table = this.#table!;
+    const table = this.#table!; // all 256 bytes' chars
     const units = new Uint16Array(bytes.length);
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      const c = b < 0x80 ? b : table[b - 0x80];
-      if (c === 0xfffd && this.#fatal) throw invalidData();
-      units[i] = c;
-    }
-    return fromUnits(units, 0, units.length);
+    for (let i = 0; i < bytes.length; i++) units[i] = table[bytes[i]];
+    if (this.#fatal && units.includes(0xfffd)) throw invalidData();
+    return decodeUtf16(units);
   }
+
 }
 
 Object.assign(globalThis, { TextEncoder, TextDecoder });

@@ -150,7 +150,8 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             door::install(scope, core, Rc::new(dispatcher), budget);
-            let bindings: [(&str, v8::FunctionCallback); 9] = [
+            let bindings: [(&str, v8::FunctionCallback); 10] = [
+                ("decodeUtf16", text::decode_utf16.map_fn_to()),
                 ("decodeLatin1", text::decode_latin1.map_fn_to()),
                 ("setLifecycle", lifecycle::set_lifecycle.map_fn_to()),
                 ("encodeUtf8", text::encode.map_fn_to()),

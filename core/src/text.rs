@@ -1,7 +1,8 @@
 //! UTF-8 to and from JavaScript strings, for the userland's TextEncoder and
 //! TextDecoder (and every long string an op replies with): early Deno's
-//! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`; and `decodeLatin1`
-//! for the binary strings of atob and btoa. String work, no I/O, so not an op.
+//! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`; `decodeLatin1` for
+//! the binary strings of atob and btoa, `decodeUtf16` for TextDecoder's other
+//! encodings. String work, no I/O, so not an op.
 use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
 
 /// `Deno.core.encodeUtf8(text: string): Uint8Array`: `text` in UTF-8, a lone surrogate as
@@ -63,6 +64,28 @@ pub(crate) fn decode_latin1(
 ) {
     if let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeLatin1") {
         let text = v8::String::new_from_one_byte(scope, &bytes, v8::NewStringType::Normal);
+        give(scope, rv, text);
+    }
+}
+
+/// `Deno.core.decodeUtf16(units: Uint16Array): string`: the string of those UTF-16
+/// code units, copied into a two-byte string: what TextDecoder's tables and legacy
+/// decoders produce.
+pub(crate) fn decode_utf16(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    rv: v8::ReturnValue,
+) {
+    if !args.get(0).is_uint16_array() {
+        return throw_type_error(scope, "Deno.core.decodeUtf16: units must be a Uint16Array");
+    }
+    if let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeUtf16") {
+        // A Uint16Array's bytes are its units in the machine's order, 2-aligned or not.
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_ne_bytes([b[0], b[1]]))
+            .collect();
+        let text = v8::String::new_from_two_byte(scope, &units, v8::NewStringType::Normal);
         give(scope, rv, text);
     }
 }

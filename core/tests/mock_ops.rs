@@ -263,3 +263,13 @@ fn rejections_and_reported_errors_reach_the_embedders_hooks() {
     .unwrap_err();
     assert!(e.0.starts_with("Uncaught RangeError: late"), "{e}");
 }
+
+#[test]
+fn utf16_units_become_a_string_and_other_views_are_refused() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let code = r#"let refused = "";
+        try { Deno.core.decodeUtf16(new Uint8Array(2)); } catch (e) { refused = e.name; }
+        [Deno.core.decodeUtf16(new Uint16Array([0x41, 0xd83d, 0xde00, 0xfffd])) === "A😀\ufffd",
+         Deno.core.decodeUtf16(new Uint16Array(new ArrayBuffer(8), 2, 1)) === "\0", refused].join()"#;
+    assert_eq!(eval(&mut isolate, code).unwrap(), "true,true,TypeError");
+}

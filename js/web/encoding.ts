@@ -4,9 +4,9 @@
 //! per call, the text coming back as UTF-16 units.
 import * as op from "../../gen/ops.ts";
 import { DenoError } from "../errors.ts";
-import { invalidData, setLegacyDecoding } from "../text_encoding.ts";
+import { decodeUtf16, invalidData, setLegacyDecoding } from "../text_encoding.ts";
 
-/** Bytes 0x80-0xFF, decoded to learn a single-byte encoding's table. */
+/** Bytes 0x80-0xFF, decoded to learn a single-byte encoding's table (the low half is ASCII). */
 const HIGH_BYTES = Uint8Array.from({ length: 128 }, (_, i) => 0x80 + i);
 
 /** The single-byte encodings of the WHATWG Encoding standard. */
@@ -26,12 +26,7 @@ function decode(encoding: string, bytes: Uint8Array, fatal: boolean, ignoreBOM: 
   } catch (e) {
     throw e instanceof DenoError ? invalidData() : e;
   }
-  const units = res.unitsArray()!;
-  let text = "";
-  for (let i = 0; i < units.length; i += 8192) {
-    text += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
-  }
-  return [text, res.rid()];
+  return [decodeUtf16(res.unitsArray()!), res.rid()];
 }
 
 setLegacyDecoding({
@@ -41,7 +36,8 @@ setLegacyDecoding({
     let table = tables.get(encoding);
     if (table === undefined) {
       const [text] = decode(encoding, HIGH_BYTES, false, true, false, 0);
-      table = Uint16Array.from(text, (c) => c.charCodeAt(0));
+      table = new Uint16Array(256);
+      for (let i = 0; i < 256; i++) table[i] = i < 0x80 ? i : text.charCodeAt(i - 0x80);
       tables.set(encoding, table);
     }
     return table;
