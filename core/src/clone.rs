@@ -1,6 +1,6 @@
 //! V8's structured clone for JavaScript: `Deno.core.serialize(value)` and
 //! `Deno.core.deserialize(bytes)` (V8 work, no I/O: what workers post each other).
-use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
+use crate::door::{bytes_arg, return_bytes, throw_type_error};
 
 /// Throws V8's clone errors as `DataCloneError`s, as structuredClone does.
 struct CloneErrors;
@@ -31,7 +31,7 @@ impl v8::ValueDeserializerImpl for CloneErrors {}
 pub(crate) fn serialize(
     scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
-    mut rv: v8::ReturnValue,
+    rv: v8::ReturnValue,
 ) {
     let context = scope.get_current_context();
     use v8::ValueSerializerHelper;
@@ -39,14 +39,7 @@ pub(crate) fn serialize(
     serializer.write_header();
     if serializer.write_value(context, args.get(0)) == Some(true) {
         let bytes = serializer.release();
-        match uint8_array(scope, bytes, 0) {
-            Some(bytes) => rv.set(bytes.into()),
-            None => {
-                let text = v8::String::new(scope, NO_ROOM).unwrap();
-                let e = v8::Exception::range_error(scope, text);
-                scope.throw_exception(e);
-            }
-        }
+        return_bytes(scope, rv, bytes);
     }
 }
 
@@ -57,12 +50,8 @@ pub(crate) fn deserialize(
     args: v8::FunctionCallbackArguments,
     mut rv: v8::ReturnValue,
 ) {
-    let data = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
-        .map_err(|_| "bytes must be an ArrayBufferView")
-        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
-    let data = match data {
-        Ok(data) => data,
-        Err(why) => return throw_type_error(scope, &format!("Deno.core.deserialize: {why}")),
+    let Some(data) = bytes_arg(scope, &args, "Deno.core.deserialize") else {
+        return;
     };
     let context = scope.get_current_context();
     let tc = &mut v8::TryCatch::new(scope);

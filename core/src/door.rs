@@ -355,10 +355,7 @@ fn dispatch(
         Answer::Len(len) => v8::Integer::new_from_unsigned(scope, len).into(),
         Answer::Own(bytes, start) => match uint8_array(scope, bytes, start) {
             Some(reply) => reply.into(),
-            None => {
-                let text = v8::String::new(scope, NO_ROOM).unwrap();
-                v8::Exception::range_error(scope, text)
-            }
+            None => no_room(scope),
         },
         Answer::Refused(why) => type_error(scope, &format!("Deno.core.dispatch: {why}")),
     };
@@ -482,5 +479,35 @@ pub(crate) fn uint8_array<'s>(
     v8::Uint8Array::new(scope, ab, start, len)
 }
 
-/// What V8 says when an ArrayBuffer does not fit.
-pub(crate) const NO_ROOM: &str = "Array buffer allocation failed";
+/// The RangeError V8 gives when an ArrayBuffer does not fit.
+fn no_room<'s>(scope: &mut v8::HandleScope<'s>) -> v8::Local<'s, v8::Value> {
+    let text = v8::String::new(scope, "Array buffer allocation failed").unwrap();
+    v8::Exception::range_error(scope, text)
+}
+
+/// Returns a new Uint8Array of `bytes` (see `uint8_array`), or throws the RangeError of
+/// an ArrayBuffer that does not fit.
+pub(crate) fn return_bytes(scope: &mut v8::HandleScope, mut rv: v8::ReturnValue, bytes: Vec<u8>) {
+    match uint8_array(scope, bytes, 0) {
+        Some(array) => rv.set(array.into()),
+        None => {
+            let e = no_room(scope);
+            scope.throw_exception(e);
+        }
+    }
+}
+
+/// The bytes of a binding's first argument, an ArrayBufferView; None: not one (or one
+/// past the end of its buffer), and a TypeError naming the binding `what` is thrown.
+pub(crate) fn bytes_arg(
+    scope: &mut v8::HandleScope,
+    args: &v8::FunctionCallbackArguments,
+    what: &str,
+) -> Option<ZeroCopyBuf> {
+    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+        .map_err(|_| "bytes must be an ArrayBufferView")
+        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
+    bytes
+        .map_err(|why| throw_type_error(scope, &format!("{what}: {why}")))
+        .ok()
+}

@@ -3,14 +3,14 @@
 //! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`; `decodeLatin1` for
 //! the binary strings of atob and btoa, `decodeUtf16` for TextDecoder's other
 //! encodings. String work, no I/O, so not an op.
-use crate::door::{throw_type_error, uint8_array, ZeroCopyBuf, NO_ROOM};
+use crate::door::{bytes_arg, return_bytes, throw_type_error};
 
 /// `Deno.core.encodeUtf8(text: string): Uint8Array`: `text` in UTF-8, a lone surrogate as
 /// U+FFFD (the Encoding standard's UTF-8 encode).
 pub(crate) fn encode(
     scope: &mut v8::HandleScope,
     args: v8::FunctionCallbackArguments,
-    mut rv: v8::ReturnValue,
+    rv: v8::ReturnValue,
 ) {
     let Ok(text) = v8::Local::<v8::String>::try_from(args.get(0)) else {
         return throw_type_error(scope, "Deno.core.encodeUtf8: not a string");
@@ -19,14 +19,7 @@ pub(crate) fn encode(
     let options = v8::WriteOptions::NO_NULL_TERMINATION | v8::WriteOptions::REPLACE_INVALID_UTF8;
     let written = text.write_utf8(scope, &mut bytes, None, options);
     bytes.truncate(written);
-    match uint8_array(scope, bytes, 0) {
-        Some(array) => rv.set(array.into()),
-        None => {
-            let message = v8::String::new(scope, NO_ROOM).unwrap();
-            let e = v8::Exception::range_error(scope, message);
-            scope.throw_exception(e);
-        }
-    }
+    return_bytes(scope, rv, bytes);
 }
 
 /// `Deno.core.decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string`: UTF-8 `bytes`
@@ -88,20 +81,6 @@ pub(crate) fn decode_utf16(
         let text = v8::String::new_from_two_byte(scope, &units, v8::NewStringType::Normal);
         give(scope, rv, text);
     }
-}
-
-/// The bytes of the first argument (None: a TypeError is thrown).
-fn bytes_arg(
-    scope: &mut v8::HandleScope,
-    args: &v8::FunctionCallbackArguments,
-    what: &str,
-) -> Option<ZeroCopyBuf> {
-    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
-        .map_err(|_| "bytes must be an ArrayBufferView")
-        .and_then(|view| ZeroCopyBuf::from_view(scope, view));
-    bytes
-        .map_err(|why| throw_type_error(scope, &format!("{what}: {why}")))
-        .ok()
 }
 
 /// Returns `text`; None (longer than V8's longest string) is a RangeError.
