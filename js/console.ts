@@ -11,19 +11,8 @@ import { now } from "./web/performance.ts";
 const LINE_WIDTH = 80;
 const MAX_ITEMS = 100;
 
-/** `Deno.inspect`'s options. */
-export interface InspectOptions {
-  /** How deep nested objects are shown (default 4); deeper ones as `[Object]`. */
-  depth?: number;
-  /** How many inner levels may share one line (default 3); false: none, each entry a line. */
-  compact?: boolean | number;
-  /** Keys in sorted order. */
-  sorted?: boolean;
-  /** Getters shown with their value (`[Getter: 1]`). */
-  getters?: boolean;
-  /** ANSI colors, as on a terminal. */
-  colors?: boolean;
-}
+/** `Deno.inspect`'s options, as lib.deno.d.ts declares and documents them. */
+type InspectOptions = Deno.InspectOptions;
 
 interface Ctx {
   depth: number;

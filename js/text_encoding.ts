@@ -227,6 +227,18 @@ function completeEnd(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/**
+ * The bytes of a BufferSource, as a Uint8Array over them (not a copy); a detached buffer
+ * has none (WebIDL). Anything else is a TypeError: "`what` must be ...".
+ */
+export function bytesOf(data: unknown, what: string): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if ((data instanceof ArrayBuffer || ArrayBuffer.isView(data)) && data.byteLength === 0) return EMPTY;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`${what} must be an ArrayBuffer or an ArrayBufferView`);
+}
+
 export interface TextDecoderOptions {
   fatal?: boolean;
   ignoreBOM?: boolean;
@@ -247,7 +259,8 @@ export class TextDecoder {
   #rid = 0;
 
   constructor(label = "utf-8", options: TextDecoderOptions = {}) {
-    const name = String(label).trim().toLowerCase();
+    // The default label skips normalizing: FlatBuffers makes a decoder per ByteBuffer.
+    const name = label === "utf-8" ? label : String(label).trim().toLowerCase();
     if (UTF8_LABELS.has(name)) {
       this.#encoding = "utf-8";
     } else {
@@ -272,14 +285,7 @@ export class TextDecoder {
 
   /** The text of `input` (and of what earlier `{ stream: true }` calls left). */
   decode(input?: ArrayBuffer | ArrayBufferView, options?: { stream?: boolean }): string {
-    let bytes: Uint8Array;
-    // A detached buffer has no bytes (WebIDL): it decodes as empty.
-    if (input === undefined || input === null) bytes = EMPTY;
-    else if ((input instanceof ArrayBuffer || ArrayBuffer.isView(input)) && input.byteLength === 0) bytes = EMPTY;
-    else if (input instanceof Uint8Array) bytes = input;
-    else if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
-    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    else throw new TypeError("decode: the input must be an ArrayBuffer or an ArrayBufferView");
+    const bytes = input === undefined || input === null ? EMPTY : bytesOf(input, "decode: the input");
     const stream = !!options?.stream;
     if (this.#encoding === "utf-8") return this.#utf8(bytes, stream);
     if (this.#table !== null) return this.#singleByte(bytes);

@@ -4,6 +4,7 @@
 //! spec says, and hashed on the blocking pool).
 import * as msg from "../../gen/msg.ts";
 import * as op from "../../gen/ops.ts";
+import { bytesOf } from "../text_encoding.ts";
 import { DOMException } from "./dom_exception.ts";
 import { fieldsOf } from "./inspect.ts";
 
@@ -58,14 +59,6 @@ function randomUUID(): string {
   return s;
 }
 
-/** The bytes of a BufferSource (a view over them, not a copy; none if it is detached). */
-function bytesOf(data: unknown, what: string): Uint8Array {
-  if ((data instanceof ArrayBuffer || ArrayBuffer.isView(data)) && data.byteLength === 0) return new Uint8Array(0);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`${what}: the data must be an ArrayBuffer or an ArrayBufferView`);
-}
-
 export class SubtleCrypto {
   constructor(key?: symbol) {
     if (key !== illegal) throw new TypeError("Illegal constructor");
@@ -78,7 +71,7 @@ export class SubtleCrypto {
     if (typeof name !== "string") throw new TypeError("digest: the algorithm must be a string or have a name");
     const kind = DIGESTS[name.toUpperCase()];
     if (kind === undefined) throw new DOMException(`Unrecognized algorithm name: ${name}`, "NotSupportedError");
-    const bytes = bytesOf(data, "digest");
+    const bytes = bytesOf(data, "digest: the data");
     const res = bytes.byteLength <= DIGEST_INLINE_BYTES
       ? op.digestSync(kind, bytes)
       : await op.digestAsync(kind, bytes.slice());
