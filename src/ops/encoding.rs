@@ -36,7 +36,7 @@ pub fn op_decode(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> Op
         0 => {
             let name = t.encoding().unwrap_or_default();
             let encoding = encoding(name).ok_or_else(|| {
-                invalid(
+                DenoError::new(
                     ErrorKind::InvalidInput,
                     format!("unknown encoding {name:?}"),
                 )
@@ -84,10 +84,7 @@ fn decode(
     let room = decoder
         .max_utf16_buffer_length(input.len())
         .ok_or_else(|| {
-            invalid(
-                ErrorKind::InvalidInput,
-                "the input is too long to decode".into(),
-            )
+            DenoError::new(ErrorKind::InvalidInput, "the input is too long to decode")
         })?;
     let mut out = vec![0u16; room];
     let written = if fatal {
@@ -96,9 +93,9 @@ fn decode(
         match result {
             DecoderResult::InputEmpty => written,
             DecoderResult::Malformed(..) => {
-                return Err(invalid(
+                return Err(DenoError::new(
                     ErrorKind::InvalidData,
-                    "The encoded data is not valid".into(),
+                    "The encoded data is not valid",
                 ))
             }
             DecoderResult::OutputFull => unreachable!("room for the longest output"),
@@ -110,10 +107,6 @@ fn decode(
     };
     out.truncate(written);
     Ok(out)
-}
-
-fn invalid(kind: ErrorKind, text: String) -> DenoError {
-    DenoError::new(kind, text)
 }
 
 #[cfg(test)]
