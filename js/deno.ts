@@ -10,6 +10,7 @@ import { permissions, revokePermission } from "./permissions.ts";
 import { resolve } from "./resolve.ts";
 import * as net from "./net.ts";
 import * as process from "./process.ts";
+import * as timers from "./timers.ts";
 import { echo, echoAsync, encodings, noop, noopAsync } from "./bench_ops.ts";
 import type { Core } from "./dispatch.ts";
 import { finish } from "./request.ts";
@@ -146,6 +147,8 @@ const namespace: typeof Deno = {
   echo,
   echoAsync,
   inspect: denoInspect,
+  refTimer: timers.refTimer,
+  unrefTimer: timers.unrefTimer,
   DenoError,
   // The same enum as declared (checked above); TypeScript sees two distinct enums.
   ErrorKind: ErrorKind as unknown as typeof Deno.ErrorKind,

@@ -455,6 +455,13 @@ declare namespace Deno {
    * it returns.
    */
   export function inspect(value: unknown, options?: InspectOptions): string;
+  /**
+   * Makes the timer `id` (from setTimeout or setInterval) no longer keep the event loop
+   * alive: the program may end while it is pending. An unknown id is ignored.
+   */
+  export function unrefTimer(id: number): void;
+  /** Makes the timer `id` keep the event loop alive again (as every timer starts). */
+  export function refTimer(id: number): void;
 
   /** Why an op failed, as the Rust side reported it (the schema's ErrorKind; members
    * carry their values, as ambient enum members without one would not be constants). */

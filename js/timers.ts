@@ -2,7 +2,8 @@
 //! binary heap keyed by deadline (O(log n) to add and to take the earliest; a cleared
 //! timer is only marked, and skipped when it reaches the top). The Rust side holds one
 //! `GlobalTimer` at the earliest deadline and replies when it is due, so the event
-//! loop stays alive exactly as long as a timer is pending.
+//! loop stays alive exactly as long as a timer is pending (but an unref'd one: when
+//! only those are left, the GlobalTimer is sent unref'd).
 import { encodeGlobalTimer, globalTimerStopSync } from "../gen/ops.ts";
 import { sendWithCallbacks } from "./dispatch.ts";
 
@@ -16,6 +17,8 @@ interface Timer {
   /** Period for setInterval, null for setTimeout. */
   repeat: number | null;
   cancelled: boolean;
+  /** Whether it keeps the event loop alive (Deno.refTimer / Deno.unrefTimer). */
+  ref: boolean;
 }
 
 /**
@@ -30,8 +33,12 @@ const heap: Timer[] = [];
 let cancelledInHeap = 0;
 let nextId = 1;
 let nextSeq = 0;
+/** Live timers that keep the event loop alive. */
+let refed = 0;
 /** The deadline the Rust timer is set for, or null when none is set. */
 let armedFor: number | null = null;
+/** Whether the Rust timer is set unref'd. */
+let armedUnref = false;
 /** Bumped on every re-arm: replies of replaced GlobalTimers are ignored. */
 let generation = 0;
 
@@ -100,8 +107,10 @@ function add(callback: unknown, delay: unknown, args: unknown[], repeat: boolean
     args,
     repeat: repeat ? Math.max(ms, 1) : null,
     cancelled: false,
+    ref: true,
   };
   timers[t.id] = t;
+  refed++;
   push(t);
   arm();
   return t.id;
@@ -110,16 +119,18 @@ function add(callback: unknown, delay: unknown, args: unknown[], repeat: boolean
 /** Points the Rust timer at the earliest deadline (or stops it when none is left). */
 function arm(): void {
   const earliest = peek()?.due ?? null;
-  if (earliest === armedFor) return;
+  const unref = refed === 0;
+  if (earliest === armedFor && unref === armedUnref) return;
   const mine = ++generation;
   armedFor = earliest;
+  armedUnref = unref;
   if (earliest === null) {
     globalTimerStopSync();
     return;
   }
   // Not through the generated stub: callbacks run as the reply is delivered, not in a
   // promise reaction, so that a callback's exception is an uncaught error.
-  sendWithCallbacks(encodeGlobalTimer(Math.max(0, earliest - Date.now())), {
+  sendWithCallbacks(encodeGlobalTimer(Math.max(0, earliest - Date.now()), unref), {
     res: null,
     resolve: () => {
       if (mine !== generation) return;
@@ -140,7 +151,7 @@ function fire(): void {
   for (let t = peek(); t !== undefined && t.due <= now && t.seq < limit; t = peek()) {
     pop();
     if (t.repeat === null) {
-      delete timers[t.id];
+      forget(t);
     } else {
       t.due = now + t.repeat;
       push(t);
@@ -158,10 +169,16 @@ export function setInterval(callback: unknown, delay?: unknown, ...args: unknown
   return add(callback, delay, args, true);
 }
 
+/** Takes `t` out of the live timers (it stays in the heap until it surfaces). */
+function forget(t: Timer): void {
+  delete timers[t.id];
+  if (t.ref) refed--;
+}
+
 export function clearTimeout(id?: unknown): void {
   const t = timers[Number(id)];
   if (t === undefined) return;
-  delete timers[t.id];
+  forget(t);
   t.cancelled = true;
   // Keep the heap from filling with cleared timers: rebuild it when they are half.
   if (++cancelledInHeap > 64 && cancelledInHeap * 2 > heap.length) {
@@ -175,3 +192,21 @@ export function clearTimeout(id?: unknown): void {
 }
 
 export const clearInterval = clearTimeout;
+
+/** Whether the timer `id` keeps the event loop alive (Deno.refTimer / unrefTimer);
+ * an unknown id is ignored. */
+function setRef(id: unknown, ref: boolean): void {
+  const t = timers[Number(id)];
+  if (t === undefined || t.ref === ref) return;
+  t.ref = ref;
+  refed += ref ? 1 : -1;
+  arm();
+}
+
+export function refTimer(id: number): void {
+  setRef(id, true);
+}
+
+export function unrefTimer(id: number): void {
+  setRef(id, false);
+}

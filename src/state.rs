@@ -2,7 +2,7 @@
 //! and the resource table, where output goes, what its workers start with (and in a
 //! worker, its port), and the isolate's one timer. The dispatcher's machinery (reply
 //! builder, cmd_ids in flight, metrics, tracer) is not here: see `ops/machinery.rs`.
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -38,6 +38,8 @@ pub struct State {
     pub exit_hook: RefCell<Option<ExitHook>>,
     /// Stops the pending GlobalTimer, if one is set.
     pub timer: RefCell<Option<oneshot::Sender<()>>>,
+    /// Async ops in flight that do not keep the event loop alive (an unref'd timer).
+    pub unrefed: Cell<usize>,
     /// Whether the userland sends read and write in the minimal encoding (else as
     /// FlatBuffers, like every other op).
     pub minimal_io: bool,
@@ -68,6 +70,7 @@ impl State {
             output: Output::Inherit,
             exit_hook: RefCell::new(None),
             timer: RefCell::new(None),
+            unrefed: Cell::new(0),
             minimal_io: true,
             workers: None,
             port: None,

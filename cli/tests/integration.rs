@@ -214,6 +214,7 @@ fn trace_ops_summary_counts_calls_errors_and_bytes() {
     assert_eq!(rows.len(), expected.len(), "{out}");
 }
 itest!(timers: "timers.ts"; exit = 1);
+itest!(timers_unref: "timers_unref.ts"; exit = 0);
 itest!(async_many: "async_many.ts"; exit = 0);
 itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
 #[test]

@@ -33,6 +33,12 @@ pub trait Dispatch {
     /// The event loop starts a turn (an op set may budget per turn what it answers at
     /// dispatch).
     fn turn(&self) {}
+
+    /// How many of the async ops in flight do not keep the event loop alive (such as an
+    /// unref'd timer): the loop ends when only these are left.
+    fn unrefed(&self) -> usize {
+        0
+    }
 }
 
 /// A reply's bytes as an op set hands them over: a slice (a sync reply is copied into
@@ -221,6 +227,11 @@ pub(crate) struct Door {
 impl Door {
     pub(crate) fn turn(&self) {
         self.dispatcher.turn();
+    }
+
+    /// Whether an async op in flight keeps the event loop alive.
+    pub(crate) fn busy(&self) -> bool {
+        self.pending.len() > self.dispatcher.unrefed()
     }
 }
 

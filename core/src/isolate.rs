@@ -420,11 +420,12 @@ impl Isolate {
         self.settled(&promise, "the module's default export never settled")
     }
 
-    /// Runs the event loop until no op, no timer, no dynamic import and no V8
-    /// background task (such as a WebAssembly compilation) is pending: each turn runs
-    /// the tasks V8 posted to this thread, waits for async ops to finish (and imports
-    /// to load), hands their replies to JS in bounded batches, then runs microtasks. Fails on an unhandled rejection (except
-    /// `main`, the main module's evaluation, which its caller reports).
+    /// Runs the event loop until no op (but unref'd ones), no timer, no dynamic import
+    /// and no V8 background task (such as a WebAssembly compilation) is pending: each
+    /// turn runs the tasks V8 posted to this thread, waits for async ops to finish (and
+    /// imports to load), hands their replies to JS in bounded batches, then runs
+    /// microtasks. Fails on an unhandled rejection (except `main`, the main module's
+    /// evaluation, which its caller reports).
     fn run_event_loop(&mut self, main: &v8::Global<v8::Promise>) -> Result<(), ScriptError> {
         let platform = &PLATFORM.get().expect("V8 initialized").0;
         loop {
@@ -468,6 +469,7 @@ impl Isolate {
             }
             self.fast_turns = 0;
             let background = self.isolate.has_pending_background_tasks();
+            let busy = door_of(&mut self.isolate).busy();
             let deadline = self.guard.deadline();
             let stopped = std::pin::pin!(self.guard.stopped());
             let pending: *mut _ = &mut door_of(&mut self.isolate).pending;
@@ -486,9 +488,10 @@ impl Isolate {
                     let next = async {
                         use futures_util::future::{select, Either};
                         match (pending.is_empty(), loading.is_empty()) {
-                            (true, true) => Wait::Done,
+                            // Only unref'd ops are left (or none): the loop is over.
+                            (_, true) if !busy => Wait::Done,
                             (false, true) => pending.next().await.map_or(Wait::Done, Wait::Reply),
-                            (true, false) => loading.next().await.map_or(Wait::Done, Wait::Import),
+                            (true, _) => loading.next().await.map_or(Wait::Done, Wait::Import),
                             (false, false) => match select(pending.next(), loading.next()).await {
                                 Either::Left((reply, _)) => reply.map_or(Wait::Done, Wait::Reply),
                                 Either::Right((loaded, _)) => {
@@ -551,7 +554,7 @@ impl Isolate {
     fn before_end(&mut self) -> Result<bool, ScriptError> {
         let scope = &mut v8::HandleScope::with_context(&mut self.isolate, &self.context);
         lifecycle::before_end(scope, |scope| {
-            !door_of(scope).pending.is_empty() || !modules::map(scope).imports.is_empty()
+            door_of(scope).busy() || !modules::map(scope).imports.is_empty()
         })
     }
 

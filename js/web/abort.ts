@@ -2,9 +2,9 @@
 //! reason (an "AbortError" DOMException unless given), runs what depends on it, then
 //! fires `abort`. `AbortSignal.timeout` aborts with a "TimeoutError" on the timer
 //! machinery; `AbortSignal.any` follows several signals.
-import { setTimeout } from "../timers.ts";
+import { refTimer, setTimeout, unrefTimer } from "../timers.ts";
 import { DOMException } from "./dom_exception.ts";
-import { defineHandler, Event, EventTarget, trusted } from "./events.ts";
+import { defineHandler, Event, EventTarget, kListenersChanged, listenerCount, trusted } from "./events.ts";
 import { fieldsOf } from "./inspect.ts";
 
 const illegal = Symbol("illegal constructor");
@@ -19,6 +19,13 @@ export class AbortSignal extends EventTarget {
   #aborted = false;
   #reason: unknown = undefined;
   [kAlgorithms] = new Set<() => void>();
+  /** A timeout signal's timer (null once it fired). */
+  #timer: number | null = null;
+  /** The timeout signals this one aborts with (itself, or an `any` signal's sources'). */
+  #timeouts: AbortSignal[] = [];
+  /** Listened-for signals that wait for this timeout signal's timer. */
+  #waiting = 0;
+  #listened = false;
 
   constructor(key?: symbol) {
     if (key !== illegal) throw new TypeError("Illegal constructor");
@@ -40,7 +47,14 @@ export class AbortSignal extends EventTarget {
       throw new TypeError(`AbortSignal.timeout: ${ms} is not a valid number of milliseconds`);
     }
     const signal = new AbortSignal(illegal);
-    setTimeout(() => abortSignal(signal, new DOMException("Signal timed out.", "TimeoutError")), n);
+    signal.#timer = setTimeout(() => {
+      signal.#timer = null;
+      abortSignal(signal, new DOMException("Signal timed out.", "TimeoutError"));
+    }, n);
+    signal.#timeouts = [signal];
+    // As in Deno, the timer keeps the program alive only while the abort is listened
+    // for (here or on an `any` signal that follows this one).
+    unrefTimer(signal.#timer);
     return signal;
   }
 
@@ -57,7 +71,10 @@ export class AbortSignal extends EventTarget {
       signal.#reason = already.reason;
       return signal;
     }
-    for (const s of list) s[kAlgorithms].add(() => abortSignal(signal, s.reason));
+    for (const s of list) {
+      s[kAlgorithms].add(() => abortSignal(signal, s.reason));
+      signal.#timeouts.push(...s.#timeouts);
+    }
     return signal;
   }
 
@@ -67,6 +84,18 @@ export class AbortSignal extends EventTarget {
 
   get reason(): unknown {
     return this.#reason;
+  }
+
+  /** Refs the timers this signal waits for while it has `abort` listeners, and only then. */
+  [kListenersChanged](type: string): void {
+    if (type !== "abort") return;
+    const listened = listenerCount(this, "abort") > 0;
+    if (listened === this.#listened) return;
+    this.#listened = listened;
+    for (const t of this.#timeouts) {
+      t.#waiting += listened ? 1 : -1;
+      if (t.#timer !== null) (t.#waiting > 0 ? refTimer : unrefTimer)(t.#timer);
+    }
   }
 
   /** Throws the reason if the signal has aborted. */

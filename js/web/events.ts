@@ -181,8 +181,19 @@ interface Listener {
 const kListeners = Symbol("listeners");
 /** A target's parent, for the bubble and capture phases (none by default). */
 export const kParent = Symbol("parent");
+/** Called on a target that has it after a listener of `type` is added or removed. */
+export const kListenersChanged = Symbol("listenersChanged");
 
-type Targetable = { [kListeners]?: Map<string, Listener[]>; [kParent]?: () => EventTarget | null };
+type Targetable = {
+  [kListeners]?: Map<string, Listener[]>;
+  [kParent]?: () => EventTarget | null;
+  [kListenersChanged]?: (type: string) => void;
+};
+
+/** How many listeners of `type` `target` has. */
+export function listenerCount(target: EventTarget, type: string): number {
+  return (target as Targetable)[kListeners]?.get(type)?.length ?? 0;
+}
 
 function listenersOf(target: object): Map<string, Listener[]> {
   const t = target as Targetable;
@@ -232,6 +243,7 @@ export class EventTarget {
     if (list.some((l) => l.callback === callback && l.capture === capture)) return;
     const listener: Listener = { callback, capture, once: !!opts.once, passive: !!opts.passive, removed: false };
     list.push(listener);
+    (this as Targetable)?.[kListenersChanged]?.(type);
     if (signal !== undefined) {
       signal.addEventListener("abort", () => this.removeEventListener(type, callback, { capture }));
     }
@@ -246,6 +258,7 @@ export class EventTarget {
     // A dispatch in progress holds its own copy of the list: it must see the removal.
     list[at].removed = true;
     list.splice(at, 1);
+    (this as Targetable)?.[kListenersChanged]?.(String(type));
   }
 
   /** Dispatches `event` here; false if a listener canceled it. */

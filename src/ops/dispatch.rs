@@ -121,6 +121,10 @@ impl Dispatch for Dispatcher {
     fn turn(&self) {
         self.eager_left.set(EAGER_PER_TURN);
     }
+
+    fn unrefed(&self) -> usize {
+        self.cx.unrefed.get()
+    }
 }
 
 impl Dispatcher {
@@ -402,7 +406,13 @@ mod tests {
         let d = dispatcher();
         // GlobalTimer is async-only: a sync request gets a sync error reply.
         let req = request(true, msg::Any::GlobalTimer, |b| {
-            msg::GlobalTimer::create(b, &msg::GlobalTimerArgs { timeout_ms: 1.0 })
+            msg::GlobalTimer::create(
+                b,
+                &msg::GlobalTimerArgs {
+                    timeout_ms: 1.0,
+                    unref: false,
+                },
+            )
         });
         let reply = run_sync(&d, &req).expect("an error reply");
         let base = reply_base(&reply);
@@ -586,7 +596,13 @@ mod tests {
                 msg::Open::create(b, &args)
             }),
             request(false, msg::Any::GlobalTimer, |b| {
-                msg::GlobalTimer::create(b, &msg::GlobalTimerArgs { timeout_ms: 5.0 })
+                msg::GlobalTimer::create(
+                    b,
+                    &msg::GlobalTimerArgs {
+                        timeout_ms: 5.0,
+                        unref: false,
+                    },
+                )
             }),
             request(true, msg::Any::Run, |b| {
                 let args = [b.create_string("ls"), b.create_string("-l")];

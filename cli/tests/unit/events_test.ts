@@ -192,3 +192,58 @@ Deno.test("DOMException: names, legacy codes, and an Error", () => {
   assertEquals([DOMException.ABORT_ERR, DOMException.DATA_CLONE_ERR, e.NOT_FOUND_ERR], [20, 25, 8]);
   assert((e.stack ?? "").startsWith("InvalidCharacterError: bad\n"), e.stack);
 });
+
+// No target of the runtime has a parent (as in Deno), so the capture and bubble phases
+// are tested on the userland's own events.ts loaded as a module, with parents set
+// through its internal key.
+Deno.test("capture, target and bubble phases along a parent chain", async () => {
+  const events = await import("../../../js/web/events.ts");
+  const { EventTarget: Target, Event: Ev, kParent } = events;
+  const withParent = (parent: EventTarget | null) => {
+    const t = new Target();
+    Object.defineProperty(t, kParent, { value: () => parent });
+    return t;
+  };
+  const root = withParent(null);
+  const middle = withParent(root);
+  const leaf = withParent(middle);
+  const names = new Map<EventTarget, string>([[root, "root"], [middle, "middle"], [leaf, "leaf"]]);
+  const seen: string[] = [];
+  for (const t of [root, middle, leaf]) {
+    for (const capture of [true, false]) {
+      t.addEventListener("x", (e: Event) => {
+        const path = e.composedPath().map((p) => names.get(p)).join(">");
+        seen.push(`${names.get(e.currentTarget!)}:${capture ? "capture" : "bubble"}:${e.eventPhase}:${path}`);
+      }, capture);
+    }
+  }
+  leaf.dispatchEvent(new Ev("x", { bubbles: true }));
+  assertEquals(seen, [
+    "root:capture:1:leaf>middle>root",
+    "middle:capture:1:leaf>middle>root",
+    "leaf:capture:2:leaf>middle>root",
+    "leaf:bubble:2:leaf>middle>root",
+    "middle:bubble:3:leaf>middle>root",
+    "root:bubble:3:leaf>middle>root",
+  ]);
+
+  // Without `bubbles` the event still goes down through the capture phase, not up.
+  seen.length = 0;
+  leaf.dispatchEvent(new Ev("x"));
+  assertEquals(seen.map((s) => s.split(":").slice(0, 2).join(":")), ["root:capture", "middle:capture", "leaf:capture", "leaf:bubble"]);
+
+  // stopPropagation in a capture listener ends the dispatch at that target.
+  seen.length = 0;
+  const stop = (e: Event) => e.stopPropagation();
+  middle.addEventListener("x", stop, true);
+  const e = new Ev("x", { bubbles: true });
+  leaf.dispatchEvent(e);
+  assertEquals(seen.map((s) => s.split(":").slice(0, 2).join(":")), ["root:capture", "middle:capture"]);
+  assertEquals([e.eventPhase, e.currentTarget, e.target === leaf, e.composedPath()], [0, null, true, []]);
+  middle.removeEventListener("x", stop, true);
+
+  // A bubbling event canceled by an ancestor reports it to the dispatcher.
+  root.addEventListener("c", (e: Event) => e.preventDefault());
+  assertEquals(leaf.dispatchEvent(new Ev("c", { bubbles: true, cancelable: true })), false);
+  assertEquals(leaf.dispatchEvent(new Ev("c", { bubbles: false, cancelable: true })), true);
+});
