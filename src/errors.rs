@@ -21,6 +21,11 @@ impl DenoError {
         }
     }
 
+    /// An InvalidInput error: the request asked for what cannot be.
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        DenoError::new(ErrorKind::InvalidInput, msg)
+    }
+
     /// Adds what failed, as Deno's messages name it: `..., stat '/nope'`.
     pub fn context(mut self, what: impl fmt::Display) -> Self {
         self.msg = format!("{}, {what}", self.msg);

@@ -20,7 +20,7 @@ pub fn op_get_random_values(
     _base: &msg::Base,
     data: Option<ZeroCopyBuf>,
 ) -> OpResult<Op> {
-    let mut data = data.ok_or_else(|| invalid("GetRandomValues: no buffer to fill"))?;
+    let mut data = data.ok_or_else(|| DenoError::invalid("GetRandomValues: no buffer to fill"))?;
     let mut random = state.random.borrow_mut();
     let rng = match &mut *random {
         Some(rng) => rng,
@@ -39,14 +39,19 @@ pub fn op_get_random_values(
 
 pub fn op_digest(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let algorithm = request_table::<msg::Digest>(base)?.algorithm();
-    let data = data.ok_or_else(|| invalid("Digest: no data"))?;
+    let data = data.ok_or_else(|| DenoError::invalid("Digest: no data"))?;
     let hash = move || -> OpResult<Vec<u8>> {
         Ok(match algorithm {
             DigestAlgorithm::Sha1 => Sha1::digest(&*data).to_vec(),
             DigestAlgorithm::Sha256 => Sha256::digest(&*data).to_vec(),
             DigestAlgorithm::Sha384 => Sha384::digest(&*data).to_vec(),
             DigestAlgorithm::Sha512 => Sha512::digest(&*data).to_vec(),
-            other => return Err(invalid(format!("Digest: unknown algorithm {}", other.0))),
+            other => {
+                return Err(DenoError::invalid(format!(
+                    "Digest: unknown algorithm {}",
+                    other.0
+                )))
+            }
         })
     };
     Ok(on_pool(base.sync(), hash)?.reply(state, |state, digest| {
@@ -55,10 +60,6 @@ pub fn op_digest(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> Op
             msg::DigestRes::create(b, &msg::DigestResArgs { digest })
         })
     }))
-}
-
-fn invalid(text: impl Into<String>) -> DenoError {
-    DenoError::new(ErrorKind::InvalidInput, text)
 }
 
 #[cfg(test)]

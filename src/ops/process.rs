@@ -36,15 +36,11 @@ pub fn kill_children() {
     }
 }
 
-fn invalid(text: String) -> DenoError {
-    DenoError::new(ErrorKind::InvalidInput, text)
-}
-
 pub fn op_run(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
     let t = request_table::<msg::Run>(base)?;
     let args: Vec<&str> = t.args().map(|a| a.iter().collect()).unwrap_or_default();
     let Some(program) = args.first() else {
-        return Err(invalid("Run: no program (args is empty)".into()));
+        return Err(DenoError::invalid("Run: no program (args is empty)"));
     };
     state.permissions.check_run(program)?;
     let mut command = Command::new(program);
@@ -55,8 +51,8 @@ pub fn op_run(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpRe
     let keys = t.env_keys().into_iter().flatten();
     let values = t.env_values().into_iter().flatten();
     if t.env_keys().map_or(0, |k| k.len()) != t.env_values().map_or(0, |v| v.len()) {
-        return Err(invalid(
-            "Run: env_keys and env_values differ in length".into(),
+        return Err(DenoError::invalid(
+            "Run: env_keys and env_values differ in length",
         ));
     }
     command.envs(keys.zip(values));
@@ -134,7 +130,12 @@ fn stdio(table: &ResourceTable, mode: StdioMode, rid: Rid) -> OpResult<Stdio> {
             };
             Stdio::from(fd)
         }
-        other => return Err(invalid(format!("Run: unknown stdio mode {}", other.0))),
+        other => {
+            return Err(DenoError::invalid(format!(
+                "Run: unknown stdio mode {}",
+                other.0
+            )))
+        }
     })
 }
 
@@ -168,7 +169,9 @@ pub fn op_kill(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpR
     let (pid, signo) = (t.pid(), t.signo());
     state.permissions.check_run("kill")?;
     if !(0..=libc::SIGRTMAX()).contains(&signo) {
-        return Err(invalid(format!("Kill: {signo} is not a signal number")));
+        return Err(DenoError::invalid(format!(
+            "Kill: {signo} is not a signal number"
+        )));
     }
     // SAFETY: kill(2) takes plain integers.
     if unsafe { libc::kill(pid, signo) } != 0 {

@@ -444,7 +444,7 @@ impl Permissions {
                     let scopes = items
                         .map(NetScope::parse)
                         .collect::<Result<Vec<_>, _>>()
-                        .map_err(|e| DenoError::new(ErrorKind::InvalidInput, e))?;
+                        .map_err(DenoError::invalid)?;
                     for s in &scopes {
                         if !self.covers_net(s) {
                             let what = net_name(&s.host, s.port);
