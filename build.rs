@@ -81,14 +81,12 @@ fn flatc(schema: &Path, parsed: &opgen::Schema, out: &Path, gen_ts: &Path) {
     }
     // The userland never reads a request (the generated encoders write them): their
     // classes go, and so do the unions' `unionToX` helpers, which import every member.
-    // flatc names a table's module as `MyPidRes` -> `msg/my-pid-res.ts`.
-    let stem = |name: &str| opgen::snake(name).replace('_', "-");
     let nested: Vec<&str> = (parsed.tables.values())
         .flat_map(|t| t.fields.iter().map(|f| f.ty.as_str()))
         .collect();
     let requests: Vec<String> = (parsed.requests.iter())
         .filter(|r| !nested.contains(&r.as_str()))
-        .map(|r| stem(r))
+        .map(|r| opgen::kebab(r))
         .collect();
     for r in &requests {
         fs::remove_file(gen_ts.join(format!("msg/{r}.ts"))).unwrap();
@@ -99,7 +97,7 @@ fn flatc(schema: &Path, parsed: &opgen::Schema, out: &Path, gen_ts: &Path) {
         .lines()
         .filter(|l| !requests.iter().any(|r| l.ends_with(&format!("/{r}.js';"))));
     fs::write(&barrel, kept.map(|l| format!("{l}\n")).collect::<String>()).unwrap();
-    let unions = [stem("Any") + ".ts", stem("AnyRes") + ".ts"];
+    let unions = [opgen::kebab("Any") + ".ts", opgen::kebab("AnyRes") + ".ts"];
     for entry in fs::read_dir(gen_ts.join("msg")).unwrap() {
         let path = entry.unwrap().path();
         let ts = fs::read_to_string(&path).unwrap();

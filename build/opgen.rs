@@ -158,12 +158,26 @@ pub fn parse(text: &str) -> Schema {
 
 /// `MyPidRes` -> `my_pid_res`, as flatc names Rust accessors.
 pub fn snake(name: &str) -> String {
+    words(name, '_', true)
+}
+
+/// `MyPidRes` -> `my-pid-res`, as flatc names a table's TypeScript module (`Base64` ->
+/// `base64`: no break before digits, unlike Rust's `base_64`).
+pub fn kebab(name: &str) -> String {
+    words(name, '-', false)
+}
+
+fn words(name: &str, sep: char, digits_break: bool) -> String {
     let mut s = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            s.push('_');
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        let digits_start =
+            digits_break && c.is_ascii_digit() && prev.is_some_and(|p| !p.is_ascii_digit());
+        if prev.is_some() && (c.is_uppercase() || digits_start) {
+            s.push(sep);
         }
         s.push(c.to_ascii_lowercase());
+        prev = Some(c);
     }
     s
 }

@@ -19,6 +19,8 @@ let legacy: LegacyDecoding | null = null;
 /** V8's UTF-8 codecs (Deno.core.encodeUtf8 / decodeUtf8), once the isolate has started. */
 interface Codecs {
   encodeUtf8(text: string): Uint8Array;
+  encodeUtf8Into(text: string, dest: Uint8Array, at: number): number;
+  encodeLatin1Into(text: string, dest: Uint8Array, at: number): boolean;
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
   decodeLatin1(bytes: ArrayBufferView): string;
   decodeUtf16(units: Uint16Array): string;
@@ -27,6 +29,9 @@ let codecs: Codecs | null = null;
 
 /** Inputs shorter than this are decoded here: a call into V8 would cost more. */
 const NATIVE_FROM = 32;
+/** Strings shorter than this are written into a request here (measured: about the
+ * length where V8's writer, with its call, starts to win). */
+const ENCODE_INTO_NATIVE_FROM = 128;
 
 export function useCodecs(native: Codecs): void {
   codecs = native;
@@ -84,6 +89,7 @@ export class TextEncoder {
  * caller's); where it ends. A lone surrogate becomes U+FFFD, as TextEncoder does.
  */
 export function encodeUtf8Into(s: string, out: Uint8Array, at: number): number {
+  if (codecs !== null && s.length >= ENCODE_INTO_NATIVE_FROM) return codecs.encodeUtf8Into(s, out, at);
   let n = at;
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
@@ -125,6 +131,14 @@ function writeCodePoint(c: number, out: Uint8Array, n: number): number {
 
 /** The labels of UTF-8 (decoded here, with no op). */
 const UTF8_LABELS = new Set(["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"]);
+
+/** Writes the binary string `s` into `dest` from `at` on; false (nothing written) if a char is past U+00FF. */
+export function encodeLatin1Into(s: string, dest: Uint8Array, at: number): boolean {
+  if (codecs !== null && s.length >= NATIVE_FROM) return codecs.encodeLatin1Into(s, dest, at);
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return false;
+  for (let i = 0; i < s.length; i++) dest[at + i] = s.charCodeAt(i);
+  return true;
+}
 
 /** The string of Latin-1 `bytes` (a binary string): by V8 from NATIVE_FROM bytes on. */
 export function decodeLatin1(bytes: Uint8Array): string {

@@ -50,7 +50,7 @@ pub(crate) fn deserialize(
     args: v8::FunctionCallbackArguments,
     mut rv: v8::ReturnValue,
 ) {
-    let Some(data) = bytes_arg(scope, &args, "Deno.core.deserialize") else {
+    let Some(data) = bytes_arg(scope, args.get(0), "Deno.core.deserialize") else {
         return;
     };
     let context = scope.get_current_context();

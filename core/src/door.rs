@@ -508,14 +508,15 @@ pub(crate) fn return_bytes(scope: &mut v8::HandleScope, mut rv: v8::ReturnValue,
     }
 }
 
-/// The bytes of a binding's first argument, an ArrayBufferView; None: not one (or one
-/// past the end of its buffer), and a TypeError naming the binding `what` is thrown.
+/// The bytes of `arg`, a binding's argument that must be an ArrayBufferView; None: not
+/// one (or one past the end of its buffer), and a TypeError naming the binding `what`
+/// is thrown.
 pub(crate) fn bytes_arg(
     scope: &mut v8::HandleScope,
-    args: &v8::FunctionCallbackArguments,
+    arg: v8::Local<v8::Value>,
     what: &str,
 ) -> Option<ZeroCopyBuf> {
-    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(args.get(0))
+    let bytes = v8::Local::<v8::ArrayBufferView>::try_from(arg)
         .map_err(|_| "bytes must be an ArrayBufferView")
         .and_then(|view| ZeroCopyBuf::from_view(scope, view));
     bytes

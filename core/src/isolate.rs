@@ -150,11 +150,13 @@ impl Isolate {
             let scope = &mut v8::ContextScope::new(scope, context);
             let core = v8::Object::new(scope);
             door::install(scope, core, Rc::new(dispatcher), budget);
-            let bindings: [(&str, v8::FunctionCallback); 10] = [
+            let bindings: [(&str, v8::FunctionCallback); 12] = [
                 ("decodeUtf16", text::decode_utf16.map_fn_to()),
                 ("decodeLatin1", text::decode_latin1.map_fn_to()),
                 ("setLifecycle", lifecycle::set_lifecycle.map_fn_to()),
                 ("encodeUtf8", text::encode.map_fn_to()),
+                ("encodeUtf8Into", text::encode_into.map_fn_to()),
+                ("encodeLatin1Into", text::encode_latin1_into.map_fn_to()),
                 ("decodeUtf8", text::decode.map_fn_to()),
                 ("serialize", clone::serialize.map_fn_to()),
                 ("deserialize", clone::deserialize.map_fn_to()),

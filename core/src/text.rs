@@ -1,9 +1,9 @@
 //! UTF-8 to and from JavaScript strings, for the userland's TextEncoder and
 //! TextDecoder (and every long string an op replies with): early Deno's
 //! `Deno.core.encode` / `decode`, here `encodeUtf8` / `decodeUtf8`; `decodeLatin1` for
-//! the binary strings of atob and btoa, `decodeUtf16` for TextDecoder's other
-//! encodings. String work, no I/O, so not an op.
-use crate::door::{bytes_arg, return_bytes, throw_type_error};
+//! the binary strings of atob and btoa (and `encodeLatin1Into`), `decodeUtf16` for
+//! TextDecoder's other encodings. String work, no I/O, so not an op.
+use crate::door::{bytes_arg, return_bytes, throw_type_error, ZeroCopyBuf};
 
 /// `Deno.core.encodeUtf8(text: string): Uint8Array`: `text` in UTF-8, a lone surrogate as
 /// U+FFFD (the Encoding standard's UTF-8 encode).
@@ -22,6 +22,67 @@ pub(crate) fn encode(
     return_bytes(scope, rv, bytes);
 }
 
+/// `Deno.core.encodeUtf8Into(text: string, dest: Uint8Array, at: number): number`: writes
+/// `text` in UTF-8 into `dest` from `at` on, as much as fits in whole characters (a lone
+/// surrogate as U+FFFD), and returns where it ended: a long string's bytes in a
+/// request, with no array made.
+pub(crate) fn encode_into(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let Some((text, mut dest, at)) = into_args(scope, &args, "Deno.core.encodeUtf8Into") else {
+        return;
+    };
+    let options = v8::WriteOptions::NO_NULL_TERMINATION | v8::WriteOptions::REPLACE_INVALID_UTF8;
+    let written = text.write_utf8(scope, &mut dest[at..], None, options);
+    let end = v8::Number::new(scope, (at + written) as f64);
+    rv.set(end.into());
+}
+
+/// `Deno.core.encodeLatin1Into(text: string, dest: Uint8Array, at: number): boolean`:
+/// writes each char's code as a byte into `dest` from `at` on (as many as fit), or
+/// returns false, writing nothing, if a char is past U+00FF: btoa's binary string.
+pub(crate) fn encode_latin1_into(
+    scope: &mut v8::HandleScope,
+    args: v8::FunctionCallbackArguments,
+    mut rv: v8::ReturnValue,
+) {
+    let Some((text, mut dest, at)) = into_args(scope, &args, "Deno.core.encodeLatin1Into") else {
+        return;
+    };
+    let latin1 = text.contains_only_onebyte();
+    if latin1 {
+        text.write_one_byte(
+            scope,
+            &mut dest[at..],
+            0,
+            v8::WriteOptions::NO_NULL_TERMINATION,
+        );
+    }
+    rv.set(v8::Boolean::new(scope, latin1).into());
+}
+
+/// The arguments `(text: string, dest: ArrayBufferView, at: number)` of an `encode*Into`
+/// binding, `at` an index of `dest` (its length included); None: a TypeError is thrown.
+fn into_args<'a>(
+    scope: &mut v8::HandleScope,
+    args: &v8::FunctionCallbackArguments<'a>,
+    what: &str,
+) -> Option<(v8::Local<'a, v8::String>, ZeroCopyBuf, usize)> {
+    let Ok(text) = v8::Local::<v8::String>::try_from(args.get(0)) else {
+        throw_type_error(scope, &format!("{what}: not a string"));
+        return None;
+    };
+    let dest = bytes_arg(scope, args.get(1), what)?;
+    let at = args.get(2).number_value(scope).unwrap_or(f64::NAN);
+    if !(at >= 0.0 && at <= dest.len() as f64) {
+        throw_type_error(scope, &format!("{what}: {at} is not an index of dest"));
+        return None;
+    }
+    Some((text, dest, at as usize))
+}
+
 /// `Deno.core.decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string`: UTF-8 `bytes`
 /// as a string, malformed sequences as U+FFFD (each maximal subpart, as the Encoding
 /// standard says), or with `fatal` a TypeError. A BOM is kept: the caller decides.
@@ -30,7 +91,7 @@ pub(crate) fn decode(
     args: v8::FunctionCallbackArguments,
     rv: v8::ReturnValue,
 ) {
-    let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeUtf8") else {
+    let Some(bytes) = bytes_arg(scope, args.get(0), "Deno.core.decodeUtf8") else {
         return;
     };
     if args.get(1).is_true() && std::str::from_utf8(&bytes).is_err() {
@@ -55,7 +116,7 @@ pub(crate) fn decode_latin1(
     args: v8::FunctionCallbackArguments,
     rv: v8::ReturnValue,
 ) {
-    if let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeLatin1") {
+    if let Some(bytes) = bytes_arg(scope, args.get(0), "Deno.core.decodeLatin1") {
         let text = v8::String::new_from_one_byte(scope, &bytes, v8::NewStringType::Normal);
         give(scope, rv, text);
     }
@@ -72,7 +133,7 @@ pub(crate) fn decode_utf16(
     if !args.get(0).is_uint16_array() {
         return throw_type_error(scope, "Deno.core.decodeUtf16: units must be a Uint16Array");
     }
-    if let Some(bytes) = bytes_arg(scope, &args, "Deno.core.decodeUtf16") {
+    if let Some(bytes) = bytes_arg(scope, args.get(0), "Deno.core.decodeUtf16") {
         // A Uint16Array's bytes are its units in the machine's order, 2-aligned or not.
         let units: Vec<u16> = bytes
             .chunks_exact(2)

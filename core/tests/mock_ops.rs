@@ -273,3 +273,32 @@ fn utf16_units_become_a_string_and_other_views_are_refused() {
          Deno.core.decodeUtf16(new Uint16Array(new ArrayBuffer(8), 2, 1)) === "\0", refused].join()"#;
     assert_eq!(eval(&mut isolate, code).unwrap(), "true,true,TypeError");
 }
+
+#[test]
+fn strings_are_written_into_a_given_buffer_from_an_index_on() {
+    let mut isolate = isolate(IsolateOptions::default());
+    let code = r#"const c = Deno.core;
+        const errors = [];
+        const refuse = (f) => { try { f(); errors.push("none"); } catch (e) { errors.push(e.name); } };
+        const dest = new Uint8Array(8).fill(0x2e);
+        const end = c.encodeUtf8Into("aé😀", dest, 1);
+        // Only whole chars: 4 bytes of room take "ab" and not the half of "é".
+        const short = new Uint8Array(4);
+        const shortEnd = c.encodeUtf8Into("abcé", short, 1);
+        const latin = new Uint8Array(4);
+        const ok = c.encodeLatin1Into("\xe9\xff", latin, 2);
+        // Two-byte strings whose chars fit a byte are one-byte text too; others write nothing.
+        const twoByte = ("\u0100\xe9").slice(1);
+        const fits = c.encodeLatin1Into(twoByte, latin, 0);
+        const none = c.encodeLatin1Into("a\u0100", latin, 0);
+        refuse(() => c.encodeUtf8Into("a", dest, 9));
+        refuse(() => c.encodeUtf8Into("a", dest, -1));
+        refuse(() => c.encodeUtf8Into("a", [], 0));
+        refuse(() => c.encodeLatin1Into(1, dest, 0));
+        [end, Array.from(dest).join(" "), shortEnd, Array.from(short).join(" "),
+         ok, fits, none, Array.from(latin).join(" "), errors.join()].join("|")"#;
+    assert_eq!(
+        eval(&mut isolate, code).unwrap(),
+        "8|46 97 195 169 240 159 152 128|4|0 97 98 99|true|true|false|233 0 233 255|TypeError,TypeError,TypeError,TypeError"
+    );
+}

@@ -1,6 +1,9 @@
 //! `atob` and `btoa` (HTML §8.3): forgiving-base64 decode and base64 encode of "binary
 //! strings" (one char per byte); what they cannot take is an "InvalidCharacterError".
-import { decodeLatin1 } from "../text_encoding.ts";
+//! Short strings are done here; from NATIVE_FROM chars on, by base64-simd (the Base64
+//! op), which writes into the buffer the result string is made from.
+import * as op from "../../gen/ops.ts";
+import { decodeLatin1, encodeLatin1Into } from "../text_encoding.ts";
 import { DOMException } from "./dom_exception.ts";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -14,10 +17,34 @@ function invalid(what: string): DOMException {
   return new DOMException(what, "InvalidCharacterError");
 }
 
+const NOT_LATIN1 = "Cannot encode a string with characters outside the Latin1 range";
+const NOT_BASE64 = "The string to be decoded is not correctly encoded.";
+/** From this length on, a string is encoded or decoded by the Base64 op. */
+const NATIVE_FROM = 256;
+
+/** Base64 of the binary string `s` by the Base64 op: its bytes go into a buffer after
+ * the room for their base64, which the op writes. */
+function nativeEncode(s: string): string {
+  const room = Math.ceil(s.length / 3) * 4;
+  const buffer = new Uint8Array(room + s.length);
+  if (!encodeLatin1Into(s, buffer, room)) throw invalid(NOT_LATIN1);
+  const res = op.base64Sync(false, "", room, buffer);
+  return decodeLatin1(buffer.subarray(0, res.len()));
+}
+
+/** The binary string that the base64 text `s` encodes, by the Base64 op. */
+function nativeDecode(s: string): string {
+  const out = new Uint8Array(s.length);
+  const res = op.base64Sync(true, s, 0, out);
+  if (!res.valid()) throw invalid(NOT_BASE64);
+  return decodeLatin1(out.subarray(0, res.len()));
+}
+
 /** Base64 of a binary string; a char above U+00FF is an "InvalidCharacterError". */
 export function btoa(data: string): string {
   if (arguments.length === 0) throw new TypeError("btoa: 1 argument required, but only 0 present");
   const s = String(data);
+  if (s.length >= NATIVE_FROM) return nativeEncode(s);
   const out = new Uint8Array(Math.ceil(s.length / 3) * 4);
   let o = 0;
   let i = 0;
@@ -26,7 +53,7 @@ export function btoa(data: string): string {
     const a = s.charCodeAt(i);
     const b = s.charCodeAt(i + 1);
     const c = s.charCodeAt(i + 2);
-    if ((a | b | c) > 0xff) throw invalid("Cannot encode a string with characters outside the Latin1 range");
+    if ((a | b | c) > 0xff) throw invalid(NOT_LATIN1);
     const n = (a << 16) | (b << 8) | c;
     out[o++] = ENCODE[n >> 18];
     out[o++] = ENCODE[(n >> 12) & 63];
@@ -37,7 +64,7 @@ export function btoa(data: string): string {
   if (left > 0) {
     const a = s.charCodeAt(i);
     const b = left === 2 ? s.charCodeAt(i + 1) : 0;
-    if ((a | b) > 0xff) throw invalid("Cannot encode a string with characters outside the Latin1 range");
+    if ((a | b) > 0xff) throw invalid(NOT_LATIN1);
     const n = (a << 16) | (b << 8);
     out[o++] = ENCODE[n >> 18];
     out[o++] = ENCODE[(n >> 12) & 63];
@@ -51,6 +78,7 @@ export function btoa(data: string): string {
 export function atob(data: string): string {
   if (arguments.length === 0) throw new TypeError("atob: 1 argument required, but only 0 present");
   const s = String(data);
+  if (s.length >= NATIVE_FROM) return nativeDecode(s);
   // The count of base64 chars, and where the padding starts.
   let end = s.length;
   while (end > 0 && DECODE[s.charCodeAt(end - 1) & 0xff] === 64 && s.charCodeAt(end - 1) < 256) end--;
@@ -64,14 +92,14 @@ export function atob(data: string): string {
       pad++;
       continue;
     }
-    if (v === 255 || pad > 0) throw invalid("The string to be decoded is not correctly encoded.");
+    if (v === 255 || pad > 0) throw invalid(NOT_BASE64);
     chars++;
   }
   // Padding is allowed only to make a multiple of 4, and at most two.
   if (pad > 0 && (pad > 2 || (chars + pad) % 4 !== 0)) {
-    throw invalid("The string to be decoded is not correctly encoded.");
+    throw invalid(NOT_BASE64);
   }
-  if (chars % 4 === 1) throw invalid("The string to be decoded is not correctly encoded.");
+  if (chars % 4 === 1) throw invalid(NOT_BASE64);
   const out = new Uint8Array(Math.floor((chars * 3) / 4));
   let o = 0;
   let acc = 0;

@@ -8,8 +8,7 @@ import { fieldsOf } from "./inspect.ts";
 
 /** Milliseconds since this isolate started. */
 export function now(): number {
-  const res = op.nowSync();
-  return res.seconds() * 1e3 + res.subsecNanos() / 1e6;
+  return op.nowSync().ms();
 }
 
 const illegal = Symbol("illegal constructor");
@@ -138,8 +137,9 @@ export class Performance extends EventTarget {
     let start: number;
     let end: number;
     let detail: unknown = null;
-    if (typeof startOrOptions === "object" && startOrOptions !== null) {
-      const o = startOrOptions;
+    // An options object with none of its members counts as no start (User Timing §3.1.3).
+    const o = typeof startOrOptions === "object" && startOrOptions !== null ? startOrOptions : null;
+    if (o !== null && (o.start ?? o.end ?? o.duration ?? o.detail) !== undefined) {
       if (endMark !== undefined) throw new TypeError("measure: options and an end mark cannot both be given");
       if (o.start === undefined && o.end === undefined) {
         throw new TypeError("measure: options must name a start or an end");
@@ -156,7 +156,7 @@ export class Performance extends EventTarget {
       else start = 0;
       detail = o.detail === undefined ? null : structuredClone(o.detail);
     } else {
-      start = startOrOptions === undefined ? 0 : this.#time(startOrOptions);
+      start = startOrOptions === undefined || o !== null ? 0 : this.#time(startOrOptions as string);
       end = endMark === undefined ? now() : this.#time(endMark);
     }
     const measure = new PerformanceMeasure(String(name), start, end - start, detail, illegal);

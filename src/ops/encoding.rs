@@ -1,7 +1,7 @@
 //! TextDecoder's legacy encodings and UTF-16 on `encoding_rs` (UTF-8 is decoded in JS,
 //! js/text_encoding.ts): the WHATWG name of a label, and decoding to UTF-16 code units
 //! (which JS makes a string of without another decode), in one call or as a stream
-//! whose state lives in a rid between calls.
+//! whose state lives in a rid between calls. Also btoa and atob's base64 (base64-simd).
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -9,13 +9,56 @@ use encoding_rs::{CoderResult, DecoderResult, Encoding};
 
 use crate::errors::{DenoError, OpResult};
 use crate::msg::{self, ErrorKind};
-use crate::ops::reply::{reply, request_table, Ctx, Op, ZeroCopyBuf};
+use crate::ops::reply::{reply, request_table, scalars, Ctx, Op, ZeroCopyBuf};
 use crate::resources::{wrong_kind, Resource};
 
 /// The encoding `label` names for a TextDecoder: None for none, or the replacement
 /// encoding (which the constructor refuses).
 fn encoding(label: &str) -> Option<&'static Encoding> {
     Encoding::for_label(label.as_bytes()).filter(|e| *e != encoding_rs::REPLACEMENT)
+}
+
+pub fn op_base64(state: &Ctx, base: &msg::Base, data: Option<ZeroCopyBuf>) -> OpResult<Op> {
+    let t = request_table::<msg::Base64>(base)?;
+    let mut buffer = data.ok_or_else(|| DenoError::invalid("Base64: no buffer"))?;
+    let written = match t.decode() {
+        true => base64_decode(t.text().unwrap_or_default().as_bytes(), &mut buffer)?,
+        false => Some(base64_encode(&mut buffer, t.at() as usize)?),
+    };
+    Ok(Op::Sync(scalars(
+        state,
+        &msg::Base64ResArgs {
+            valid: written.is_some(),
+            len: written.unwrap_or(0) as u32,
+        },
+    )))
+}
+
+/// `text` (forgiving-base64) decoded into `out`: the bytes written, None if it is not base64.
+fn base64_decode(text: &[u8], out: &mut [u8]) -> OpResult<Option<usize>> {
+    if !text.is_ascii() {
+        return Ok(None);
+    }
+    let out = out.get_mut(..text.len()).ok_or_else(too_small)?;
+    let decoded = base64_simd::forgiving_decode(text, base64_simd::Out::from_slice(out));
+    Ok(decoded.ok().map(|d| d.len()))
+}
+
+/// The bytes of `buffer` from `at` on, encoded into the bytes before them: how many.
+fn base64_encode(buffer: &mut [u8], at: usize) -> OpResult<usize> {
+    if at > buffer.len() {
+        return Err(too_small());
+    }
+    let (out, bytes) = buffer.split_at_mut(at);
+    let b64 = base64_simd::STANDARD;
+    let out = out
+        .get_mut(..b64.encoded_length(bytes.len()))
+        .ok_or_else(too_small)?;
+    Ok(b64.encode(bytes, base64_simd::Out::from_slice(out)).len())
+}
+
+fn too_small() -> DenoError {
+    DenoError::invalid("Base64: the buffer has no room for the result")
 }
 
 pub fn op_encoding_name(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
@@ -83,9 +126,7 @@ fn decode(
 ) -> OpResult<Vec<u16>> {
     let room = decoder
         .max_utf16_buffer_length(input.len())
-        .ok_or_else(|| {
-            DenoError::new(ErrorKind::InvalidInput, "the input is too long to decode")
-        })?;
+        .ok_or_else(|| DenoError::invalid("the input is too long to decode"))?;
     let mut out = vec![0u16; room];
     let written = if fatal {
         let (result, _, written) =
@@ -112,7 +153,58 @@ fn decode(
 #[cfg(test)]
 mod tests {
     use crate::msg::{self, ErrorKind};
+    use crate::ops::reply::ZeroCopyBuf;
     use crate::ops::testing::*;
+
+    /// Base64 of `buffer` as the op leaves it: (valid, len) or the error's kind.
+    fn base64(
+        decode: bool,
+        text: &str,
+        at: u32,
+        buffer: Option<&ZeroCopyBuf>,
+    ) -> Result<(bool, u32), ErrorKind> {
+        let req = request(true, msg::Any::Base64, |b| {
+            let text = Some(b.create_string(text));
+            msg::Base64::create(b, &msg::Base64Args { decode, text, at })
+        });
+        let reply = run_sync_with(&dispatcher(), &req, buffer.cloned()).unwrap();
+        let base = reply_base(&reply);
+        match base.res_as_base_64_res() {
+            Some(res) => Ok((res.valid(), res.len())),
+            None => Err(base.error_kind()),
+        }
+    }
+
+    #[test]
+    fn base64_encodes_before_its_input_and_decodes_in_place() {
+        let buffer = zero_copy(b"\0\0\0\0\0\0\0\0foob");
+        assert_eq!(base64(false, "", 8, Some(&buffer)), Ok((true, 8)));
+        assert_eq!(&buffer[..8], b"Zm9vYg==");
+        let out = zero_copy(&[0; 12]);
+        assert_eq!(base64(true, " Zm9v\nYg ", 0, Some(&out)), Ok((true, 4)));
+        assert_eq!(&out[..4], b"foob");
+        // Not base64: a reply that says so, not an error.
+        for bad in ["Zg=", "Zm9v!", "é", "Zg==Zg=="] {
+            assert_eq!(
+                base64(true, bad, 0, Some(&zero_copy(&[0; 8]))),
+                Ok((false, 0)),
+                "{bad}"
+            );
+        }
+        // No buffer, or no room in it: an error, never a write out of bounds.
+        let small = zero_copy(&[0; 4]);
+        for (decode, text, at, buffer) in [
+            (true, "Zm9v", 0, None),
+            (true, "Zm9vYg==", 0, Some(&small)),
+            (false, "", 2, Some(&small)),
+            (false, "", 5, Some(&small)),
+        ] {
+            assert_eq!(
+                base64(decode, text, at, buffer),
+                Err(ErrorKind::InvalidInput)
+            );
+        }
+    }
 
     fn name(d: &Dispatcher, label: &str) -> Option<String> {
         let req = request(true, msg::Any::EncodingName, |b| {

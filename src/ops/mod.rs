@@ -45,6 +45,7 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::EncodingName => encoding::op_encoding_name,
         OpCode::Decode => encoding::op_decode,
         OpCode::IsTerminal => files::op_is_terminal,
+        OpCode::Base64 => encoding::op_base64,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,

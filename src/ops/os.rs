@@ -71,22 +71,15 @@ pub fn op_ppid(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> Op
 }
 
 /// Without `--allow-hrtime`, `performance.now()` moves in steps of this many nanoseconds.
-const COARSE_NANOS: u32 = 2_000_000;
+const COARSE_NANOS: u128 = 2_000_000;
 
 pub fn op_now(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
-    let elapsed = state.started.elapsed();
-    let mut subsec_nanos = elapsed.subsec_nanos();
+    let mut nanos = state.started.elapsed().as_nanos();
     if !state.permissions.allows_hrtime() {
-        subsec_nanos -= subsec_nanos % COARSE_NANOS;
+        nanos -= nanos % COARSE_NANOS;
     }
-    let seconds = elapsed.as_secs() as u32;
-    Ok(Op::Sync(scalars(
-        state,
-        &msg::NowResArgs {
-            seconds,
-            subsec_nanos,
-        },
-    )))
+    let ms = nanos as f64 / 1e6;
+    Ok(Op::Sync(scalars(state, &msg::NowResArgs { ms })))
 }
 
 pub fn op_exit(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> OpResult<Op> {
@@ -138,7 +131,7 @@ pub fn op_resolve(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf>) -> 
         .unwrap_or_default()
         .to_string();
     if hostname.is_empty() {
-        return Err(DenoError::new(ErrorKind::InvalidInput, "hostname is empty"));
+        return Err(DenoError::invalid("hostname is empty"));
     }
     state.permissions.check_net(&hostname, None)?;
     blocking(
@@ -381,24 +374,24 @@ mod tests {
 
     #[test]
     fn now_is_coarse_without_hrtime_and_fine_with_it() {
+        let req = request(true, msg::Any::Now, |b| {
+            msg::Now::create(b, &msg::NowArgs {})
+        });
         let now = |d: &Dispatcher| {
-            let req = request(true, msg::Any::Now, |b| {
-                msg::Now::create(b, &msg::NowArgs {})
-            });
             let reply = run_sync(d, &req).unwrap();
-            let res = reply_base(&reply).res_as_now_res().unwrap();
-            (res.seconds(), res.subsec_nanos())
+            reply_base(&reply).res_as_now_res().unwrap().ms()
         };
         let coarse = dispatcher();
         let fine = privileged_dispatcher();
+        let step = COARSE_NANOS as f64 / 1e6;
         let mut fine_steps = 0;
-        let mut last = (0, 0);
+        let mut last = 0.0;
         for _ in 0..200 {
-            let (_, nanos) = now(&coarse);
-            assert_eq!(nanos % COARSE_NANOS, 0, "{nanos}");
+            let ms = now(&coarse);
+            assert_eq!(ms % step, 0.0, "{ms}");
             let t = now(&fine);
-            assert!(t >= last, "monotonic: {t:?} after {last:?}");
-            fine_steps += (t.1 % COARSE_NANOS != 0) as u32;
+            assert!(t >= last, "monotonic: {t} after {last}");
+            fine_steps += (t % step != 0.0) as u32;
             last = t;
         }
         assert!(
