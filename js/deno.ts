@@ -1,6 +1,7 @@
 //! The `Deno` namespace: every public API the userland offers, in one object.
 import { DenoError, ErrorKind } from "./errors.ts";
 import { denoInspect } from "./console.ts";
+import { makeHost } from "./host.ts";
 import { myNumber } from "./number.ts";
 import { chdir, cwd, env, execPath, exit, homeDir, hostname, metrics, myPid, ppid, type StartInfo } from "./os.ts";
 import * as files from "./files.ts";
@@ -147,6 +148,7 @@ const namespace: typeof Deno = {
   echo,
   echoAsync,
   inspect: denoInspect,
+  host: {},
   refTimer: timers.refTimer,
   unrefTimer: timers.unrefTimer,
   DenoError,
@@ -164,5 +166,6 @@ export function startDeno(core: Core, info: StartInfo): typeof Deno {
   deno.version = info.version;
   deno.noColor = info.noColor;
   deno.build = info.build;
+  deno.host = makeHost(info.hostFunctions);
   return Object.freeze(deno);
 }

@@ -456,6 +456,12 @@ declare namespace Deno {
    */
   export function inspect(value: unknown, options?: InspectOptions): string;
   /**
+   * The functions the embedder offers (`minideno::host::HostFunctions`), by name; none in
+   * the CLI. A call's arguments and result cross as JSON; an async function returns a
+   * promise. What a function fails with is thrown (an `Error` naming the function).
+   */
+  export const host: { readonly [name: string]: (...args: any[]) => any };
+  /**
    * Makes the timer `id` (from setTimeout or setInterval) no longer keep the event loop
    * alive: the program may end while it is pending. An unknown id is ignored.
    */

@@ -3,6 +3,7 @@
 //! environment (Deno.env) and host facts.
 import * as op from "../gen/ops.ts";
 import { useMinimalIo } from "./files.ts";
+import type { HostFunctionInfo } from "./host.ts";
 
 export interface StartInfo {
   args: string[];
@@ -21,6 +22,8 @@ export interface StartInfo {
   timeOrigin: number;
   /** --location, or null. */
   location: string | null;
+  /** Deno.host: the embedder's host functions. */
+  hostFunctions: HostFunctionInfo[];
 }
 
 export function start(): StartInfo {
@@ -44,6 +47,10 @@ export function start(): StartInfo {
     language: res.language()!,
     timeOrigin: res.timeOrigin(),
     location: res.location(),
+    hostFunctions: Array.from({ length: res.hostFunctionsLength() }, (_, i) => {
+      const f = res.hostFunctions(i)!;
+      return { name: f.name()!, isAsync: f.isAsync() };
+    }),
   };
 }
 

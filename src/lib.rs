@@ -41,6 +41,7 @@
 //! ```
 
 pub mod errors;
+pub mod host;
 pub mod msg;
 pub mod ops;
 pub mod permissions;

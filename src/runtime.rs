@@ -33,6 +33,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
+use crate::host::HostFunctions;
 use crate::msg::OpCode;
 use crate::ops::{Ctx, Dispatcher, Machinery};
 use crate::permissions::Grants;
@@ -58,6 +59,8 @@ pub struct RuntimeOptions {
     pub capture_output: bool,
     /// Trace ops to stderr as `--trace-ops` does, under this isolate name.
     pub trace: Option<(TraceMode, String)>,
+    /// The functions scripts may call as `Deno.host.<name>(...)`.
+    pub host: HostFunctions,
 }
 
 /// Why a call failed.
@@ -132,6 +135,8 @@ pub struct ExecutionStats {
     pub heap_peak: usize,
     /// Ops dispatched during the call, by schema name.
     pub ops_by_kind: BTreeMap<&'static str, OpStats>,
+    /// Host function calls during the call, by name (failed ones too).
+    pub host_calls: BTreeMap<String, u64>,
     /// Bytes through the door: control and zero-copy bytes in, reply bytes out.
     pub bytes_in: u64,
     pub bytes_out: u64,
@@ -164,6 +169,7 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, Error> {
         let mut state = State::new(vec![], None).with_permissions(options.permissions);
+        state.host = options.host;
         if options.capture_output {
             state = state.with_captured_output();
         }
@@ -252,7 +258,7 @@ impl Runtime {
         }
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
-        let before = Counters::read(self.cx.machinery());
+        let before = Counters::read(&self.cx);
         let (start, idle, fast) = (
             Instant::now(),
             self.isolate.idle_time(),
@@ -265,7 +271,7 @@ impl Runtime {
         let _ = self.isolate.set_timeout(None);
         let wall = start.elapsed();
         let heap = self.isolate.heap_statistics();
-        let after = Counters::read(self.cx.machinery());
+        let after = Counters::read(&self.cx);
         self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
         self.last_stats.fast_calls = self.isolate.fast_calls() - fast;
         if let Some(limit) = self.isolate.termination() {
@@ -371,11 +377,12 @@ fn uncaught(e: ScriptError) -> Error {
 struct Counters {
     per_op: Vec<OpStats>,
     op_time: Duration,
+    host_calls: BTreeMap<String, u64>,
 }
 
 impl Counters {
-    fn read(machinery: &Machinery) -> Self {
-        let m = &machinery.metrics;
+    fn read(cx: &Ctx) -> Self {
+        let m = &cx.machinery().metrics;
         let per_op = m
             .per_op
             .iter()
@@ -389,6 +396,7 @@ impl Counters {
         Counters {
             per_op,
             op_time: m.op_time.get(),
+            host_calls: cx.host_calls.borrow().clone(),
         }
     }
 
@@ -409,6 +417,12 @@ impl Counters {
             ..Default::default()
         };
         stats.js = wall.saturating_sub(stats.ops + stats.idle);
+        for (name, count) in &self.host_calls {
+            let before = before.host_calls.get(name).copied().unwrap_or(0);
+            if *count > before {
+                stats.host_calls.insert(name.clone(), count - before);
+            }
+        }
         for ((op, now), then) in OpCode::ALL.iter().zip(&self.per_op).zip(&before.per_op) {
             let used = OpStats {
                 count: now.count - then.count,

@@ -3,9 +3,11 @@
 //! worker, its port), and the isolate's one timer. The dispatcher's machinery (reply
 //! builder, cmd_ids in flight, metrics, tracer) is not here: see `ops/machinery.rs`.
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
+use crate::host::HostFunctions;
 use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
 use crate::workers::{WorkerPort, WorkerSettings};
@@ -54,6 +56,10 @@ pub struct State {
     pub main_graph_permissions: Option<Permissions>,
     /// How remote modules are fetched (the program's settings, shared by its workers).
     pub fetcher: Arc<Fetcher>,
+    /// The embedder's functions, `Deno.host.*` (none in the CLI).
+    pub host: HostFunctions,
+    /// Calls of each host function so far.
+    pub host_calls: RefCell<BTreeMap<String, u64>>,
 }
 
 impl State {
@@ -76,6 +82,8 @@ impl State {
             port: None,
             main_graph_permissions: None,
             fetcher: Arc::default(),
+            host: HostFunctions::default(),
+            host_calls: RefCell::default(),
         }
     }
 

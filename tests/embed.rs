@@ -2,6 +2,7 @@
 //! serde, captured output, stats, several runtimes on several threads.
 use std::time::{Duration, Instant};
 
+use minideno::host::{HostError, HostFunctions};
 use minideno::permissions::{Grant, Grants};
 use minideno::runtime::{Error, Runtime, RuntimeOptions};
 use serde_json::{json, Value};
@@ -575,4 +576,120 @@ fn hot_loops_take_the_doors_fast_path_and_it_answers_as_the_slow_one_does() {
     assert!(run.value);
     assert_eq!(run.stats.fast_calls, 0);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A runtime offering `add` (sync), `later` (async: sleeps, then echoes), `fails` and
+/// `panics` (both kinds), and `forever` (async, never done).
+fn host_runtime(timeout: Option<Duration>) -> Runtime {
+    let host = HostFunctions::new()
+        .sync_typed("add", |(a, b): (i64, i64)| Ok(a + b))
+        .async_typed("later", |(ms, value): (u64, Value)| async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(json!({ "echo": value }))
+        })
+        .sync("fails", |args| {
+            Err(HostError::new(format!("no luck with {args}")))
+        })
+        .r#async("failsLater", |_| async { Err(HostError::new("not today")) })
+        .sync("panics", |_| panic!("sync boom"))
+        .r#async("panicsLater", |_| async { panic!("async boom") })
+        .r#async("forever", |_| std::future::pending());
+    runtime(RuntimeOptions {
+        host,
+        timeout,
+        ..Default::default()
+    })
+}
+
+#[test]
+fn host_functions_sync_and_async_answer_the_script_and_are_counted() {
+    let mut rt = host_runtime(None);
+    let code = r#"(async () => {
+        const sum = Deno.host.add(2, 40);
+        const later = await Deno.host.later(5, { deep: [1, "two", null] });
+        return { sum, later, names: Object.keys(Deno.host), frozen: Object.isFrozen(Deno.host),
+                 promise: Deno.host.later(0, 1) instanceof Promise };
+    })()"#;
+    let run = rt.execute_script::<_, Value>("host.js", code, ()).unwrap();
+    assert_eq!(
+        run.value,
+        json!({
+            "sum": 42,
+            "later": { "echo": { "deep": [1, "two", null] } },
+            "names": ["add", "fails", "failsLater", "forever", "later", "panics", "panicsLater"],
+            "frozen": true,
+            "promise": true,
+        })
+    );
+    let calls: Vec<(&str, u64)> = run
+        .stats
+        .host_calls
+        .iter()
+        .map(|(n, c)| (n.as_str(), *c))
+        .collect();
+    assert_eq!(calls, [("add", 1), ("later", 2)]);
+    assert_eq!(run.stats.ops_by_kind["HostCall"].count, 3);
+}
+
+#[test]
+fn failing_or_panicking_host_functions_are_exceptions_and_the_runtime_goes_on() {
+    let mut rt = host_runtime(None);
+    let code = r#"(async () => {
+        const seen = [];
+        const attempt = async (f) => { try { await f(); seen.push("none"); } catch (e) { seen.push(e.message); } };
+        await attempt(() => Deno.host.fails(1, "x"));
+        await attempt(() => Deno.host.failsLater());
+        await attempt(() => Deno.host.panics());
+        await attempt(() => Deno.host.panicsLater());
+        await attempt(() => Deno.host.add("two", 2));
+        await attempt(() => Deno.host.add(1));
+        await attempt(() => Deno.host.nope());
+        return seen;
+    })()"#;
+    let run = rt
+        .execute_script::<_, Vec<String>>("fail.js", code, ())
+        .unwrap();
+    let expected = [
+        "fails: no luck with [1,\"x\"]",
+        "failsLater: not today",
+        "op panicked: sync boom",
+        "op panicked: async boom",
+    ];
+    assert_eq!(run.value[..4], expected);
+    assert!(
+        run.value[4].starts_with("add: bad arguments to add: invalid type"),
+        "{:?}",
+        run.value
+    );
+    assert!(
+        run.value[5].starts_with("add: bad arguments to add: invalid length 1"),
+        "{:?}",
+        run.value
+    );
+    assert!(run.value[6].contains("not a function"), "{:?}", run.value);
+    // Uncaught, it is the call's error; the runtime still runs the next call.
+    match rt.execute_script::<_, Value>("uncaught.js", "Deno.host.fails()", ()) {
+        Err(Error::Uncaught { message, .. }) => {
+            assert!(message.contains("fails: no luck with []"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let run = rt
+        .execute_script::<_, i64>("after.js", "Deno.host.add(1, 2)", ())
+        .unwrap();
+    assert_eq!(run.value, 3);
+}
+
+#[test]
+fn a_host_function_that_never_answers_is_stopped_by_the_deadline() {
+    let _turn = one_at_a_time();
+    let mut rt = host_runtime(Some(Duration::from_millis(300)));
+    let start = Instant::now();
+    let result = rt.execute_script::<_, Value>("slow.js", "Deno.host.forever()", ());
+    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
 }

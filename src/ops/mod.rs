@@ -11,6 +11,7 @@ pub mod dispatch;
 mod encoding;
 mod files;
 mod fs;
+mod host;
 mod json;
 mod machinery;
 mod minimal;
@@ -46,6 +47,7 @@ pub fn handler(op: OpCode) -> Handler {
         OpCode::Decode => encoding::op_decode,
         OpCode::IsTerminal => files::op_is_terminal,
         OpCode::Base64 => encoding::op_base64,
+        OpCode::HostCall => host::op_host_call,
         OpCode::Exit => os::op_exit,
         OpCode::Metrics => os::op_metrics,
         OpCode::Resolve => os::op_resolve,

@@ -32,9 +32,28 @@ pub fn op_start(state: &Ctx, _base: &msg::Base, _data: Option<ZeroCopyBuf>) -> O
             language: Some(b.create_string(&language())),
             time_origin: time_origin(state.started),
             location: state.location.as_deref().map(|l| b.create_string(l)),
+            host_functions: Some(host_functions(b, &state.host)),
         };
         msg::StartRes::create(b, &args)
     })))
+}
+
+/// The names of the embedder's host functions, and which are async.
+fn host_functions<'b>(
+    b: &mut flatbuffers::FlatBufferBuilder<'b>,
+    host: &crate::host::HostFunctions,
+) -> flatbuffers::WIPOffset<
+    flatbuffers::Vector<'b, flatbuffers::ForwardsUOffset<msg::HostFunction<'b>>>,
+> {
+    let list: Vec<_> = host
+        .iter()
+        .map(|(name, f)| {
+            let name = Some(b.create_string(name));
+            let is_async = matches!(f, crate::host::HostFn::Async(_));
+            msg::HostFunction::create(b, &msg::HostFunctionArgs { name, is_async })
+        })
+        .collect();
+    b.create_vector(&list)
 }
 
 /// When `started` was, in milliseconds since the Unix epoch.
