@@ -40,7 +40,8 @@ use crate::permissions::Grants;
 use crate::state::State;
 use crate::trace::TraceMode;
 use crate::workers::WorkerSettings;
-use minideno_core::limits::{MemoryLimit, Termination};
+pub use minideno_core::limits::Termination;
+use minideno_core::limits::{thread_cpu_time, MemoryLimit};
 use minideno_core::{Isolate, ScriptError};
 
 /// How a `Runtime` runs its scripts.
@@ -50,6 +51,9 @@ pub struct RuntimeOptions {
     pub permissions: Grants,
     /// Each call is stopped this long after it starts.
     pub timeout: Option<Duration>,
+    /// Each call is stopped once it has spent this much CPU time on the runtime's
+    /// thread (JS, and ops' work on that thread; waiting spends none).
+    pub cpu_limit: Option<Duration>,
     /// V8's heap limit; a script that reaches it is stopped, not the process.
     pub max_heap_bytes: Option<usize>,
     /// Whether `execute_module` may load modules from disk (default: off).
@@ -68,6 +72,8 @@ pub struct RuntimeOptions {
 pub enum Error {
     /// The call ran past `RuntimeOptions::timeout` and was stopped.
     Timeout { after: Duration },
+    /// The call spent `RuntimeOptions::cpu_limit` of CPU time and was stopped.
+    CpuLimit { limit: Duration },
     /// The script's heap reached `RuntimeOptions::max_heap_bytes` and it was stopped.
     HeapLimit { limit: usize },
     /// The script threw (or its promise rejected) and nothing caught it.
@@ -95,6 +101,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Timeout { after } => Termination::Timeout { after: *after }.fmt(f),
+            Error::CpuLimit { limit } => Termination::CpuLimit { limit: *limit }.fmt(f),
             Error::HeapLimit { limit } => Termination::HeapLimit { limit: *limit }.fmt(f),
             Error::Uncaught { message, .. } => write!(f, "Uncaught {message}"),
             Error::Permission { message } => f.write_str(message),
@@ -122,6 +129,11 @@ pub struct Execution<R> {
 #[derive(Clone, Debug, Default)]
 pub struct ExecutionStats {
     pub wall: Duration,
+    /// CPU time the runtime's thread spent on the call (its CPU clock): JS, GC work on
+    /// that thread and ops' sync parts; not the blocking pool's.
+    pub cpu: Duration,
+    /// The limit that stopped the call, if one did.
+    pub termination: Option<Termination>,
     /// Running JavaScript (wall time not spent in ops or waiting).
     pub js: Duration,
     /// Inside ops on the isolate's thread (dispatch, and each op's sync part).
@@ -161,6 +173,7 @@ pub struct Runtime {
     /// Its ops' state and machinery (output, exit hook, counters).
     cx: Ctx,
     timeout: Option<Duration>,
+    cpu_limit: Option<Duration>,
     module_loading: bool,
     spent: bool,
     last_stats: ExecutionStats,
@@ -194,6 +207,7 @@ impl Runtime {
             isolate,
             cx,
             timeout: options.timeout,
+            cpu_limit: options.cpu_limit,
             module_loading: options.module_loading,
             spent: false,
             last_stats: ExecutionStats::default(),
@@ -259,25 +273,29 @@ impl Runtime {
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
         let before = Counters::read(&self.cx);
-        let (start, idle, fast) = (
+        let (start, cpu, idle, fast) = (
             Instant::now(),
+            thread_cpu_time(),
             self.isolate.idle_time(),
             self.isolate.fast_calls(),
         );
         self.isolate
-            .set_timeout(self.timeout)
+            .set_limits(self.timeout, self.cpu_limit)
             .map_err(|e| Error::Startup(e.0))?;
         let result = run(&mut self.isolate);
-        let _ = self.isolate.set_timeout(None);
-        let wall = start.elapsed();
+        let _ = self.isolate.set_limits(None, None);
+        let (wall, cpu) = (start.elapsed(), thread_cpu_time() - cpu);
         let heap = self.isolate.heap_statistics();
         let after = Counters::read(&self.cx);
         self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
         self.last_stats.fast_calls = self.isolate.fast_calls() - fast;
-        if let Some(limit) = self.isolate.termination() {
+        self.last_stats.cpu = cpu;
+        self.last_stats.termination = self.isolate.termination();
+        if let Some(limit) = self.last_stats.termination {
             self.spent = true;
             return Err(match limit {
                 Termination::Timeout { after } => Error::Timeout { after },
+                Termination::CpuLimit { limit } => Error::CpuLimit { limit },
                 Termination::HeapLimit { limit } => Error::HeapLimit { limit },
                 Termination::Exit { code } => Error::Exit { code },
                 Termination::Stopped => Error::Stopped,

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use minideno::host::{HostError, HostFunctions};
 use minideno::permissions::{Grant, Grants};
-use minideno::runtime::{Error, Runtime, RuntimeOptions};
+use minideno::runtime::{Error, Runtime, RuntimeOptions, Termination};
 use serde_json::{json, Value};
 use url::Url;
 
@@ -692,4 +692,50 @@ fn a_host_function_that_never_answers_is_stopped_by_the_deadline() {
         "{:?}",
         start.elapsed()
     );
+}
+
+#[test]
+fn the_cpu_limit_stops_a_busy_script_but_not_a_sleeping_one() {
+    let _turn = one_at_a_time();
+    let limited = |ms| RuntimeOptions {
+        cpu_limit: Some(Duration::from_millis(ms)),
+        ..Default::default()
+    };
+    let mut rt = runtime(limited(200));
+    let start = Instant::now();
+    let result = rt.execute_script::<_, Value>("spin.js", "while (true) {}", ());
+    let wall = start.elapsed();
+    let limit = Duration::from_millis(200);
+    assert_eq!(result.unwrap_err(), Error::CpuLimit { limit });
+    assert!(wall >= limit && wall < Duration::from_secs(2), "{wall:?}");
+    let stats = rt.last_stats();
+    assert_eq!(stats.termination, Some(Termination::CpuLimit { limit }));
+    assert!(stats.cpu >= limit && stats.cpu <= wall, "{stats:?}");
+    assert_eq!(
+        Error::CpuLimit { limit }.to_string(),
+        "Script used its 0.200s of CPU time"
+    );
+
+    // Waiting spends no CPU time: 500 ms asleep under a 100 ms CPU limit is fine.
+    let mut rt = runtime(limited(100));
+    let code = "new Promise((resolve) => setTimeout(() => resolve('rested'), 500))";
+    let run = rt
+        .execute_script::<_, String>("sleep.js", code, ())
+        .unwrap();
+    assert_eq!(run.value, "rested");
+    let s = &run.stats;
+    assert!(
+        s.wall >= Duration::from_millis(500) && s.cpu < Duration::from_millis(100),
+        "{s:?}"
+    );
+    assert_eq!(s.termination, None);
+
+    // A wall-time limit says so in the stats too.
+    let mut rt = runtime(timeout(0.1));
+    let result = rt.execute_script::<_, Value>("spin.js", "for (;;) {}", ());
+    assert!(matches!(result, Err(Error::Timeout { .. })), "{result:?}");
+    assert!(matches!(
+        rt.last_stats().termination,
+        Some(Termination::Timeout { .. })
+    ));
 }

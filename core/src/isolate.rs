@@ -189,8 +189,19 @@ impl Isolate {
     /// Stops the next runs `timeout` from now (None: never): JS is terminated and the
     /// event loop stops waiting. Arm it again before each run.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<(), ScriptError> {
+        self.set_limits(timeout, None)
+    }
+
+    /// [`set_timeout`](Self::set_timeout), and a CPU-time limit: the run is stopped once
+    /// this thread (the isolate's) has spent `cpu_limit` more of CPU time. Waiting
+    /// spends none; ops on this thread do; the blocking pool's threads do not count.
+    pub fn set_limits(
+        &mut self,
+        timeout: Option<Duration>,
+        cpu_limit: Option<Duration>,
+    ) -> Result<(), ScriptError> {
         self.guard
-            .arm(timeout)
+            .arm(timeout, cpu_limit)
             .map_err(|e| ScriptError(format!("cannot start the watchdog thread: {e}")))
     }
 

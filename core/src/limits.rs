@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 pub enum Termination {
     /// It ran past its deadline.
     Timeout { after: Duration },
+    /// Its thread spent more than `limit` of CPU time on it (waiting spends none).
+    CpuLimit { limit: Duration },
     /// Its heap reached `limit` bytes.
     HeapLimit { limit: usize },
     /// It called `Deno.exit(code)` in an isolate that must not end the process (an
@@ -34,6 +36,9 @@ impl fmt::Display for Termination {
         match self {
             Termination::Timeout { after } => {
                 write!(f, "Script timed out after {:.1}s", after.as_secs_f64())
+            }
+            Termination::CpuLimit { limit } => {
+                write!(f, "Script used its {:.3}s of CPU time", limit.as_secs_f64())
             }
             Termination::HeapLimit { limit } => {
                 write!(
@@ -52,7 +57,7 @@ impl Termination {
     /// The CLI's exit code for it.
     pub fn exit_code(self) -> i32 {
         match self {
-            Termination::Timeout { .. } => EXIT_TIMEOUT,
+            Termination::Timeout { .. } | Termination::CpuLimit { .. } => EXIT_TIMEOUT,
             Termination::HeapLimit { .. } => EXIT_HEAP_LIMIT,
             Termination::Exit { code } => code,
             Termination::Stopped => 1,
@@ -371,13 +376,61 @@ unsafe extern "C" fn free_owned(data: *mut c_void, len: usize, owned: *mut c_voi
 pub const EXIT_TIMEOUT: i32 = 124;
 pub const EXIT_HEAP_LIMIT: i32 = 125;
 
-/// The deadline, shared with the watchdog thread.
+/// The deadlines, shared with the watchdog thread.
 #[derive(Default)]
 struct Deadline {
     at: Option<Instant>,
-    fired: bool,
+    cpu: Option<CpuBudget>,
+    fired: Option<Fired>,
     quit: bool,
 }
+
+/// Which deadline the watchdog saw pass.
+#[derive(Clone, Copy)]
+enum Fired {
+    Wall,
+    Cpu,
+}
+
+/// A CPU-time deadline: the isolate thread's CPU clock, and the time on it to stop at.
+#[derive(Clone, Copy)]
+struct CpuBudget {
+    clock: libc::clockid_t,
+    until: Duration,
+}
+
+/// The calling thread's CPU time so far.
+pub fn thread_cpu_time() -> Duration {
+    clock_time(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+fn clock_time(clock: libc::clockid_t) -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid timespec to write; a clock that fails leaves it zero.
+    unsafe { libc::clock_gettime(clock, &mut t) };
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        t.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
+}
+
+/// The calling thread's CPU clock, which another thread can read.
+fn this_threads_cpu_clock() -> std::io::Result<libc::clockid_t> {
+    let mut clock: libc::clockid_t = 0;
+    // SAFETY: pthread_self is this thread; `clock` is a valid place to write.
+    let err = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) };
+    match err {
+        0 => Ok(clock),
+        e => Err(std::io::Error::from_raw_os_error(e)),
+    }
+}
+
+/// How often the watchdog looks at a CPU clock at least (it cannot be told when a
+/// thread's CPU time reaches a value; it never advances faster than wall time).
+const CPU_POLL: Duration = Duration::from_millis(50);
 
 struct Watchdog {
     shared: Arc<(Mutex<Deadline>, Condvar)>,
@@ -394,16 +447,23 @@ impl Watchdog {
                 let (lock, wake) = &*theirs;
                 let mut d = lock.lock().unwrap_or_else(|e| e.into_inner());
                 while !d.quit {
-                    d = match d.at {
+                    let now = Instant::now();
+                    let wall_left = d.at.map(|at| at.saturating_duration_since(now));
+                    let cpu_left = d.cpu.map(|c| c.until.saturating_sub(clock_time(c.clock)));
+                    let fired = match (wall_left, cpu_left) {
+                        (Some(Duration::ZERO), _) => Some(Fired::Wall),
+                        (_, Some(Duration::ZERO)) => Some(Fired::Cpu),
+                        _ => None,
+                    };
+                    if let Some(fired) = fired {
+                        (d.at, d.cpu, d.fired) = (None, None, Some(fired));
+                        handle.terminate_execution();
+                        continue;
+                    }
+                    let cpu_left = cpu_left.map(|left| left.min(CPU_POLL));
+                    d = match wall_left.into_iter().chain(cpu_left).min() {
                         None => wake.wait(d).unwrap_or_else(|e| e.into_inner()),
-                        Some(at) if Instant::now() >= at => {
-                            d.at = None;
-                            d.fired = true;
-                            handle.terminate_execution();
-                            d
-                        }
-                        Some(at) => {
-                            let left = at.saturating_duration_since(Instant::now());
+                        Some(left) => {
                             wake.wait_timeout(d, left)
                                 .unwrap_or_else(|e| e.into_inner())
                                 .0
@@ -423,7 +483,7 @@ impl Watchdog {
         wake.notify_one();
     }
 
-    fn fired(&self) -> bool {
+    fn fired(&self) -> Option<Fired> {
         self.shared
             .0
             .lock()
@@ -475,6 +535,8 @@ pub struct Guard {
     watchdog: Option<Watchdog>,
     /// The deadline of the current run and the timeout it came from.
     deadline: Option<(Instant, Duration)>,
+    /// The CPU time the current run may spend.
+    cpu_limit: Option<Duration>,
     /// The code of a `Deno.exit` that ended only the script.
     exit: Rc<Cell<Option<i32>>>,
     stop: Arc<Stop>,
@@ -505,6 +567,7 @@ impl Guard {
             heap,
             watchdog: None,
             deadline: None,
+            cpu_limit: None,
             exit: Rc::default(),
             stop: Arc::default(),
             termination: None,
@@ -539,15 +602,28 @@ impl Guard {
         }
     }
 
-    /// Stops the isolate `timeout` from now (None: no deadline).
-    pub fn arm(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
+    /// Stops the isolate `timeout` from now (None: no deadline), or once this thread
+    /// (the isolate's) has spent `cpu_limit` more of CPU time (None: no CPU limit).
+    pub fn arm(
+        &mut self,
+        timeout: Option<Duration>,
+        cpu_limit: Option<Duration>,
+    ) -> std::io::Result<()> {
         self.deadline = timeout.map(|t| (Instant::now() + t, t));
+        self.cpu_limit = cpu_limit;
         let at = self.deadline.map(|(at, _)| at);
-        if at.is_some() && self.watchdog.is_none() {
+        let cpu = match cpu_limit {
+            Some(limit) => Some(CpuBudget {
+                clock: this_threads_cpu_clock()?,
+                until: thread_cpu_time() + limit,
+            }),
+            None => None,
+        };
+        if (at.is_some() || cpu.is_some()) && self.watchdog.is_none() {
             self.watchdog = Some(Watchdog::spawn(self.heap.handle.clone())?);
         }
         if let Some(w) = &self.watchdog {
-            w.update(|d| d.at = at);
+            w.update(|d| (d.at, d.cpu) = (at, cpu));
         }
         Ok(())
     }
@@ -583,8 +659,15 @@ impl Guard {
                 self.termination = Some(Termination::HeapLimit {
                     limit: self.heap.limit,
                 });
-            } else if self.watchdog.as_ref().is_some_and(Watchdog::fired) {
-                self.timed_out();
+            } else {
+                match self.watchdog.as_ref().and_then(Watchdog::fired) {
+                    Some(Fired::Wall) => drop(self.timed_out()),
+                    Some(Fired::Cpu) => {
+                        let limit = self.cpu_limit.unwrap_or_default();
+                        self.termination = Some(Termination::CpuLimit { limit });
+                    }
+                    None => {}
+                }
             }
         }
         self.termination
