@@ -1,3 +1,5 @@
+//! What an embedder offers its scripts: host functions, and module sources.
+//!
 //! Host functions: Rust functions an embedder offers its scripts by name, called as
 //! `Deno.host.<name>(...args)` through the one door (the `HostCall` op). A sync one
 //! answers at once; an async one returns a future run on the runtime's event loop (under
@@ -27,6 +29,38 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+
+/// Modules the embedder holds (no disk): the code of the module at a URL (TypeScript or
+/// JavaScript by its extension), or None if it has none there. Asked before the disk
+/// and the network, which a runtime reaches only with `module_loading`. Cheap to clone.
+#[derive(Clone)]
+pub struct ModuleSources(Arc<SourceFn>);
+
+type SourceFn = dyn Fn(&url::Url) -> Option<String> + Send + Sync;
+
+impl ModuleSources {
+    /// The modules `source` answers for.
+    pub fn new(source: impl Fn(&url::Url) -> Option<String> + Send + Sync + 'static) -> Self {
+        ModuleSources(Arc::new(source))
+    }
+
+    /// These modules, by URL (`embed:///lib.ts` -> its code).
+    pub fn from_map(modules: impl IntoIterator<Item = (String, String)>) -> Self {
+        let modules: BTreeMap<String, String> = modules.into_iter().collect();
+        Self::new(move |url| modules.get(url.as_str()).cloned())
+    }
+
+    /// The code of the module at `url`, if the embedder has it.
+    pub fn get(&self, url: &url::Url) -> Option<String> {
+        (self.0)(url)
+    }
+}
+
+impl fmt::Debug for ModuleSources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ModuleSources")
+    }
+}
 
 /// Why a host function failed: the script's exception says this.
 #[derive(Clone, Debug, PartialEq, Eq)]

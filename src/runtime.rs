@@ -33,7 +33,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
 
-use crate::host::HostFunctions;
+use crate::host::{HostFunctions, ModuleSources};
 use crate::msg::OpCode;
 use crate::ops::{Ctx, Dispatcher, Machinery};
 use crate::permissions::Grants;
@@ -56,8 +56,12 @@ pub struct RuntimeOptions {
     pub cpu_limit: Option<Duration>,
     /// V8's heap limit; a script that reaches it is stopped, not the process.
     pub max_heap_bytes: Option<usize>,
-    /// Whether `execute_module` may load modules from disk (default: off).
+    /// Whether modules may load from disk and the network, and workers start (default:
+    /// off).
     pub module_loading: bool,
+    /// The embedder's own modules, by URL: what `execute_module_code` and `call_export`
+    /// load (with the modules they import) without touching the disk.
+    pub module_sources: Option<ModuleSources>,
     /// Keep stdout and stderr (console.*) for `take_output` instead of writing them to
     /// the process's own.
     pub capture_output: bool,
@@ -183,6 +187,7 @@ impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, Error> {
         let mut state = State::new(vec![], None).with_permissions(options.permissions);
         state.host = options.host;
+        state.module_sources = options.module_sources;
         if options.capture_output {
             state = state.with_captured_output();
         }
@@ -242,7 +247,45 @@ impl Runtime {
         let path = std::path::absolute(path).map_err(|e| Error::Module(e.to_string()))?;
         let url = Url::from_file_path(&path)
             .map_err(|()| Error::Module(format!("invalid module path {}", path.display())))?;
-        self.call(params, |isolate| isolate.execute_module(&url))
+        self.call(params, |isolate| isolate.execute_module(&url, None, None))
+    }
+
+    /// Runs `code` as the ES module `specifier` (a URL, such as `embed:///main.ts`: its
+    /// extension says TypeScript or JavaScript), `params` at `globalThis.param`; returns
+    /// its default export (awaited) as `R`. Its imports come from
+    /// `RuntimeOptions::module_sources` (and from disk only with `module_loading`).
+    pub fn execute_module_code<P: Serialize, R: DeserializeOwned>(
+        &mut self,
+        specifier: &str,
+        code: &str,
+        params: P,
+    ) -> Result<Execution<R>, Error> {
+        let url = module_url(specifier)?;
+        let code = code.to_string();
+        self.call(params, |isolate| {
+            isolate.execute_module(&url, Some(code), None)
+        })
+    }
+
+    /// Calls the function `export` of module `specifier` (loaded from the
+    /// `module_sources`, or from disk with `module_loading`, and evaluated the first
+    /// time) with `args` (a tuple or a Vec for several arguments; any other value is
+    /// the one argument); returns its result (awaited) as `R`.
+    pub fn call_export<A: Serialize, R: DeserializeOwned>(
+        &mut self,
+        specifier: &str,
+        export: &str,
+        args: A,
+    ) -> Result<Execution<R>, Error> {
+        let url = module_url(specifier)?;
+        let args = match serde_json::to_value(args).map_err(|e| Error::Serialize(e.to_string()))? {
+            args @ serde_json::Value::Array(_) => args,
+            one => serde_json::Value::Array(vec![one]),
+        };
+        let args = args.to_string();
+        self.call((), |isolate| {
+            isolate.execute_module(&url, None, Some((export, &args)))
+        })
     }
 
     /// A handle that stops the running call from any thread (`terminate`: at once, even
@@ -309,6 +352,11 @@ impl Runtime {
             stats: self.last_stats.clone(),
         })
     }
+}
+
+fn module_url(specifier: &str) -> Result<Url, Error> {
+    Url::parse(specifier)
+        .map_err(|e| Error::Module(format!("invalid module URL \"{specifier}\": {e}")))
 }
 
 /// `globalThis.param = JSON.parse(params)`, frozen all the way down and read-only.

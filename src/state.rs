@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::host::HostFunctions;
+use crate::host::{HostFunctions, ModuleSources};
 use crate::permissions::{Grants, Permissions};
 use crate::resources::ResourceTable;
 use crate::workers::{WorkerPort, WorkerSettings};
@@ -60,6 +60,8 @@ pub struct State {
     pub host: HostFunctions,
     /// Calls of each host function so far.
     pub host_calls: RefCell<BTreeMap<String, u64>>,
+    /// The embedder's modules, asked before the disk and the network.
+    pub module_sources: Option<ModuleSources>,
 }
 
 impl State {
@@ -84,6 +86,7 @@ impl State {
             fetcher: Arc::default(),
             host: HostFunctions::default(),
             host_calls: RefCell::default(),
+            module_sources: None,
         }
     }
 

@@ -142,11 +142,13 @@ impl Modules {
     fn check(&self, kind: LoadKind) -> ImportCheck {
         let state = &self.state;
         let permissions = match kind {
-            // An isolate that may start no workers loads no modules either: an
-            // embedder's Runtime without `module_loading`.
-            LoadKind::Dynamic if state.workers.is_none() => {
-                return Box::new(|_| {
-                    Err("module loading is off (RuntimeOptions::module_loading)".into())
+            // An isolate that may start no workers loads no modules either (but the
+            // embedder's own): an embedder's Runtime without `module_loading`.
+            _ if state.workers.is_none() => {
+                return Box::new(|url| {
+                    Err(format!(
+                        "module loading is off (RuntimeOptions::module_loading): cannot load {url}"
+                    ))
                 })
             }
             LoadKind::Dynamic => &state.permissions,
@@ -171,6 +173,7 @@ impl ModuleLoader for Modules {
     fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load {
         let check = self.check(kind);
         let fetcher = self.state.fetcher.clone();
+        let sources = self.state.module_sources.clone();
         let requested = url.to_string();
         let url = Url::parse(url).map_err(|e| format!("{url}: {e}"));
         Box::new(move |known| {
@@ -182,7 +185,16 @@ impl ModuleLoader for Modules {
                     ModuleType::JavaScript => MediaType::JavaScript,
                 })
             };
-            let graph = graph::walk(&fetcher, &url, source, json, &known, &*check)?;
+            let fetch = |url: &Url| match sources.as_ref().and_then(|sources| sources.get(url)) {
+                Some(code) => Ok(fetch::Source {
+                    url: url.clone(),
+                    media: MediaType::from_path(url.path()),
+                    code,
+                    local: Default::default(),
+                }),
+                None => fetch::fetch(&fetcher, url, &*check),
+            };
+            let graph = graph::walk(&fetch, &url, source, json, &known)?;
             let modules = graph
                 .modules
                 .into_iter()

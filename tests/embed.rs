@@ -2,7 +2,7 @@
 //! serde, captured output, stats, several runtimes on several threads.
 use std::time::{Duration, Instant};
 
-use minideno::host::{HostError, HostFunctions};
+use minideno::host::{HostError, HostFunctions, ModuleSources};
 use minideno::permissions::{Grant, Grants};
 use minideno::runtime::{Error, Runtime, RuntimeOptions, Termination};
 use serde_json::{json, Value};
@@ -338,10 +338,12 @@ fn a_module_entry_point_gives_its_default_export() {
         permissions: Grants::all(),
         ..Default::default()
     });
-    let value: Value = off.execute_script("dyn.js", &dynamic, ()).unwrap().value;
-    assert_eq!(
-        value,
-        json!("module loading is off (RuntimeOptions::module_loading)")
+    let value: String = off.execute_script("dyn.js", &dynamic, ()).unwrap().value;
+    assert!(
+        value.starts_with(
+            "module loading is off (RuntimeOptions::module_loading): cannot load file:///"
+        ),
+        "{value}"
     );
 }
 
@@ -738,4 +740,84 @@ fn the_cpu_limit_stops_a_busy_script_but_not_a_sleeping_one() {
         rt.last_stats().termination,
         Some(Termination::Timeout { .. })
     ));
+}
+
+#[test]
+fn modules_from_the_embedder_load_without_the_disk_and_exports_are_called_by_name() {
+    let sources = ModuleSources::from_map([
+        (
+            "embed:///lib.ts".to_string(),
+            "export const factor: number = 2;\nexport function shout(s: string): string { return s.toUpperCase(); }".to_string(),
+        ),
+        (
+            "embed:///main.ts".to_string(),
+            r#"import { factor, shout } from "./lib.ts";
+            let calls = 0;
+            export async function handle(req: { name: string; n: number }, extra?: number) {
+                calls++;
+                await new Promise((r) => setTimeout(r, 1));
+                return { greeting: shout(`hi ${req.name}`), n: req.n * factor + (extra ?? 0), calls };
+            }
+            export function fail(): never { throw new RangeError("bad request"); }
+            export const notAFunction = 1;"#
+                .to_string(),
+        ),
+        ("embed:///disk.ts".to_string(), r#"import "file:///etc/hostname";"#.to_string()),
+    ]);
+    let mut rt = runtime(RuntimeOptions {
+        module_sources: Some(sources),
+        ..Default::default()
+    });
+    let run = rt
+        .call_export::<_, Value>(
+            "embed:///main.ts",
+            "handle",
+            json!({"name": "ada", "n": 20}),
+        )
+        .unwrap();
+    assert_eq!(
+        run.value,
+        json!({"greeting": "HI ADA", "n": 40, "calls": 1})
+    );
+    // Evaluated once: the module's state carries over to the next call of this runtime.
+    let run = rt
+        .call_export::<_, Value>(
+            "embed:///main.ts",
+            "handle",
+            (json!({"name": "bo", "n": 1}), 5),
+        )
+        .unwrap();
+    assert_eq!(run.value, json!({"greeting": "HI BO", "n": 7, "calls": 2}));
+    // A module from a string, importing one of the embedder's.
+    let code = r#"import { factor } from "./lib.ts"; export default factor * param;"#;
+    let run = rt
+        .execute_module_code::<_, u32>("embed:///entry.ts", code, 21)
+        .unwrap();
+    assert_eq!(run.value, 42);
+
+    let module_error = |r: Result<_, Error>| match r {
+        Err(Error::Module(m)) => m,
+        other => panic!("{other:?}"),
+    };
+    let e = module_error(rt.call_export::<_, Value>("embed:///main.ts", "nope", ()));
+    assert!(e.contains("has no exported function named \"nope\""), "{e}");
+    let e = module_error(rt.call_export::<_, Value>("embed:///main.ts", "notAFunction", ()));
+    assert!(e.contains("notAFunction"), "{e}");
+    let e = module_error(rt.call_export::<_, Value>("embed:///missing.ts", "f", ()));
+    assert!(e.contains("module loading is off"), "{e}");
+    let e = module_error(rt.execute_module_code::<_, Value>(
+        "embed:///disk2.ts",
+        "import 'file:///etc/hostname'",
+        (),
+    ));
+    assert!(
+        e.contains("module loading is off") && e.contains("file:///etc/hostname"),
+        "{e}"
+    );
+    let e = module_error(rt.call_export::<_, Value>("not a url", "f", ()));
+    assert!(e.contains("invalid module URL"), "{e}");
+    match rt.call_export::<_, Value>("embed:///main.ts", "fail", ()) {
+        Err(Error::Uncaught { message, .. }) => assert_eq!(message, "RangeError: bad request"),
+        other => panic!("{other:?}"),
+    }
 }

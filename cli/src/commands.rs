@@ -98,8 +98,8 @@ fn load(fetcher: &Fetcher, files: &[String]) -> Result<Vec<(Url, Graph)>, Script
             let url = graph::main_url(file, &cwd).map_err(ScriptError)?;
             // Modules already walked from an earlier file are not walked again.
             let known = |name: &str| seen.get(name).copied();
-            let graph = graph::walk(fetcher, &url, None, false, &known, &fetch::unchecked)
-                .map_err(ScriptError)?;
+            let fetch = |url: &Url| fetch::fetch(fetcher, url, &fetch::unchecked);
+            let graph = graph::walk(&fetch, &url, None, false, &known).map_err(ScriptError)?;
             seen.extend(
                 graph
                     .modules

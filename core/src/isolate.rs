@@ -405,15 +405,28 @@ impl Isolate {
         self.settled(&promise, "the script's promise never settled")
     }
 
-    /// Runs module `url` (with its imports) and the event loop until nothing is
-    /// pending; returns its default export (what a promise settled with).
-    pub fn execute_module(&mut self, url: &Url) -> Result<v8::Global<v8::Value>, ScriptError> {
-        let result = self.module_default(url);
+    /// Runs module `url` (with its imports; `source` stands in for its file) and the event
+    /// loop until nothing is pending; returns its default export, or with `call` what its
+    /// exported function of that name returns for those arguments (a JSON array), in
+    /// either case what a promise settled with. A module evaluated before in this
+    /// context is not evaluated again.
+    pub fn execute_module(
+        &mut self,
+        url: &Url,
+        source: Option<String>,
+        call: Option<(&str, &str)>,
+    ) -> Result<v8::Global<v8::Value>, ScriptError> {
+        let result = self.module_value(url, source, call);
         self.limited(result)
     }
 
-    fn module_default(&mut self, url: &Url) -> Result<v8::Global<v8::Value>, ScriptError> {
-        let module = self.evaluate_module(url, None)?;
+    fn module_value(
+        &mut self,
+        url: &Url,
+        source: Option<String>,
+        call: Option<(&str, &str)>,
+    ) -> Result<v8::Global<v8::Value>, ScriptError> {
+        let module = self.evaluate_module(url, source)?;
         let runtime = self.runtime.handle().clone();
         let _entered = runtime.enter();
         let promise = {
@@ -423,14 +436,41 @@ impl Isolate {
                 .get_module_namespace()
                 .try_into()
                 .expect("a module namespace is an object");
-            let key = v8::String::new(scope, "default").unwrap();
+            let name = call.map_or("default", |(name, _)| name);
+            let key = v8::String::new(scope, name).unwrap();
             let value = namespace
                 .get(scope, key.into())
                 .unwrap_or_else(|| v8::undefined(scope).into());
+            let value = match call {
+                None => value,
+                Some((_, args)) => {
+                    let Ok(f) = v8::Local::<v8::Function>::try_from(value) else {
+                        return Err(ScriptError(format!(
+                            "{url} has no exported function named \"{name}\""
+                        )));
+                    };
+                    let args = v8::String::new(scope, args)
+                        .and_then(|text| v8::json::parse(scope, text))
+                        .and_then(|v| v8::Local::<v8::Array>::try_from(v).ok())
+                        .ok_or_else(|| ScriptError("the arguments are not a JSON array".into()))?;
+                    let args: Vec<_> = (0..args.length())
+                        .filter_map(|i| args.get_index(scope, i))
+                        .collect();
+                    let tc = &mut v8::TryCatch::new(scope);
+                    let undefined = v8::undefined(tc).into();
+                    match f.call(tc, undefined, &args) {
+                        Some(value) => value,
+                        None => {
+                            let e = tc.exception().unwrap_or(undefined);
+                            return Err(uncaught(tc, e, false));
+                        }
+                    }
+                }
+            };
             promise_of(scope, value)
         };
         self.run_event_loop(&promise)?;
-        self.settled(&promise, "the module's default export never settled")
+        self.settled(&promise, "the module's export never settled")
     }
 
     /// Runs the event loop until no op (but unref'd ones), no timer, no dynamic import

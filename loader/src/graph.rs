@@ -9,11 +9,12 @@ use url::Url;
 
 use crate::code_frame::code_frame;
 use crate::compiler::{self, Compiled};
-use crate::fetch::{self, Source};
+use crate::fetch::Source;
 use crate::media::MediaType;
 
 /// Resolves an import specifier against the importing module's URL. A remote module
-/// may import only remote ones.
+/// may import only remote ones; an embedder's module (of a scheme of its own) may
+/// import its scheme's modules too.
 pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
     let relative = ["./", "../", "/"].iter().any(|p| specifier.starts_with(p));
     let url = if relative {
@@ -25,13 +26,14 @@ pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
             format!("Relative import path \"{specifier}\" not prefixed with / or ./ or ../")
         })?
     };
+    const STANDARD: [&str; 3] = ["file", "http", "https"];
     match (referrer.scheme(), url.scheme()) {
-        (_, "file" | "http" | "https") if url.scheme() != "file" || referrer.scheme() == "file" => {
-            Ok(url)
-        }
         ("http" | "https", "file") => Err(format!(
             "Remote module \"{referrer}\" may not import local module \"{url}\""
         )),
+        (_, to) if STANDARD.contains(&to) => Ok(url),
+        // An embedder's modules (of its own scheme) import each other.
+        (from, to) if from == to => Ok(url),
         (_, scheme) => Err(format!(
             "Unsupported scheme \"{scheme}\" for module \"{url}\""
         )),
@@ -108,18 +110,16 @@ pub struct Graph {
 }
 
 /// Loads module `url` and everything it imports that `known` (URL -> type of a module
-/// the caller already has, after its redirects) does not know, remote ones through
-/// `fetcher`. `source` replaces the
-/// root's contents (for `eval`); `json`: the root is asked for as JSON. `check` may
-/// refuse a module before it is read, or a redirect before it is followed (a dynamic
-/// import's graph: every module of it). Errors are messages for `error: ...`.
+/// the caller already has, after its redirects) does not know, each through `fetch`
+/// (usually `fetch::fetch`, with the check that may refuse a module before it is read or
+/// a redirect before it is followed). `source` replaces the root's contents (for
+/// `eval`); `json`: the root is asked for as JSON. Errors are messages for `error: ...`.
 pub fn walk(
-    fetcher: &fetch::Fetcher,
+    fetch: &dyn Fn(&Url) -> Result<Source, String>,
     url: &Url,
     mut source: Option<String>,
     json: bool,
     known: &dyn Fn(&str) -> Option<MediaType>,
-    check: &fetch::Check<'_>,
 ) -> Result<Graph, String> {
     let mut graph = Graph::default();
     let mut loaded: HashMap<String, MediaType> = HashMap::new();
@@ -143,7 +143,7 @@ pub fn walk(
                 local: request.url.to_file_path().unwrap_or_default(),
                 code,
             }),
-            None => fetch::fetch(fetcher, &request.url, check),
+            None => fetch(&request.url),
         }
         .map_err(|e| request.fail(e))?;
         let name = source.url.to_string();
