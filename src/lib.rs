@@ -45,6 +45,7 @@ pub mod host;
 pub mod msg;
 pub mod ops;
 pub mod permissions;
+pub mod pool;
 pub mod resources;
 pub mod runtime;
 pub mod state;

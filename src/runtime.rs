@@ -99,6 +99,10 @@ pub enum Error {
     Spent,
     /// The runtime could not be made.
     Startup(String),
+    /// A pool's queue is full: try again later.
+    Busy,
+    /// A pool lost the job: it panicked, or its thread could not make a runtime.
+    Lost,
 }
 
 impl fmt::Display for Error {
@@ -116,6 +120,10 @@ impl fmt::Display for Error {
             Error::Stopped => Termination::Stopped.fmt(f),
             Error::Spent => f.write_str("a limit stopped this runtime earlier; make a new one"),
             Error::Startup(e) => write!(f, "cannot start the runtime: {e}"),
+            Error::Busy => f.write_str("the pool is busy: its queue is full"),
+            Error::Lost => {
+                f.write_str("the pool lost the job (it panicked, or no runtime could be made)")
+            }
         }
     }
 }
@@ -292,6 +300,11 @@ impl Runtime {
     /// inside `while (true) {}`), and leaves the runtime spent.
     pub fn stopper(&self) -> minideno_core::limits::Stopper {
         self.isolate.stopper()
+    }
+
+    /// Whether a limit (or `Deno.exit`) stopped a call: it runs no more scripts.
+    pub fn is_spent(&self) -> bool {
+        self.spent
     }
 
     /// The stats of the last call, whether it succeeded or not.
