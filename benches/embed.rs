@@ -1,47 +1,131 @@
-//! Embedding overhead (`cargo bench --bench embed`): `Runtime::execute_script` of a
-//! trivial script (a param in, a number out), per call, with a fresh runtime each time
-//! and with one reused runtime. Prints medians of 9 samples.
-use std::time::Instant;
+//! Embedding overhead (`cargo bench --bench embed`), p50 and p99 per call of:
+//! a fresh runtime (a new isolate) each call; a warm runtime that gives each call a
+//! fresh context (the default), or reuses one; and a pool (fresh contexts), for an
+//! empty script and for a webhook-like one (1 KB of JSON in, JSON out, one host call),
+//! from one caller and from 8 at once.
+use std::time::{Duration, Instant};
 
+use futures_util::future::join_all;
+use minideno::host::HostFunctions;
+use minideno::pool::{Pool, PoolOptions};
 use minideno::runtime::{Runtime, RuntimeOptions};
+use serde_json::{json, Value};
 
-fn median_us(samples: usize, calls: usize, mut f: impl FnMut()) -> f64 {
-    let mut per_call: Vec<f64> = (0..samples)
+/// p50 and p99 of `calls` timed calls of `f` (after a tenth as many untimed).
+fn percentiles(calls: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..calls / 10 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..calls)
         .map(|_| {
             let start = Instant::now();
-            for _ in 0..calls {
-                f();
-            }
-            start.elapsed().as_secs_f64() * 1e6 / calls as f64
+            f();
+            start.elapsed()
         })
         .collect();
-    per_call.sort_by(f64::total_cmp);
-    per_call[samples / 2]
+    times.sort();
+    (times[calls / 2], times[calls * 99 / 100])
 }
 
-fn call(rt: &mut Runtime) {
-    let n: u32 = rt
-        .execute_script("trivial.js", "param + 1", 41)
-        .unwrap()
-        .value;
-    assert_eq!(n, 42);
+fn print(what: &str, (p50, p99): (Duration, Duration)) {
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!("  {what:<44} {:>9.1} {:>9.1}", us(p50), us(p99));
+}
+
+const EMPTY: &str = "param + 1";
+/// A webhook: parse the event, ask the host, answer.
+const WEBHOOK: &str = "(() => {
+    const event = param;
+    const score = Deno.host.score(event.user.id, event.items.length);
+    return { id: event.id, accepted: score > 10, total: event.items.reduce((s, i) => s + i.price, 0) };
+})()";
+
+fn options(reuse_context: bool) -> RuntimeOptions {
+    RuntimeOptions {
+        host: HostFunctions::new().sync_typed("score", |(id, n): (u64, u64)| Ok(id % 7 + n)),
+        reuse_context,
+        ..Default::default()
+    }
+}
+
+fn event() -> Value {
+    let items: Vec<Value> = (0..16)
+        .map(|i| json!({ "sku": format!("item-{i:04}"), "price": i * 3 + 1, "qty": 1 }))
+        .collect();
+    json!({ "id": "evt_0001", "user": { "id": 12345, "name": "Ada Lovelace" }, "items": items })
+}
+
+fn check(rt: &mut Runtime, code: &str, params: &Value) {
+    let v: Value = rt.execute_script("call.js", code, params).unwrap().value;
+    assert!(!v.is_null());
 }
 
 fn main() {
-    let fresh = median_us(9, 20, || {
-        call(&mut Runtime::new(RuntimeOptions::default()).unwrap())
-    });
-    let mut rt = Runtime::new(RuntimeOptions::default()).unwrap();
-    let reused = median_us(9, 2000, || call(&mut rt));
-    let limited = RuntimeOptions {
-        timeout: Some(std::time::Duration::from_secs(30)),
-        max_heap_bytes: Some(10 << 20),
-        ..Default::default()
-    };
-    let mut rt = Runtime::new(limited).unwrap();
-    let reused_limited = median_us(9, 2000, || call(&mut rt));
-    println!("execute_script of a trivial script, per call (median of 9 samples):");
-    println!("  fresh runtime each call       {fresh:>9.1} us");
-    println!("  reused runtime                {reused:>9.1} us");
-    println!("  reused, 30 s timeout + 10 MiB {reused_limited:>9.1} us");
+    let webhook = event();
+    println!(
+        "per call, microseconds (webhook params: {} bytes of JSON)            p50       p99",
+        webhook.to_string().len()
+    );
+    print(
+        "fresh runtime (new isolate), empty script",
+        percentiles(100, || {
+            check(&mut Runtime::new(options(false)).unwrap(), EMPTY, &json!(1))
+        }),
+    );
+    for (reuse, what) in [
+        (false, "fresh context (warm isolate)"),
+        (true, "reused context"),
+    ] {
+        let mut rt = Runtime::new(options(reuse)).unwrap();
+        print(
+            &format!("{what}, empty script"),
+            percentiles(1000, || check(&mut rt, EMPTY, &json!(1))),
+        );
+        print(
+            &format!("{what}, webhook"),
+            percentiles(1000, || check(&mut rt, WEBHOOK, &webhook)),
+        );
+    }
+
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for reuse in [false, true] {
+        let pool = Pool::new(PoolOptions {
+            runtime: options(reuse),
+            ..Default::default()
+        })
+        .unwrap();
+        let context = if reuse {
+            "reused context"
+        } else {
+            "fresh context"
+        };
+        for (what, code, params) in [
+            ("empty script", EMPTY, json!(1)),
+            ("webhook", WEBHOOK, webhook.clone()),
+        ] {
+            let one = percentiles(1000, || {
+                let v: Value = tokio
+                    .block_on(pool.execute_script("call.js", code, params.clone()))
+                    .unwrap()
+                    .value;
+                assert!(!v.is_null());
+            });
+            print(&format!("pool ({context}), {what}"), one);
+        }
+        // 8 callers at once: the time for all 8 to be answered, per call.
+        let (p50, p99) = percentiles(200, || {
+            let calls = (0..8)
+                .map(|_| pool.execute_script::<_, Value>("call.js", WEBHOOK, webhook.clone()));
+            for r in tokio.block_on(join_all(calls)) {
+                r.unwrap();
+            }
+        });
+        print(
+            &format!("pool ({context}), webhook, 8 callers (per call)"),
+            (p50 / 8, p99 / 8),
+        );
+    }
 }

@@ -4,10 +4,10 @@
 //! wait). The handle is `Send + Sync + Clone`; `run` is async and returns what the job
 //! made of the runtime it was given.
 //!
-//! By default each job gets a runtime no script ran in before (nothing leaks from one
-//! call to the next): a thread makes the next one after it answers, so the caller does
-//! not wait for it. With `reuse`, a runtime serves job after job until a limit stops a
-//! call (`Error::Spent`), and is replaced then.
+//! Each thread keeps its runtime (its isolate) from job to job. By default a call runs
+//! in a fresh context (`RuntimeOptions::reuse_context` off: nothing leaks from one call
+//! to the next), which the thread makes after it answers, so the next caller does not
+//! wait for it. A runtime a limit stopped is replaced by a new one, in the same way.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), minideno::runtime::Error> {
@@ -43,9 +43,6 @@ pub struct PoolOptions {
     pub idle_timeout: Duration,
     /// Jobs waiting for a thread at most; one more is `Error::Busy`.
     pub queue: usize,
-    /// Runtimes serve job after job (globals and modules carry over) instead of one
-    /// fresh runtime per job.
-    pub reuse: bool,
 }
 
 impl Default for PoolOptions {
@@ -57,7 +54,6 @@ impl Default for PoolOptions {
             max_threads: 2 * cores,
             idle_timeout: Duration::from_secs(30),
             queue: 1024,
-            reuse: false,
         }
     }
 }
@@ -210,8 +206,8 @@ fn serve(shared: &Shared) {
             },
         };
         let done = catch_unwind(AssertUnwindSafe(|| job(rt))).is_ok();
-        // The next job's runtime, made now that this one has its answer.
-        if !done || !options.reuse || rt.is_spent() {
+        // The next job's context (or runtime), made now that this one has its answer.
+        if !done || rt.is_spent() || rt.prepare().is_err() {
             // The old one goes first: V8 needs a thread's isolates dropped in the
             // reverse order they were made.
             drop(runtime.take());

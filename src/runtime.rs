@@ -27,6 +27,7 @@
 //! thread. A run that fails otherwise (an exception, a denied op) leaves it usable.
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
@@ -37,7 +38,7 @@ use crate::host::{HostFunctions, ModuleSources};
 use crate::msg::OpCode;
 use crate::ops::{Ctx, Dispatcher, Machinery};
 use crate::permissions::Grants;
-use crate::state::State;
+use crate::state::{Output, State};
 use crate::trace::TraceMode;
 use crate::workers::WorkerSettings;
 pub use minideno_core::limits::Termination;
@@ -67,6 +68,10 @@ pub struct RuntimeOptions {
     pub capture_output: bool,
     /// Trace ops to stderr as `--trace-ops` does, under this isolate name.
     pub trace: Option<(TraceMode, String)>,
+    /// Run call after call in the same context: globals, modules and timers of one call
+    /// stay for the next (default: each call gets a fresh context from the snapshot, in
+    /// the same isolate; nothing leaks from one call to the next).
+    pub reuse_context: bool,
     /// The functions scripts may call as `Deno.host.<name>(...)`.
     pub host: HostFunctions,
 }
@@ -184,47 +189,55 @@ pub struct Runtime {
     isolate: Isolate,
     /// Its ops' state and machinery (output, exit hook, counters).
     cx: Ctx,
-    timeout: Option<Duration>,
-    cpu_limit: Option<Duration>,
-    module_loading: bool,
+    options: RuntimeOptions,
+    memory: Option<Arc<MemoryLimit>>,
+    /// A call ran in the current context (a fresh one is made before the next, unless
+    /// `reuse_context`).
+    used: bool,
     spent: bool,
     last_stats: ExecutionStats,
 }
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, Error> {
-        let mut state = State::new(vec![], None).with_permissions(options.permissions);
-        state.host = options.host;
-        state.module_sources = options.module_sources;
-        if options.capture_output {
-            state = state.with_captured_output();
-        }
-        let mut machinery = Machinery::default().with_op_timing();
-        if let Some((mode, name)) = &options.trace {
-            machinery = machinery.with_tracing(*mode, name);
-        }
         let memory = options.max_heap_bytes.map(MemoryLimit::new).transpose();
         let memory = memory.map_err(Error::Startup)?;
-        // Workers load modules, and share the runtime's memory limit.
-        if options.module_loading {
-            state.workers = Some(WorkerSettings {
-                memory: memory.clone(),
-                seed: None,
-            });
-        }
-        let ops = Dispatcher::with(state, machinery);
+        let ops = ops(&options, &memory);
         let cx = ops.cx().clone();
-        let isolate = crate::new_isolate(ops, memory).map_err(|e| Error::Startup(e.0))?;
+        let isolate = crate::new_isolate(ops, memory.clone()).map_err(|e| Error::Startup(e.0))?;
         *cx.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,
             cx,
-            timeout: options.timeout,
-            cpu_limit: options.cpu_limit,
-            module_loading: options.module_loading,
+            options,
+            memory,
+            used: false,
             spent: false,
             last_stats: ExecutionStats::default(),
         })
+    }
+
+    /// Makes the context the next call runs in now, if the last call used the current
+    /// one (and contexts are not reused): a pool does it between jobs, so that the
+    /// next caller does not wait for it. `call` does it too, if it was not done.
+    pub fn prepare(&mut self) -> Result<(), Error> {
+        if !self.used || self.options.reuse_context || self.spent {
+            return Ok(());
+        }
+        let ops = ops(&self.options, &self.memory);
+        let cx = ops.cx().clone();
+        // Output not taken yet carries over.
+        if let (Output::Capture(new), Output::Capture(_)) = (&cx.output, &self.cx.output) {
+            *new.borrow_mut() = self.cx.output.take();
+        }
+        let loader = crate::userland::loader(&ops);
+        self.isolate
+            .renew_context(ops, Some(loader))
+            .map_err(|e| Error::Startup(e.0))?;
+        *cx.exit_hook.borrow_mut() = Some(self.isolate.exit_hook());
+        self.cx = cx;
+        self.used = false;
+        Ok(())
     }
 
     /// Runs `code`, a classic script named `name`, with `params` at `globalThis.param`
@@ -247,7 +260,7 @@ impl Runtime {
         path: &std::path::Path,
         params: P,
     ) -> Result<Execution<R>, Error> {
-        if !self.module_loading {
+        if !self.options.module_loading {
             return Err(Error::Module(
                 "module loading is off (RuntimeOptions::module_loading)".into(),
             ));
@@ -326,6 +339,8 @@ impl Runtime {
         if self.spent {
             return Err(Error::Spent);
         }
+        self.prepare()?;
+        self.used = true;
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
         let before = Counters::read(&self.cx);
@@ -336,7 +351,7 @@ impl Runtime {
             self.isolate.fast_calls(),
         );
         self.isolate
-            .set_limits(self.timeout, self.cpu_limit)
+            .set_limits(self.options.timeout, self.options.cpu_limit)
             .map_err(|e| Error::Startup(e.0))?;
         let result = run(&mut self.isolate);
         let _ = self.isolate.set_limits(None, None);
@@ -365,6 +380,28 @@ impl Runtime {
             stats: self.last_stats.clone(),
         })
     }
+}
+
+/// A runtime's ops, with a state of their own as `options` say.
+fn ops(options: &RuntimeOptions, memory: &Option<Arc<MemoryLimit>>) -> Dispatcher {
+    let mut state = State::new(vec![], None).with_permissions(options.permissions.clone());
+    state.host = options.host.clone();
+    state.module_sources = options.module_sources.clone();
+    if options.capture_output {
+        state = state.with_captured_output();
+    }
+    let mut machinery = Machinery::default().with_op_timing();
+    if let Some((mode, name)) = &options.trace {
+        machinery = machinery.with_tracing(*mode, name);
+    }
+    // Workers load modules, and share the runtime's memory limit.
+    if options.module_loading {
+        state.workers = Some(WorkerSettings {
+            memory: memory.clone(),
+            seed: None,
+        });
+    }
+    Dispatcher::with(state, machinery)
 }
 
 fn module_url(specifier: &str) -> Result<Url, Error> {

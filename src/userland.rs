@@ -40,9 +40,7 @@ pub fn new_isolate(
     ops: Dispatcher,
     memory: Option<Arc<MemoryLimit>>,
 ) -> Result<Isolate, ScriptError> {
-    let loader = Rc::new(Modules {
-        state: ops.cx().state().clone(),
-    });
+    let loader = loader(&ops);
     Isolate::new(
         ops,
         IsolateOptions {
@@ -57,6 +55,13 @@ pub fn new_isolate(
             memory,
         },
     )
+}
+
+/// Where the modules of an isolate running `ops` come from, as its state allows.
+pub fn loader(ops: &Dispatcher) -> Rc<dyn ModuleLoader> {
+    Rc::new(Modules {
+        state: ops.cx().state().clone(),
+    })
 }
 
 /// A worker to start; `argv` and `minimal_io` are its parent's.

@@ -504,11 +504,14 @@ fn hot_loops_take_the_doors_fast_path_and_it_answers_as_the_slow_one_does() {
     for i in 0..300 {
         std::fs::write(dir.join(format!("{i:0>60}")), "").unwrap();
     }
+    // One context for every phase: V8's feedback (and the optimized code that takes the
+    // fast path) is the context's.
     let mut rt = runtime(RuntimeOptions {
         permissions: Grants {
             read: Grant::Some(vec![dir.clone()]),
             ..Grants::default()
         },
+        reuse_context: true,
         ..Default::default()
     });
     // (what each loop checks, its calls through the door, its code: true if every
@@ -764,8 +767,9 @@ fn modules_from_the_embedder_load_without_the_disk_and_exports_are_called_by_nam
         ),
         ("embed:///disk.ts".to_string(), r#"import "file:///etc/hostname";"#.to_string()),
     ]);
+    let rt_sources = Some(sources);
     let mut rt = runtime(RuntimeOptions {
-        module_sources: Some(sources),
+        module_sources: rt_sources.clone(),
         ..Default::default()
     });
     let run = rt
@@ -779,15 +783,24 @@ fn modules_from_the_embedder_load_without_the_disk_and_exports_are_called_by_nam
         run.value,
         json!({"greeting": "HI ADA", "n": 40, "calls": 1})
     );
-    // Evaluated once: the module's state carries over to the next call of this runtime.
+    // The next call runs in a fresh context: the module is evaluated again there.
+    let bo = (json!({"name": "bo", "n": 1}), 5);
     let run = rt
-        .call_export::<_, Value>(
-            "embed:///main.ts",
-            "handle",
-            (json!({"name": "bo", "n": 1}), 5),
-        )
+        .call_export::<_, Value>("embed:///main.ts", "handle", bo.clone())
         .unwrap();
-    assert_eq!(run.value, json!({"greeting": "HI BO", "n": 7, "calls": 2}));
+    assert_eq!(run.value, json!({"greeting": "HI BO", "n": 7, "calls": 1}));
+    // Reusing the context, it is evaluated once and its state carries over.
+    let mut reused = runtime(RuntimeOptions {
+        module_sources: rt_sources.clone(),
+        reuse_context: true,
+        ..Default::default()
+    });
+    for calls in [1, 2] {
+        let run = reused
+            .call_export::<_, Value>("embed:///main.ts", "handle", bo.clone())
+            .unwrap();
+        assert_eq!(run.value["calls"], calls);
+    }
     // A module from a string, importing one of the embedder's.
     let code = r#"import { factor } from "./lib.ts"; export default factor * param;"#;
     let run = rt
@@ -820,4 +833,37 @@ fn modules_from_the_embedder_load_without_the_disk_and_exports_are_called_by_nam
         Err(Error::Uncaught { message, .. }) => assert_eq!(message, "RangeError: bad request"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn each_call_runs_in_a_fresh_context_unless_the_context_is_reused() {
+    let dir = std::env::temp_dir().join("minideno-embed-fresh");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f.txt"), "x").unwrap();
+    let options = |reuse_context| RuntimeOptions {
+        permissions: Grants {
+            read: Grant::Some(vec![dir.clone()]),
+            ..Grants::default()
+        },
+        capture_output: true,
+        host: HostFunctions::new().sync_typed("twice", |(n,): (u32,)| Ok(2 * n)),
+        reuse_context,
+        ..Default::default()
+    };
+    let first = format!(
+        "globalThis.secret = 'tenant A'; Array.prototype.evil = 1; Deno.openSync({:?}); console.log('one'); 0",
+        dir.join("f.txt").to_str().unwrap()
+    );
+    let next = "console.log('two'); [typeof secret, typeof [].evil, Object.keys(Deno.resources()).length, Deno.host.twice(21)]";
+    let mut fresh = runtime(options(false));
+    fresh.execute_script::<_, u32>("a.js", &first, ()).unwrap();
+    let seen: Value = fresh.execute_script("b.js", next, ()).unwrap().value;
+    assert_eq!(seen, json!(["undefined", "undefined", 3, 42]));
+    // Output not taken yet is kept across the new context.
+    assert_eq!(fresh.take_output().0, b"one\ntwo\n");
+
+    let mut reused = runtime(options(true));
+    reused.execute_script::<_, u32>("a.js", &first, ()).unwrap();
+    let seen: Value = reused.execute_script("b.js", next, ()).unwrap().value;
+    assert_eq!(seen, json!(["string", "number", 4, 42]));
 }

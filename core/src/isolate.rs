@@ -96,6 +96,8 @@ pub struct Isolate {
     /// stdin, an open of a FIFO) must not hold the thread that drops the isolate.
     runtime: ManuallyDrop<tokio::runtime::Runtime>,
     guard: Guard,
+    /// How its contexts are made (the first, and fresh ones).
+    setup: ContextSetup,
     /// Time the event loop spent waiting for async ops and timers.
     idle: Duration,
     /// Turns in a row that found a reply ready without running Tokio's io driver.
@@ -144,46 +146,38 @@ impl Isolate {
             .build()
             .map_err(|e| ScriptError(format!("cannot start the event loop: {e}")))?;
 
-        let context = {
-            let scope = &mut v8::HandleScope::new(&mut isolate);
-            let context = v8::Context::new(scope);
-            let scope = &mut v8::ContextScope::new(scope, context);
-            let core = v8::Object::new(scope);
-            door::install(scope, core, Rc::new(dispatcher), budget);
-            let bindings: [(&str, v8::FunctionCallback); 12] = [
-                ("decodeUtf16", text::decode_utf16.map_fn_to()),
-                ("decodeLatin1", text::decode_latin1.map_fn_to()),
-                ("setLifecycle", lifecycle::set_lifecycle.map_fn_to()),
-                ("encodeUtf8", text::encode.map_fn_to()),
-                ("encodeUtf8Into", text::encode_into.map_fn_to()),
-                ("encodeLatin1Into", text::encode_latin1_into.map_fn_to()),
-                ("decodeUtf8", text::decode.map_fn_to()),
-                ("serialize", clone::serialize.map_fn_to()),
-                ("deserialize", clone::deserialize.map_fn_to()),
-                ("detach", clone::detach.map_fn_to()),
-                (
-                    "setUnhandledRejection",
-                    uncaught::set_unhandled_rejection.map_fn_to(),
-                ),
-                ("reportUncaught", uncaught::report_uncaught.map_fn_to()),
-            ];
-            for (name, callback) in bindings {
-                let function = v8::Function::new_raw(scope, callback).unwrap();
-                let key = v8::String::new(scope, name).unwrap();
-                core.set(scope, key.into(), function.into());
-            }
-            bootstrap(scope, options.bootstrap, core)?;
-            v8::Global::new(scope, context)
+        let setup = ContextSetup {
+            bootstrap: options.bootstrap,
+            budget,
         };
+        let context = setup.make(&mut isolate, Rc::new(dispatcher))?;
         Ok(Isolate {
             context,
             isolate,
             runtime: ManuallyDrop::new(runtime),
             guard,
+            setup,
             idle: Duration::ZERO,
             fast_turns: 0,
             batch: Vec::with_capacity(BATCH_START_BYTES),
         })
+    }
+
+    /// Makes the next runs use a fresh context from the snapshot, with `dispatcher`'s ops
+    /// and `loader`'s modules: nothing an earlier run made (globals, modules, pending
+    /// ops and timers, hooks) is reachable from it. Cheaper than a new isolate: V8's
+    /// heap, the event loop and the limits are kept.
+    pub fn renew_context(
+        &mut self,
+        dispatcher: impl Dispatch + 'static,
+        loader: Option<Rc<dyn ModuleLoader>>,
+    ) -> Result<(), ScriptError> {
+        self.check_alive()?;
+        self.isolate.set_slot(ModuleMap::new(loader));
+        self.isolate.set_slot(Errors::default());
+        self.isolate.set_slot(Lifecycle::default());
+        self.context = self.setup.make(&mut self.isolate, Rc::new(dispatcher))?;
+        Ok(())
     }
 
     /// Stops the next runs `timeout` from now (None: never): JS is terminated and the
@@ -715,6 +709,53 @@ fn promise_of(scope: &mut v8::HandleScope, value: v8::Local<v8::Value>) -> v8::G
 
 /// Hands `core` to the embedder's bootstrap function, which returns the formatter of
 /// uncaught errors; without one, `core` becomes the global `Deno.core`.
+/// How an isolate's contexts are made.
+struct ContextSetup {
+    bootstrap: Option<&'static str>,
+    /// What the buffers made for the script count against.
+    budget: Option<Arc<crate::limits::Budget>>,
+}
+
+impl ContextSetup {
+    /// A context from the snapshot with `Deno.core` (the door to `dispatcher`, which
+    /// replaces any earlier one, and the other bindings), handed to the bootstrap.
+    fn make(
+        &self,
+        isolate: &mut v8::OwnedIsolate,
+        dispatcher: Rc<dyn Dispatch>,
+    ) -> Result<v8::Global<v8::Context>, ScriptError> {
+        let scope = &mut v8::HandleScope::new(isolate);
+        let context = v8::Context::new(scope);
+        let scope = &mut v8::ContextScope::new(scope, context);
+        let core = v8::Object::new(scope);
+        door::install(scope, core, dispatcher, self.budget.clone());
+        let bindings: [(&str, v8::FunctionCallback); 12] = [
+            ("decodeUtf16", text::decode_utf16.map_fn_to()),
+            ("decodeLatin1", text::decode_latin1.map_fn_to()),
+            ("setLifecycle", lifecycle::set_lifecycle.map_fn_to()),
+            ("encodeUtf8", text::encode.map_fn_to()),
+            ("encodeUtf8Into", text::encode_into.map_fn_to()),
+            ("encodeLatin1Into", text::encode_latin1_into.map_fn_to()),
+            ("decodeUtf8", text::decode.map_fn_to()),
+            ("serialize", clone::serialize.map_fn_to()),
+            ("deserialize", clone::deserialize.map_fn_to()),
+            ("detach", clone::detach.map_fn_to()),
+            (
+                "setUnhandledRejection",
+                uncaught::set_unhandled_rejection.map_fn_to(),
+            ),
+            ("reportUncaught", uncaught::report_uncaught.map_fn_to()),
+        ];
+        for (name, callback) in bindings {
+            let function = v8::Function::new_raw(scope, callback).unwrap();
+            let key = v8::String::new(scope, name).unwrap();
+            core.set(scope, key.into(), function.into());
+        }
+        bootstrap(scope, self.bootstrap, core)?;
+        Ok(v8::Global::new(scope, context))
+    }
+}
+
 fn bootstrap(
     scope: &mut v8::HandleScope,
     name: Option<&str>,
