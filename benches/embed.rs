@@ -11,25 +11,26 @@ use minideno::pool::{Pool, PoolOptions};
 use minideno::runtime::{Runtime, RuntimeOptions};
 use serde_json::{json, Value};
 
-/// p50 and p99 of `calls` timed calls of `f` (after a tenth as many untimed).
-fn percentiles(calls: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+/// p50 and p99 of what `f` measured in `calls` calls (after a tenth as many more).
+fn percentiles(calls: usize, mut f: impl FnMut() -> Duration) -> (Duration, Duration) {
     for _ in 0..calls / 10 {
         f();
     }
-    let mut times: Vec<Duration> = (0..calls)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
+    let mut times: Vec<Duration> = (0..calls).map(|_| f()).collect();
     times.sort();
     (times[calls / 2], times[calls * 99 / 100])
 }
 
+/// How long `f` took.
+fn timed(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
 fn print(what: &str, (p50, p99): (Duration, Duration)) {
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    println!("  {what:<44} {:>9.1} {:>9.1}", us(p50), us(p99));
+    println!("  {what:<50} {:>9.1} {:>9.1}", us(p50), us(p99));
 }
 
 const EMPTY: &str = "param + 1";
@@ -49,7 +50,7 @@ fn options(reuse_context: bool) -> RuntimeOptions {
 }
 
 fn event() -> Value {
-    let items: Vec<Value> = (0..16)
+    let items: Vec<Value> = (0..24)
         .map(|i| json!({ "sku": format!("item-{i:04}"), "price": i * 3 + 1, "qty": 1 }))
         .collect();
     json!({ "id": "evt_0001", "user": { "id": 12345, "name": "Ada Lovelace" }, "items": items })
@@ -63,34 +64,33 @@ fn check(rt: &mut Runtime, code: &str, params: &Value) {
 fn main() {
     let webhook = event();
     println!(
-        "per call, microseconds (webhook params: {} bytes of JSON)            p50       p99",
+        "per call, microseconds (webhook params: {} bytes of JSON)       p50       p99",
         webhook.to_string().len()
     );
+    let fresh = || check(&mut Runtime::new(options(false)).unwrap(), EMPTY, &json!(1));
     print(
         "fresh runtime (new isolate), empty script",
-        percentiles(100, || {
-            check(&mut Runtime::new(options(false)).unwrap(), EMPTY, &json!(1))
-        }),
+        percentiles(100, || timed(fresh)),
     );
     for (reuse, what) in [
         (false, "fresh context (warm isolate)"),
         (true, "reused context"),
     ] {
         let mut rt = Runtime::new(options(reuse)).unwrap();
-        print(
-            &format!("{what}, empty script"),
-            percentiles(1000, || check(&mut rt, EMPTY, &json!(1))),
-        );
-        print(
-            &format!("{what}, webhook"),
-            percentiles(1000, || check(&mut rt, WEBHOOK, &webhook)),
-        );
+        let empty = percentiles(1000, || timed(|| check(&mut rt, EMPTY, &json!(1))));
+        print(&format!("{what}, empty script"), empty);
+        let hook = percentiles(1000, || timed(|| check(&mut rt, WEBHOOK, &webhook)));
+        print(&format!("{what}, webhook"), hook);
     }
 
     let tokio = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    let call = |pool: &Pool, code: &str, params: &Value| {
+        let call = pool.execute_script::<_, Value>("call.js", code, params.clone());
+        assert!(!tokio.block_on(call).unwrap().value.is_null());
+    };
     for reuse in [false, true] {
         let pool = Pool::new(PoolOptions {
             runtime: options(reuse),
@@ -103,28 +103,31 @@ fn main() {
             "fresh context"
         };
         for (what, code, params) in [
-            ("empty script", EMPTY, json!(1)),
+            ("empty", EMPTY, json!(1)),
             ("webhook", WEBHOOK, webhook.clone()),
         ] {
-            let one = percentiles(1000, || {
-                let v: Value = tokio
-                    .block_on(pool.execute_script("call.js", code, params.clone()))
-                    .unwrap()
-                    .value;
-                assert!(!v.is_null());
-            });
-            print(&format!("pool ({context}), {what}"), one);
+            let times = percentiles(1000, || timed(|| call(&pool, code, &params)));
+            print(&format!("pool ({context}), {what}, back to back"), times);
         }
+        // Calls 5 ms apart, as a service that is not saturated gets them: the pool has
+        // made the next fresh context by then.
+        let paced = percentiles(300, || {
+            std::thread::sleep(Duration::from_millis(5));
+            timed(|| call(&pool, WEBHOOK, &webhook))
+        });
+        print(&format!("pool ({context}), webhook, 5 ms apart"), paced);
         // 8 callers at once: the time for all 8 to be answered, per call.
         let (p50, p99) = percentiles(200, || {
-            let calls = (0..8)
-                .map(|_| pool.execute_script::<_, Value>("call.js", WEBHOOK, webhook.clone()));
-            for r in tokio.block_on(join_all(calls)) {
-                r.unwrap();
-            }
+            timed(|| {
+                let calls = (0..8)
+                    .map(|_| pool.execute_script::<_, Value>("call.js", WEBHOOK, webhook.clone()));
+                for r in tokio.block_on(join_all(calls)) {
+                    r.unwrap();
+                }
+            })
         });
         print(
-            &format!("pool ({context}), webhook, 8 callers (per call)"),
+            &format!("pool ({context}), webhook, 8 callers"),
             (p50 / 8, p99 / 8),
         );
     }
