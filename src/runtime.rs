@@ -22,9 +22,13 @@
 //! is one string per direction, measured in `benches/embed.rs`.)
 //!
 //! `Deno.exit(code)` ends the script with `Error::Exit { code }`, never the host.
-//! A run stopped by a limit (or by `Deno.exit`) leaves the `Runtime` spent: later calls fail with
-//! `Error::Spent`, and dropping it frees its isolate, its event loop and its watchdog
-//! thread. A run that fails otherwise (an exception, a denied op) leaves it usable.
+//! Each call runs in a fresh context (unless `reuse_context`), so a call a limit stopped
+//! (a timeout, the CPU limit, `Deno.exit`, a stopper) leaves the runtime usable: the
+//! next call gets a fresh context in the same isolate. The heap limit leaves it spent
+//! (V8 had to raise the heap past the limit to stop the script), and so does any limit
+//! with `reuse_context`: later calls fail with `Error::Spent`; dropping it frees its
+//! isolate, its event loop and its watchdog thread. A run that fails otherwise (an
+//! exception, a denied op) leaves it usable.
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -99,7 +103,8 @@ pub enum Error {
     Exit { code: i32 },
     /// `Runtime::stopper()` stopped the call (from another thread).
     Stopped,
-    /// A limit (or `Deno.exit`) stopped an earlier call: this runtime runs no more
+    /// The heap limit (or with `reuse_context`, any limit) stopped an earlier call: this
+    /// runtime runs no more
     /// scripts.
     Spent,
     /// The runtime could not be made.
@@ -310,12 +315,14 @@ impl Runtime {
     }
 
     /// A handle that stops the running call from any thread (`terminate`: at once, even
-    /// inside `while (true) {}`), and leaves the runtime spent.
+    /// inside `while (true) {}`); as any limit, it leaves the runtime spent only with
+    /// `reuse_context`.
     pub fn stopper(&self) -> minideno_core::limits::Stopper {
         self.isolate.stopper()
     }
 
-    /// Whether a limit (or `Deno.exit`) stopped a call: it runs no more scripts.
+    /// Whether the heap limit (or with `reuse_context`, any limit) stopped a call: it
+    /// runs no more scripts.
     pub fn is_spent(&self) -> bool {
         self.spent
     }
@@ -363,7 +370,8 @@ impl Runtime {
         self.last_stats.cpu = cpu;
         self.last_stats.termination = self.isolate.termination();
         if let Some(limit) = self.last_stats.termination {
-            self.spent = true;
+            let heap = matches!(limit, Termination::HeapLimit { .. });
+            self.spent = heap || self.options.reuse_context;
             return Err(match limit {
                 Termination::Timeout { after } => Error::Timeout { after },
                 Termination::CpuLimit { limit } => Error::CpuLimit { limit },

@@ -59,12 +59,21 @@ fn endless_loops_timers_and_microtasks_stop_at_the_deadline() {
             took < Duration::from_millis(1000 + slack),
             "{code}: {took:?}"
         );
-        // Spent, not stuck: the next call fails at once.
-        let e = rt
-            .execute_script::<_, Value>("next.js", "1", ())
-            .unwrap_err();
-        assert_eq!(e, Error::Spent);
+        // Not stuck: the next call runs at once, in a fresh context.
+        let next = rt.execute_script::<_, String>("next.js", "typeof again", ());
+        assert_eq!(next.unwrap().value, "undefined", "{code}");
     }
+    // A context that is reused is spent: what the stopped call left is in it.
+    let mut rt = runtime(RuntimeOptions {
+        reuse_context: true,
+        ..timeout(0.2)
+    });
+    let e = rt.execute_script::<_, Value>("loop.js", "for (;;) {}", ());
+    assert!(matches!(e, Err(Error::Timeout { .. })), "{e:?}");
+    let e = rt
+        .execute_script::<_, Value>("next.js", "1", ())
+        .unwrap_err();
+    assert_eq!(e, Error::Spent);
 }
 
 fn rss_kib() -> u64 {
@@ -385,11 +394,8 @@ fn deno_exit_ends_the_script_not_the_host() {
         .execute_script::<_, Value>("exit.js", "Deno.exit(3)", ())
         .unwrap_err();
     assert_eq!(e, Error::Exit { code: 3 });
-    assert_eq!(
-        rt.execute_script::<_, Value>("after.js", "1", ())
-            .unwrap_err(),
-        Error::Spent
-    );
+    let after = rt.execute_script::<_, u32>("after.js", "1", ());
+    assert_eq!(after.unwrap().value, 1);
     // Catching what follows the exit does not keep the script going.
     let mut rt = runtime(timeout(5.0));
     let code = "try { Deno.exit(0); } catch {} while (true) {}";
@@ -452,8 +458,9 @@ fn a_stopper_ends_a_call_from_another_thread_even_one_that_waits() {
             start.elapsed()
         );
         stopping.join().unwrap();
-        let again = rt.execute_script::<_, Value>("again.js", "1", ());
-        assert_eq!(again.unwrap_err(), Error::Spent);
+        // The next call runs, in a fresh context.
+        let again = rt.execute_script::<_, u32>("again.js", "1", ());
+        assert_eq!(again.unwrap().value, 1, "{code}");
     }
 }
 

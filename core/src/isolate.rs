@@ -166,13 +166,16 @@ impl Isolate {
     /// Makes the next runs use a fresh context from the snapshot, with `dispatcher`'s ops
     /// and `loader`'s modules: nothing an earlier run made (globals, modules, pending
     /// ops and timers, hooks) is reachable from it. Cheaper than a new isolate: V8's
-    /// heap, the event loop and the limits are kept.
+    /// heap, the event loop and the limits are kept. An isolate a limit stopped runs
+    /// again, but after the heap limit (see `Guard::recover`).
     pub fn renew_context(
         &mut self,
         dispatcher: impl Dispatch + 'static,
         loader: Option<Rc<dyn ModuleLoader>>,
     ) -> Result<(), ScriptError> {
-        self.check_alive()?;
+        if !self.guard.recover() {
+            return self.check_alive();
+        }
         self.isolate.set_slot(ModuleMap::new(loader));
         self.isolate.set_slot(Errors::default());
         self.isolate.set_slot(Lifecycle::default());

@@ -648,6 +648,23 @@ impl Guard {
         self.heap.handle.terminate_execution();
     }
 
+    /// Forgets the limit that stopped the isolate, so that it runs again (in a fresh
+    /// context): any but the heap limit, whose heap V8 has had to raise past the limit.
+    /// False: it cannot be.
+    pub fn recover(&mut self) -> bool {
+        if matches!(self.check(), Some(Termination::HeapLimit { .. })) {
+            return false;
+        }
+        self.termination = None;
+        self.exit.set(None);
+        self.stop.requested.store(false, Ordering::SeqCst);
+        if let Some(w) = &self.watchdog {
+            w.update(|d| d.fired = None);
+        }
+        self.heap.handle.cancel_terminate_execution();
+        true
+    }
+
     /// Whether a limit stopped the isolate (for good).
     pub fn check(&mut self) -> Option<Termination> {
         if self.termination.is_none() {
