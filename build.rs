@@ -5,6 +5,8 @@
 
 #[path = "build/opgen.rs"]
 mod opgen;
+#[path = "build/snapshot.rs"]
+mod snapshot;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -57,7 +59,13 @@ fn main() {
     let (bundle, map) = link_userland(&sources);
     fs::write(out.join("userland.js"), &bundle).unwrap();
     fs::write(out.join("userland.js.map"), map).unwrap();
-    fs::write(out.join("SNAPSHOT.bin"), snapshot(&bundle)).unwrap();
+    let platform = v8::new_default_platform(0, false).make_shared();
+    v8::V8::initialize_platform(platform);
+    v8::V8::initialize();
+    match snapshot::create(&[(USERLAND_URL, &bundle)]) {
+        Ok(blob) => fs::write(out.join("SNAPSHOT.bin"), blob).unwrap(),
+        Err(e) => fail(&e),
+    }
 }
 
 /// flatc from the `flatc` crate (built from source, 23.5.26, matching the
@@ -303,77 +311,6 @@ function load(id) {
   return instance.ready;
 }
 "#;
-
-/// Runs the linked userland in a fresh isolate and serializes its heap.
-fn snapshot(bundle: &str) -> Vec<u8> {
-    let platform = v8::new_default_platform(0, false).make_shared();
-    v8::V8::initialize_platform(platform);
-    v8::V8::initialize();
-    let mut creator = v8::SnapshotCreator::new(None);
-    // SAFETY: the isolate is forgotten before the creator is used again.
-    let mut isolate = unsafe { creator.get_owned_isolate() };
-    {
-        let scope = &mut v8::HandleScope::new(&mut isolate);
-        let context = v8::Context::new(scope);
-        let scope = &mut v8::ContextScope::new(scope, context);
-        let scope = &mut v8::TryCatch::new(scope);
-        let code = v8::String::new(scope, bundle).unwrap();
-        let name = v8::String::new(scope, USERLAND_URL).unwrap();
-        let undefined = v8::undefined(scope);
-        let origin = v8::ScriptOrigin::new(
-            scope,
-            name.into(),
-            0,
-            0,
-            false,
-            0,
-            undefined.into(),
-            false,
-            false,
-            false,
-        );
-        // Eager: every function gets its bytecode now, into the snapshot, instead of
-        // being parsed again from source in every process that calls it.
-        let source = v8::script_compiler::Source::new(code, Some(&origin));
-        let options = v8::script_compiler::CompileOptions::EagerCompile;
-        let no_cache = v8::script_compiler::NoCacheReason::NoReason;
-        let result = v8::script_compiler::compile(scope, source, options, no_cache)
-            .and_then(|s| s.run(scope));
-        scope.perform_microtask_checkpoint();
-        let promise = result.and_then(|r| v8::Local::<v8::Promise>::try_from(r).ok());
-        match promise.map(|p| (p.state(), p)) {
-            Some((v8::PromiseState::Fulfilled, _)) => {}
-            Some((state, p)) => {
-                let err = p.result(scope);
-                let stack = err
-                    .to_object(scope)
-                    .and_then(|o| {
-                        let key = v8::String::new(scope, "stack").unwrap();
-                        o.get(scope, key.into())
-                    })
-                    .filter(|s| s.is_string())
-                    .unwrap_or(err);
-                fail(&format!(
-                    "userland did not load ({state:?}): {}",
-                    stack.to_rust_string_lossy(scope)
-                ));
-            }
-            None => {
-                let msg = scope
-                    .exception()
-                    .map(|e| e.to_rust_string_lossy(scope))
-                    .unwrap_or_default();
-                fail(&format!("userland failed to compile: {msg}"));
-            }
-        }
-        creator.set_default_context(context);
-    }
-    std::mem::forget(isolate);
-    creator
-        .create_blob(v8::FunctionCodeHandling::Keep)
-        .expect("V8 could not create the snapshot")
-        .to_vec()
-}
 
 /// Reports a failure without unwinding through V8 (which would crash the build script).
 fn fail(msg: &str) -> ! {

@@ -48,6 +48,7 @@ pub mod permissions;
 pub mod pool;
 pub mod resources;
 pub mod runtime;
+pub mod snapshot;
 pub mod state;
 pub mod trace;
 pub mod userland;
@@ -58,7 +59,7 @@ pub use minideno_core::{self as core, limits};
 pub use minideno_core::{init_v8, Dispatch, Isolate, ScriptError, ZeroCopyBuf};
 pub use ops::{Dispatcher, Machinery};
 pub use state::State;
-pub use userland::new_isolate;
+pub use userland::{new_isolate, new_isolate_from};
 
 /// minideno's own version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -42,6 +42,7 @@ use crate::host::{HostFunctions, ModuleSources};
 use crate::msg::OpCode;
 use crate::ops::{Ctx, Dispatcher, Machinery};
 use crate::permissions::Grants;
+use crate::snapshot::{Snapshot, SnapshotError};
 use crate::state::{Output, State};
 use crate::trace::TraceMode;
 use crate::workers::WorkerSettings;
@@ -72,6 +73,9 @@ pub struct RuntimeOptions {
     pub capture_output: bool,
     /// Trace ops to stderr as `--trace-ops` does, under this isolate name.
     pub trace: Option<(TraceMode, String)>,
+    /// What its isolates start from (default: the userland's own snapshot); see
+    /// `snapshot::SnapshotBuilder`.
+    pub snapshot: Option<Snapshot>,
     /// Run call after call in the same context: globals, modules and timers of one call
     /// stay for the next (default: each call gets a fresh context from the snapshot, in
     /// the same isolate; nothing leaks from one call to the next).
@@ -139,6 +143,12 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<SnapshotError> for Error {
+    fn from(e: SnapshotError) -> Self {
+        Error::Startup(e.0)
+    }
+}
 
 /// A successful call: its value and what it cost.
 #[derive(Debug)]
@@ -209,7 +219,11 @@ impl Runtime {
         let memory = memory.map_err(Error::Startup)?;
         let ops = ops(&options, &memory);
         let cx = ops.cx().clone();
-        let isolate = crate::new_isolate(ops, memory.clone()).map_err(|e| Error::Startup(e.0))?;
+        let isolate = match &options.snapshot {
+            Some(snapshot) => crate::new_isolate_from(snapshot.startup(), ops, memory.clone()),
+            None => crate::new_isolate(ops, memory.clone()),
+        }
+        .map_err(|e| Error::Startup(e.0))?;
         *cx.exit_hook.borrow_mut() = Some(isolate.exit_hook());
         Ok(Runtime {
             isolate,

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use minideno_core::limits::MemoryLimit;
 use minideno_core::source_maps::SourceMapSource;
 use minideno_core::source_maps::{Builtin, LineMap};
+use minideno_core::StartupSnapshot;
 use minideno_core::{
     Isolate, IsolateOptions, Load, LoadKind, LoadedGraph, ModuleLoader, ModuleSource, ModuleType,
     ScriptError,
@@ -40,11 +41,21 @@ pub fn new_isolate(
     ops: Dispatcher,
     memory: Option<Arc<MemoryLimit>>,
 ) -> Result<Isolate, ScriptError> {
+    new_isolate_from(StartupSnapshot::Static(SNAPSHOT), ops, memory)
+}
+
+/// [`new_isolate`] from `snapshot`: the userland's, or one made from it
+/// ([`crate::snapshot::SnapshotBuilder`]).
+pub fn new_isolate_from(
+    snapshot: StartupSnapshot,
+    ops: Dispatcher,
+    memory: Option<Arc<MemoryLimit>>,
+) -> Result<Isolate, ScriptError> {
     let loader = loader(&ops);
     Isolate::new(
         ops,
         IsolateOptions {
-            snapshot: Some(SNAPSHOT),
+            snapshot: Some(snapshot),
             bootstrap: Some("__bootstrap"),
             builtin: Some(Builtin {
                 url: USERLAND_URL,

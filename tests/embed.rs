@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use minideno::host::{HostError, HostFunctions, ModuleSources};
 use minideno::permissions::{Grant, Grants};
 use minideno::runtime::{Error, Runtime, RuntimeOptions, Termination};
+use minideno::snapshot::SnapshotBuilder;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -873,4 +874,52 @@ fn each_call_runs_in_a_fresh_context_unless_the_context_is_reused() {
     reused.execute_script::<_, u32>("a.js", &first, ()).unwrap();
     let seen: Value = reused.execute_script("b.js", next, ()).unwrap().value;
     assert_eq!(seen, json!(["string", "number", 4, 42]));
+}
+
+#[test]
+fn an_embedders_snapshot_carries_its_setup_into_every_runtime_and_context() {
+    let snapshot = SnapshotBuilder::new()
+        .script(
+            "lib.js",
+            "globalThis.lib = { greet: (name) => `hello, ${name}`, table: Array.from({ length: 1000 }, (_, i) => i * i) };",
+        )
+        .script("more.js", "globalThis.lib.url = new TextEncoder().encode('example.com').length;")
+        .build()
+        .unwrap();
+    let options = || RuntimeOptions {
+        snapshot: Some(snapshot.clone()),
+        ..Default::default()
+    };
+    let code = "globalThis.touched = true; [lib.greet(param), lib.table[999], lib.url, typeof Deno.readFile]";
+    for _ in 0..2 {
+        let mut rt = runtime(options());
+        // Each call's fresh context has the setup, and none of the last call's globals.
+        for _ in 0..2 {
+            let v: Value = rt.execute_script("hi.js", code, "ada").unwrap().value;
+            assert_eq!(v, json!(["hello, ada", 998001, 11, "function"]));
+            let touched: bool = rt
+                .execute_script("t.js", "globalThis.touched === true", ())
+                .unwrap()
+                .value;
+            assert!(!touched);
+        }
+    }
+    // A setup script that throws, or whose promise rejects, is a clear error.
+    let bad = SnapshotBuilder::new()
+        .script("bad.js", "null.x")
+        .build()
+        .unwrap_err();
+    assert!(
+        bad.to_string().contains("bad.js failed: TypeError"),
+        "{bad}"
+    );
+    let bad = SnapshotBuilder::new()
+        .script("later.js", "Promise.reject(new Error('nope'))")
+        .build()
+        .unwrap_err();
+    assert!(
+        bad.to_string()
+            .contains("later.js did not load (Rejected): Error: nope"),
+        "{bad}"
+    );
 }

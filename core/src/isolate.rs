@@ -23,12 +23,36 @@ use v8::MapFnTo;
 
 use crate::uncaught::{self, errors, promise_reject_callback, uncaught, Errors, ScriptError};
 
+/// A V8 startup snapshot's bytes: one built into the binary, or one made at run time
+/// (an embedder's), shared by the isolates made from it.
+#[derive(Clone)]
+pub enum StartupSnapshot {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for StartupSnapshot {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            StartupSnapshot::Static(bytes) => bytes,
+            StartupSnapshot::Shared(bytes) => bytes,
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for StartupSnapshot {
+    fn borrow(&self) -> &[u8] {
+        self
+    }
+}
+
 /// How an isolate starts; all optional (`Default`: a bare context, no modules, no
 /// limit, `Deno.core` as the global `Deno.core`).
 #[derive(Default)]
 pub struct IsolateOptions {
     /// The startup snapshot to start from.
-    pub snapshot: Option<&'static [u8]>,
+    pub snapshot: Option<StartupSnapshot>,
     /// A global function (the snapshot's) called once with `Deno.core`; what it
     /// returns, a function, formats uncaught errors. None: `Deno.core` is put on the
     /// global object as `Deno.core`, and errors show their `stack`.

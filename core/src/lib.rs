@@ -25,6 +25,6 @@ pub mod text;
 pub mod uncaught;
 
 pub use door::{AsyncReply, Dispatch, ReplyBytes, ReplyData, ZeroCopyBuf};
-pub use isolate::{init_v8, v8_version, Isolate, IsolateOptions};
+pub use isolate::{init_v8, v8_version, Isolate, IsolateOptions, StartupSnapshot};
 pub use modules::{Load, LoadKind, LoadedGraph, ModuleLoader, ModuleSource, ModuleType};
 pub use uncaught::ScriptError;
