@@ -923,3 +923,19 @@ fn an_embedders_snapshot_carries_its_setup_into_every_runtime_and_context() {
         "{bad}"
     );
 }
+
+/// The HTTP service example, its `--check` run here.
+#[allow(dead_code)]
+#[path = "../examples/embed_service.rs"]
+mod embed_service;
+
+#[test]
+fn the_service_example_answers_over_http_and_outlives_a_stuck_script() {
+    let _turn = one_at_a_time();
+    let script = include_str!("../examples/embed_service_handler.ts").to_string();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(embed_service::check(embed_service::pool(script)));
+}
