@@ -23,8 +23,9 @@
 //! every op checks before it acts), [`resources`] (rids: the userland's file
 //! descriptors: files, sockets, child processes and their pipes), [`workers`] (an
 //! isolate per thread, talking to its parent by messages), [`runtime`] (the embedding
-//! API), [`msg`] (the generated messages), [`trace`] (the op tracer), [`state`],
-//! [`errors`].
+//! API), [`host`] (what an embedder offers scripts: host functions, module sources),
+//! [`snapshot`] (embedder snapshots), [`pool`] (runtimes on threads for many callers),
+//! [`msg`] (the generated messages), [`trace`] (the op tracer), [`state`], [`errors`].
 //!
 //! Embedding (the script may read below /tmp and nothing else):
 //! ```no_run
