@@ -1,6 +1,10 @@
-//! The embedding API: limits (time, heap), permissions, params and results through
-//! serde, captured output, stats, several runtimes on several threads.
+//! The embedding API: limits (time, CPU, heap), permissions, params and results through
+//! serde, captured output, stats, several runtimes on several threads, host functions,
+//! the embedder's modules and snapshots, a fresh context per call, the service example.
 use std::time::{Duration, Instant};
+
+mod common;
+use common::{one_at_a_time, rss_kib};
 
 use minideno::host::{HostError, HostFunctions, ModuleSources};
 use minideno::permissions::{Grant, Grants};
@@ -8,13 +12,6 @@ use minideno::runtime::{Error, Runtime, RuntimeOptions, Termination};
 use minideno::snapshot::SnapshotBuilder;
 use serde_json::{json, Value};
 use url::Url;
-
-/// Tests that time themselves, or keep both cores busy, take turns: the deadline
-/// assertions measure the runtime, not the other tests' load on this 2-core machine.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    TURN.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn runtime(options: RuntimeOptions) -> Runtime {
     Runtime::new(options).expect("a runtime")
@@ -75,12 +72,6 @@ fn endless_loops_timers_and_microtasks_stop_at_the_deadline() {
         .execute_script::<_, Value>("next.js", "1", ())
         .unwrap_err();
     assert_eq!(e, Error::Spent);
-}
-
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]

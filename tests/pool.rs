@@ -3,16 +3,13 @@
 //! concurrent callers, and memory that stays flat over thousands of calls.
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{one_at_a_time, rss_kib};
+
 use futures_util::future::{join4, join_all};
 use minideno::pool::{Pool, PoolOptions};
 use minideno::runtime::{Error, RuntimeOptions};
 use serde_json::Value;
-
-/// These tests keep both cores busy: one at a time.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    TURN.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
@@ -142,12 +139,6 @@ fn a_full_queue_is_busy_at_once_and_the_pool_grows_then_retires_idle_threads() {
         .unwrap()
         .value;
     assert_eq!(v, 2);
-}
-
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]
