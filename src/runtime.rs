@@ -108,8 +108,7 @@ pub enum Error {
     /// `Runtime::stopper()` stopped the call (from another thread).
     Stopped,
     /// The heap limit (or with `reuse_context`, any limit) stopped an earlier call: this
-    /// runtime runs no more
-    /// scripts.
+    /// runtime runs no more scripts.
     Spent,
     /// The runtime could not be made.
     Startup(String),
