@@ -1,6 +1,6 @@
-//! The command line: `run`, `eval`, `test`, `cache`, `info`, `types`, `repl` (also
-//! `minideno` alone), and the flags they share: `--allow-*` permissions, and
-//! `--reload`/`--cert` for remote modules.
+//! The command line: `run` (also `minideno SCRIPT`), `eval`, `test`, `cache`, `info`,
+//! `types`, `version`, `repl` (also `minideno` alone), and the flags they share:
+//! `--allow-*` permissions, and `--reload`/`--cert` for remote modules.
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +21,10 @@ pub struct Cli {
     /// Print minideno's, V8's and the transpiler's versions
     #[arg(short = 'V', long)]
     pub version: bool,
+
+    /// Print V8's own flags (for --v8-flags), and exit
+    #[arg(long)]
+    pub v8_options: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -61,6 +65,9 @@ pub enum Command {
         permissions: PermissionFlags,
         #[command(flatten)]
         modules: ModuleFlags,
+        /// Print the value of the code (an expression), as console.log prints it
+        #[arg(short, long)]
+        print: bool,
         /// The code
         code: String,
     },
@@ -94,9 +101,12 @@ pub enum Command {
         /// The module (path or URL)
         file: String,
     },
-    /// Print the declarations of the Deno namespace (lib.deno.d.ts)
+    /// Print the declarations of the Deno namespace and the web APIs, as a .d.ts file
     Types,
-    /// Read, evaluate and print TypeScript lines (also `minideno` with no command)
+    /// Print minideno's, V8's and the transpiler's versions (as --version)
+    Version,
+    /// Read, evaluate and print TypeScript lines (also `minideno` with no command), with
+    /// every permission unless flags name some
     Repl {
         #[command(flatten)]
         permissions: PermissionFlags,
@@ -178,6 +188,26 @@ pub struct PermissionFlags {
 }
 
 impl PermissionFlags {
+    /// Whether any permission flag was given.
+    pub fn given(&self) -> bool {
+        let PermissionFlags {
+            allow_all,
+            allow_read,
+            allow_write,
+            allow_net,
+            allow_env,
+            allow_run,
+            allow_hrtime,
+        } = self;
+        *allow_all
+            || *allow_run
+            || *allow_hrtime
+            || allow_read.is_some()
+            || allow_write.is_some()
+            || allow_net.is_some()
+            || allow_env.is_some()
+    }
+
     pub fn grants(self) -> Grants {
         if self.allow_all {
             return Grants::all();
@@ -246,4 +276,26 @@ pub fn minimal_io() -> Result<bool, String> {
             "{IO_ENCODING_VAR} must be \"minimal\" or \"flatbuffers\""
         )),
     }
+}
+
+/// The command line with `run` put in where early Deno ran a script named without it:
+/// `minideno SCRIPT [ARGS...]`, when SCRIPT is no command of ours and names a file (or
+/// is a URL).
+pub fn with_implied_run(mut argv: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let Some(first) = argv.get(1).and_then(|a| a.to_str()) else {
+        return argv;
+    };
+    let command = Cli::command();
+    let known = first.starts_with('-')
+        || first == "help"
+        || command
+            .get_subcommands()
+            .any(|c| c.get_name() == first || c.get_all_aliases().any(|a| a == first));
+    let script = url::Url::parse(first).is_ok_and(|u| u.scheme().len() > 1)
+        || std::path::Path::new(first).is_file();
+    if !known && script {
+        argv.insert(1, "run".into());
+    }
+    argv
 }

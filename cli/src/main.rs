@@ -33,13 +33,17 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 }
 
 fn cli() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(flags::with_implied_run(std::env::args_os().collect()));
     raise_fd_limit();
-    if cli.version {
+    if cli.version || matches!(cli.command, Some(Command::Version)) {
         println!("minideno {}", minideno::VERSION);
         println!("v8 {}", v8::V8::get_version());
         println!("typescript {}", minideno::TRANSPILER_VERSION);
         return;
+    }
+    if cli.v8_options {
+        // V8 prints its flags and ends the process.
+        init_v8("--help");
     }
     let result = match cli.command {
         Some(Command::Run {
@@ -65,9 +69,18 @@ fn cli() {
         Some(Command::Eval {
             permissions,
             modules,
+            print,
             code,
-        }) => Program::new(permissions, modules)
-            .and_then(|program| run_source(program, "./$deno$eval.ts", code)),
+        }) => {
+            // As Deno's: the code as console.log's argument.
+            let code = if print {
+                format!("console.log({code}\n)")
+            } else {
+                code
+            };
+            Program::new(permissions, modules)
+                .and_then(|program| run_source(program, "./$deno$eval.ts", code))
+        }
         Some(Command::Test {
             permissions,
             modules,
@@ -84,15 +97,32 @@ fn cli() {
             fetcher(modules).and_then(|fetcher| commands::info(&fetcher, &file))
         }
         Some(Command::Types) => {
-            print!("{}", minideno::LIB_DENO_D_TS);
+            // What a type checker needs to take it as a standalone .d.ts, as early
+            // Deno's began.
+            // (A reader that stops early, such as `head`, is no error.)
+            let mut out = std::io::stdout().lock();
+            let refs =
+                "/// <reference no-default-lib=\"true\" />\n/// <reference lib=\"esnext\" />\n\n";
+            let _ = out.write_all(refs.as_bytes());
+            let _ = out.write_all(minideno::LIB_DENO_D_TS.as_bytes());
             Ok(())
         }
+        Some(Command::Version) => unreachable!("printed above"),
+        // As Deno's REPL: every permission, unless flags name some.
         Some(Command::Repl {
             permissions,
             modules,
-        }) => Program::new(permissions, modules).and_then(crate::repl::run),
+        }) => {
+            let all = !permissions.given();
+            Program::new(permissions, modules).and_then(|mut program| {
+                if all {
+                    program.grants = Grants::all();
+                }
+                crate::repl::run(program)
+            })
+        }
         None => crate::repl::run(Program {
-            grants: Grants::default(),
+            grants: Grants::all(),
             fetcher: Arc::default(),
         }),
     };

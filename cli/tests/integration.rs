@@ -396,6 +396,32 @@ fn version_names_all_three() {
     assert!(lines[0].starts_with("minideno "), "{out}");
     assert!(lines[1].starts_with("v8 10.2."), "{out}");
     assert!(lines[2].starts_with("typescript oxc "), "{out}");
+    // Early Deno's spelling.
+    assert_eq!(minideno(&["version"], &test_deno_dir()), (0, out));
+}
+
+#[test]
+fn early_denos_spellings_run_a_script_print_v8s_flags_and_eval_print() {
+    let dir = test_deno_dir();
+    // A script named without `run`, its arguments after it.
+    let (code, out) = minideno(&["tests/testdata/args.ts", "a", "--b"], &dir);
+    assert_eq!(
+        (code, out),
+        minideno(&["run", "tests/testdata/args.ts", "a", "--b"], &dir)
+    );
+    // What is neither a command nor a file is still a usage error.
+    let (code, out) = minideno(&["no-such-script.ts"], &dir);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("unrecognized subcommand 'no-such-script.ts'"),
+        "{out}"
+    );
+    let (code, out) = minideno(&["--v8-options"], &dir);
+    assert_eq!(code, 0);
+    assert!(out.contains("--max-old-space-size"), "{out}");
+    assert_eq!(minideno(&["eval", "-p", "1 + 2"], &dir), (0, "3\n".into()));
+    let (code, out) = minideno(&["eval", "--print", "({ a: [1, 2] }) // a comment"], &dir);
+    assert_eq!((code, out.as_str()), (0, "{ a: [ 1, 2 ] }\n"));
 }
 
 /// minideno has its own C `main` (no std wrapper), so it ignores SIGPIPE itself: a
@@ -573,9 +599,10 @@ fn types_prints_lib_deno_d_ts() {
         )
         .unwrap()
     };
+    let refs = "/// <reference no-default-lib=\"true\" />\n/// <reference lib=\"esnext\" />\n\n";
     assert_eq!(
         out,
-        format!("{}\n{}", read("lib.deno.d.ts"), read("lib.web.d.ts"))
+        format!("{refs}{}\n{}", read("lib.deno.d.ts"), read("lib.web.d.ts"))
     );
 }
 

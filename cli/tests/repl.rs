@@ -173,3 +173,42 @@ fn a_terminal_session_under_tmux() {
         std::panic::resume_unwind(e);
     }
 }
+
+#[test]
+fn the_repl_has_every_permission_unless_flags_name_some() {
+    let session = |args: &[&str]| {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DENO_DIR", deno_dir("permissions"))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let input = "Deno.readTextFileSync(\"tests/testdata/args.ts\").length > 0\nDeno.env.get(\"HOME\") !== undefined\n";
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    for args in [&["repl"][..], &[]] {
+        let (stdout, stderr) = session(args);
+        assert_eq!(stdout, "true\ntrue\n", "minideno {args:?}: {stderr}");
+    }
+    // A flag narrows it to what it names.
+    let (stdout, stderr) = session(&["repl", "--allow-read"]);
+    assert_eq!(stdout, "true\n", "{stderr}");
+    assert!(
+        stderr.contains("Uncaught PermissionDenied: Requires env access"),
+        "{stderr}"
+    );
+}
