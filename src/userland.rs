@@ -183,7 +183,7 @@ impl Modules {
 impl ModuleLoader for Modules {
     fn resolve(&self, specifier: &str, referrer: &str) -> Result<String, String> {
         let referrer = Url::parse(referrer).map_err(|e| format!("{referrer}: {e}"))?;
-        graph::resolve(specifier, &referrer).map(String::from)
+        graph::resolve(specifier, &referrer, self.state.fetcher.import_map()).map(String::from)
     }
 
     fn load(&self, url: &str, source: Option<String>, json: bool, kind: LoadKind) -> Load {
@@ -210,7 +210,7 @@ impl ModuleLoader for Modules {
                 }),
                 None => fetch::fetch(&fetcher, url, &*check),
             };
-            let graph = graph::walk(&fetch, &url, source, json, &known)?;
+            let graph = graph::walk(&fetch, fetcher.import_map(), &url, source, json, &known)?;
             let modules = graph
                 .modules
                 .into_iter()

@@ -99,7 +99,8 @@ fn load(fetcher: &Fetcher, files: &[String]) -> Result<Vec<(Url, Graph)>, Script
             // Modules already walked from an earlier file are not walked again.
             let known = |name: &str| seen.get(name).copied();
             let fetch = |url: &Url| fetch::fetch(fetcher, url, &fetch::unchecked);
-            let graph = graph::walk(&fetch, &url, None, false, &known).map_err(ScriptError)?;
+            let graph = graph::walk(&fetch, fetcher.import_map(), &url, None, false, &known)
+                .map_err(ScriptError)?;
             seen.extend(
                 graph
                     .modules

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use minideno::loader::fetch::{Fetcher, Settings, TIMEOUT_VAR};
+use minideno::loader::fetch::{self, Fetcher, Settings, TIMEOUT_VAR};
+use minideno::loader::graph;
+use minideno::loader::import_map::ImportMap;
 use minideno::permissions::{Grant, Grants, NetScope};
 use minideno::trace::TraceMode;
 
@@ -126,7 +128,7 @@ fn location(text: &str) -> Result<String, String> {
     }
 }
 
-/// How remote modules are fetched.
+/// How modules are found and fetched.
 #[derive(Args, Debug, Default)]
 pub struct ModuleFlags {
     /// Download remote modules again instead of using the cache in $DENO_DIR/deps
@@ -136,10 +138,15 @@ pub struct ModuleFlags {
     /// bundled Mozilla roots
     #[arg(long, value_name = "FILE")]
     pub cert: Option<PathBuf>,
+    /// Resolve imports through this import map (a file or URL; WICG import maps:
+    /// "imports" and "scopes")
+    #[arg(long, alias = "importmap", value_name = "FILE")]
+    pub import_map: Option<String>,
 }
 
 impl ModuleFlags {
-    /// How remote modules are fetched, as these flags and `MINIDENO_FETCH_TIMEOUT` say.
+    /// How modules are found (the import map) and fetched, as these flags and
+    /// `MINIDENO_FETCH_TIMEOUT` say.
     pub fn fetcher(self) -> Result<Arc<Fetcher>, String> {
         let timeout = match std::env::var(TIMEOUT_VAR) {
             Ok(s) => Some(
@@ -156,7 +163,18 @@ impl ModuleFlags {
             cert: self.cert,
             timeout,
         };
-        Fetcher::new(settings).map(Arc::new)
+        let fetcher = Fetcher::new(settings)?;
+        let Some(name) = self.import_map else {
+            return Ok(Arc::new(fetcher));
+        };
+        // Read as a module is (a file, or a remote URL through the cache), before any runs.
+        let cwd = std::env::current_dir().map_err(|e| format!("the current directory: {e}"))?;
+        let url = graph::main_url(&name, &cwd)?;
+        let source = fetch::fetch(&fetcher, &url, &fetch::unchecked)
+            .map_err(|e| format!("cannot read the import map: {e}"))?;
+        let warn = &mut |warning: String| eprintln!("warning: {warning}");
+        let map = ImportMap::parse(&source.code, &source.url, warn)?;
+        Ok(Arc::new(fetcher.with_import_map(map)))
     }
 }
 

@@ -215,6 +215,8 @@ fn trace_ops_summary_counts_calls_errors_and_bytes() {
 }
 itest!(timers: "timers.ts"; exit = 1);
 itest!(timers_unref: "timers_unref.ts"; exit = 0);
+itest!(import_map: ["--import-map=tests/testdata/import_map/map.json", "--allow-read=tests/testdata/import_map"] "import_map/main.ts"; exit = 0);
+itest!(import_map_early_spelling: ["--importmap=tests/testdata/import_map/map.json", "--allow-read=tests/testdata/import_map"] "import_map/main.ts"; exit = 0);
 itest!(async_many: "async_many.ts"; exit = 0);
 itest!(dispatch_robustness: "dispatch_robustness.ts"; exit = 0);
 #[test]
@@ -585,6 +587,68 @@ fn test_command_reports_passes_failures_ignores_and_filters() {
     let (code, out) = minideno(&["test", "tests/testdata/no_such_dir"], &test_deno_dir());
     assert_eq!(code, 1);
     assert!(out.starts_with("error: No such file or directory"), "{out}");
+}
+
+#[test]
+fn a_bad_import_map_is_a_clear_error_and_a_bad_entry_a_warning() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import_maps");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let not_object = write("array.json", "[]");
+    let not_json = write("broken.json", "{");
+    let bad_entry = write("entry.json", r#"{"imports": {"a": 1, "b": "./b.ts"}}"#);
+    for (map, says) in [
+        (
+            "tests/testdata/import_map/missing.json",
+            "cannot read the import map: Module not found",
+        ),
+        (not_object.as_str(), "must be a JSON object"),
+        (not_json.as_str(), "is not JSON"),
+    ] {
+        let (code, out) = minideno(
+            &["eval", &format!("--import-map={map}"), "1"],
+            &test_deno_dir(),
+        );
+        assert_eq!(code, 1, "{map}: {out}");
+        assert!(
+            out.starts_with("error: ") && out.contains(says),
+            "{map}: {out}"
+        );
+    }
+    let (code, out) = minideno(
+        &[
+            "eval",
+            &format!("--import-map={bad_entry}"),
+            "console.log('ran')",
+        ],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: import map: the address of \"a\" in \"imports\" (1) is not a URL"),
+        "{out}"
+    );
+    assert!(out.contains("ran"), "{out}");
+    // `info` and `cache` resolve through the map too.
+    let map = "--import-map=tests/testdata/import_map/map.json";
+    let (code, out) = minideno(
+        &["info", map, "tests/testdata/import_map/main.ts"],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("import_map/lib/greet.ts") && out.contains("import_map/lib/greet_scoped.ts"),
+        "{out}"
+    );
+    let (code, out) = minideno(
+        &["cache", map, "tests/testdata/import_map/main.ts"],
+        &test_deno_dir(),
+    );
+    assert_eq!(code, 0, "{out}");
 }
 
 #[test]

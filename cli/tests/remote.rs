@@ -538,3 +538,29 @@ fn a_cache_entry_that_is_not_a_regular_file_is_downloaded_again() {
         assert!(err.contains("Download"), "{damage}: {err}");
     }
 }
+
+#[test]
+fn a_remote_import_map_resolves_against_its_own_url() {
+    let dir = scratch("import_map");
+    let modules = dir.join("modules");
+    std::fs::create_dir_all(modules.join("lib")).unwrap();
+    std::fs::write(
+        modules.join("lib/dep.ts"),
+        "export const dep = 'remote dep';\n",
+    )
+    .unwrap();
+    std::fs::write(
+        modules.join("map.json"),
+        r#"{"imports": {"dep": "./lib/dep.ts"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.ts"),
+        "import { dep } from \"dep\";\nconsole.log(dep);\n",
+    )
+    .unwrap();
+    let server = Server::start(&modules, None);
+    let map = format!("--import-map=http://127.0.0.1:{}/map.json", server.port);
+    let (code, out, err) = minideno(&dir, &["run", &map, "main.ts"]);
+    assert_eq!((code, out.as_str()), (0, "remote dep\n"), "{err}");
+}

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::import_map::ImportMap;
+
 use crate::deno_dir::{deno_dir, write_atomic};
 use crate::media::MediaType;
 
@@ -48,6 +50,8 @@ pub struct Fetcher {
     agent: OnceLock<ureq::Agent>,
     /// URLs downloaded by this program (with `reload`, each is fetched once).
     fetched: Mutex<HashSet<String>>,
+    /// `--import-map`: how the program's imports resolve.
+    import_map: Option<ImportMap>,
 }
 
 /// The environment variable with the remote-fetch timeout, in seconds (read by the
@@ -83,6 +87,16 @@ impl Fetcher {
             timeout: settings.timeout,
             ..Default::default()
         })
+    }
+
+    /// The import map every module of the program resolves its imports through.
+    pub fn with_import_map(mut self, map: ImportMap) -> Self {
+        self.import_map = Some(map);
+        self
+    }
+
+    pub fn import_map(&self) -> Option<&ImportMap> {
+        self.import_map.as_ref()
     }
 
     /// The HTTP agent, made on first use.

@@ -10,21 +10,22 @@ use url::Url;
 use crate::code_frame::code_frame;
 use crate::compiler::{self, Compiled};
 use crate::fetch::Source;
+use crate::import_map::ImportMap;
 use crate::media::MediaType;
 
-/// Resolves an import specifier against the importing module's URL. A remote module
-/// may import only remote ones; an embedder's module (of a scheme of its own) may
-/// import its scheme's modules too.
-pub fn resolve(specifier: &str, referrer: &Url) -> Result<Url, String> {
-    let relative = ["./", "../", "/"].iter().any(|p| specifier.starts_with(p));
-    let url = if relative {
-        referrer
+/// Resolves an import specifier against the importing module's URL, through `map`
+/// (the program's import map) if there is one. A remote module may import only remote
+/// ones; an embedder's module (of a scheme of its own) may import its scheme's modules
+/// too.
+pub fn resolve(specifier: &str, referrer: &Url, map: Option<&ImportMap>) -> Result<Url, String> {
+    let url = match map {
+        Some(map) => map.resolve(specifier, referrer)?,
+        None if ["./", "../", "/"].iter().any(|p| specifier.starts_with(p)) => referrer
             .join(specifier)
-            .map_err(|e| format!("Invalid import \"{specifier}\": {e}"))?
-    } else {
-        Url::parse(specifier).map_err(|_| {
+            .map_err(|e| format!("Invalid import \"{specifier}\": {e}"))?,
+        None => Url::parse(specifier).map_err(|_| {
             format!("Relative import path \"{specifier}\" not prefixed with / or ./ or ../")
-        })?
+        })?,
     };
     const STANDARD: [&str; 3] = ["file", "http", "https"];
     match (referrer.scheme(), url.scheme()) {
@@ -112,10 +113,12 @@ pub struct Graph {
 /// Loads module `url` and everything it imports that `known` (URL -> type of a module
 /// the caller already has, after its redirects) does not know, each through `fetch`
 /// (usually `fetch::fetch`, with the check that may refuse a module before it is read or
-/// a redirect before it is followed). `source` replaces the root's contents (for
+/// a redirect before it is followed), imports resolved through `map` (the program's
+/// import map, if any). `source` replaces the root's contents (for
 /// `eval`); `json`: the root is asked for as JSON. Errors are messages for `error: ...`.
 pub fn walk(
     fetch: &dyn Fn(&Url) -> Result<Source, String>,
+    map: Option<&ImportMap>,
     url: &Url,
     mut source: Option<String>,
     json: bool,
@@ -162,7 +165,9 @@ pub fn walk(
         let imports = compiled.as_ref().map_or(&[][..], |c| &c.imports[..]);
         let deps = imports
             .iter()
-            .map(|i| resolve(&i.specifier, &source.url).map_err(|e| imported_from(e, &source.url)))
+            .map(|i| {
+                resolve(&i.specifier, &source.url, map).map_err(|e| imported_from(e, &source.url))
+            })
             .collect::<Result<Vec<Url>, String>>()?;
         // Pushed last first, so they load in the order they are written.
         for (dep, import) in deps.iter().zip(imports).rev() {

@@ -10,6 +10,7 @@ pub mod compiler;
 pub mod deno_dir;
 pub mod fetch;
 pub mod graph;
+pub mod import_map;
 pub mod media;
 pub mod transpile;
 

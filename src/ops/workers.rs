@@ -26,7 +26,9 @@ pub fn op_create_worker(state: &Ctx, base: &msg::Base, _data: Option<ZeroCopyBuf
         .as_deref()
         .and_then(|m| url::Url::parse(m).ok());
     let url = match &referrer {
-        Some(referrer) => minideno_loader::graph::resolve(specifier, referrer),
+        Some(referrer) => {
+            minideno_loader::graph::resolve(specifier, referrer, state.fetcher.import_map())
+        }
         None => url::Url::parse(specifier).map_err(|e| format!("Invalid URL \"{specifier}\": {e}")),
     }
     .map_err(|e| DenoError::new(ErrorKind::InvalidUri, e))?;
