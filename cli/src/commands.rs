@@ -1,12 +1,14 @@
 //! The commands beside `run`: `test` (its entry module), `cache` and `info`, which load
 //! the module graph (graph.rs) without running it.
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use minideno::loader::fetch::{self, Fetcher};
 use minideno::loader::graph::{self, Graph};
 use minideno::ScriptError;
 use url::Url;
+
+use crate::config::Config;
 
 fn cwd() -> Result<PathBuf, ScriptError> {
     std::env::current_dir()
@@ -192,4 +194,68 @@ fn human_size(bytes: usize) -> String {
     };
     let text = format!("{value:.2}");
     format!("{}{unit}", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// Where the configuration file is looked for: `main`'s directory (a local module, or
+/// a directory of tests), else `cwd`.
+pub fn start_dir(main: Option<&str>, cwd: &Path) -> PathBuf {
+    let Some(main) = main else {
+        return cwd.to_path_buf();
+    };
+    let path = match Url::parse(main) {
+        Ok(url) if url.scheme() == "file" => url.to_file_path().unwrap_or_default(),
+        Ok(url) if url.scheme().len() > 1 => return cwd.to_path_buf(),
+        _ => cwd.join(main),
+    };
+    if path.is_dir() {
+        return path;
+    }
+    path.parent().map_or(cwd.to_path_buf(), Path::to_path_buf)
+}
+
+/// `minideno task [NAME [ARGS...]]`: runs the task's command with `sh -c`, the
+/// arguments appended, in the configuration file's directory; its exit code. Without a
+/// name, lists the tasks.
+pub fn task(
+    config: Option<&Path>,
+    name: Option<&str>,
+    args: &[String],
+) -> Result<i32, ScriptError> {
+    let cwd = cwd()?;
+    let config = match config {
+        Some(path) => Config::read(path),
+        None => Config::find(&cwd)
+            .and_then(|c| c.ok_or_else(|| "no deno.json or deno.jsonc here or above".into())),
+    }
+    .map_err(ScriptError)?;
+    let tasks = config.tasks().map_err(ScriptError)?;
+    let Some(name) = name else {
+        println!("Available tasks ({}):", config.path.display());
+        for (name, command) in &tasks {
+            println!("- {name}\n    {command}");
+        }
+        return Ok(0);
+    };
+    let Some(command) = tasks.get(name) else {
+        let known: Vec<&str> = tasks.keys().map(String::as_str).collect();
+        return Err(ScriptError(format!(
+            "no task named \"{name}\" (tasks: {})",
+            known.join(", ")
+        )));
+    };
+    let mut line = command.clone();
+    for arg in args {
+        // Each argument as one shell word.
+        line.push_str(" '");
+        line.push_str(&arg.replace('\'', "'\\''"));
+        line.push('\'');
+    }
+    eprintln!("Task {name} {line}");
+    let dir = config.path.parent().unwrap_or(Path::new("/"));
+    let status = std::process::Command::new("sh")
+        .args(["-c", &line])
+        .current_dir(dir)
+        .status()
+        .map_err(|e| ScriptError(format!("cannot run sh: {e}")))?;
+    Ok(status.code().unwrap_or(1))
 }

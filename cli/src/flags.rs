@@ -1,11 +1,13 @@
 //! The command line: `run` (also `minideno SCRIPT`), `eval`, `test`, `cache`, `info`,
 //! `types`, `version`, `repl` (also `minideno` alone), and the flags they share:
 //! `--allow-*` permissions, and `--reload`/`--cert` for remote modules.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
 
 use minideno::loader::fetch::{self, Fetcher, Settings, TIMEOUT_VAR};
 use minideno::loader::graph;
@@ -105,6 +107,18 @@ pub enum Command {
     },
     /// Print the declarations of the Deno namespace and the web APIs, as a .d.ts file
     Types,
+    /// Run a task of the configuration file (deno.json "tasks") with the arguments
+    /// after it, in the file's directory; without a name, list them
+    Task {
+        /// The configuration file (default: the nearest deno.json(c) from here up)
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The task
+        name: Option<String>,
+        /// Arguments appended to its command
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Print minideno's, V8's and the transpiler's versions (as --version)
     Version,
     /// Read, evaluate and print TypeScript lines (also `minideno` with no command), with
@@ -142,12 +156,30 @@ pub struct ModuleFlags {
     /// "imports" and "scopes")
     #[arg(long, alias = "importmap", value_name = "FILE")]
     pub import_map: Option<String>,
+    /// The configuration file (deno.json or deno.jsonc; default: the nearest one from
+    /// the main module's directory up)
+    #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 impl ModuleFlags {
-    /// How modules are found (the import map) and fetched, as these flags and
+    /// The configuration file these flags name, or the nearest one from `start` up.
+    pub fn config(&self, start: &Path) -> Result<Option<Config>, String> {
+        match (&self.config, self.no_config) {
+            (_, true) => Ok(None),
+            (Some(path), _) => Config::read(path).map(Some),
+            (None, _) => Config::find(start),
+        }
+    }
+
+    /// How modules are found (the import map: `--import-map`, or the configuration
+    /// file's, looked for from `start` up) and fetched, as these flags and
     /// `MINIDENO_FETCH_TIMEOUT` say.
-    pub fn fetcher(self) -> Result<Arc<Fetcher>, String> {
+    pub fn fetcher(self, start: &Path) -> Result<Arc<Fetcher>, String> {
+        let config = self.config(start)?;
         let timeout = match std::env::var(TIMEOUT_VAR) {
             Ok(s) => Some(
                 s.parse::<f64>()
@@ -165,7 +197,12 @@ impl ModuleFlags {
         };
         let fetcher = Fetcher::new(settings)?;
         let Some(name) = self.import_map else {
-            return Ok(Arc::new(fetcher));
+            return Ok(Arc::new(
+                match config.map(|c| c.import_map()).transpose()?.flatten() {
+                    Some(map) => fetcher.with_import_map(map),
+                    None => fetcher,
+                },
+            ));
         };
         // Read as a module is (a file, or a remote URL through the cache), before any runs.
         let cwd = std::env::current_dir().map_err(|e| format!("the current directory: {e}"))?;

@@ -3,6 +3,7 @@
 // libnode's 130 mappings) to find the main thread's stack guard for its overflow message.
 #![no_main]
 mod commands;
+mod config;
 mod flags;
 mod repl;
 
@@ -56,7 +57,7 @@ fn cli() {
             trace_ops,
             script,
             args,
-        }) => Program::new(permissions, modules).and_then(|program| {
+        }) => Program::new(permissions, modules, Some(&script)).and_then(|program| {
             let options = RunOptions {
                 limits: &limits,
                 v8_flags: &v8_flags,
@@ -78,7 +79,7 @@ fn cli() {
             } else {
                 code
             };
-            Program::new(permissions, modules)
+            Program::new(permissions, modules, None)
                 .and_then(|program| run_source(program, "./$deno$eval.ts", code))
         }
         Some(Command::Test {
@@ -86,15 +87,21 @@ fn cli() {
             modules,
             filter,
             files,
-        }) => Program::new(permissions, modules).and_then(|program| {
-            let main = commands::test_module(&files, filter.as_deref())?;
-            run_source(program, "./$deno$test.ts", main)
-        }),
+        }) => Program::new(permissions, modules, files.first().map(String::as_str)).and_then(
+            |program| {
+                let main = commands::test_module(&files, filter.as_deref())?;
+                run_source(program, "./$deno$test.ts", main)
+            },
+        ),
         Some(Command::Cache { modules, files }) => {
-            fetcher(modules).and_then(|fetcher| commands::cache(&fetcher, &files))
+            fetcher(modules, files.first().map(String::as_str))
+                .and_then(|fetcher| commands::cache(&fetcher, &files))
         }
         Some(Command::Info { modules, file }) => {
-            fetcher(modules).and_then(|fetcher| commands::info(&fetcher, &file))
+            fetcher(modules, Some(&file)).and_then(|fetcher| commands::info(&fetcher, &file))
+        }
+        Some(Command::Task { config, name, args }) => {
+            commands::task(config.as_deref(), name.as_deref(), &args).map(|code| exit(code))
         }
         Some(Command::Types) => {
             // What a type checker needs to take it as a standalone .d.ts, as early
@@ -114,17 +121,19 @@ fn cli() {
             modules,
         }) => {
             let all = !permissions.given();
-            Program::new(permissions, modules).and_then(|mut program| {
+            Program::new(permissions, modules, None).and_then(|mut program| {
                 if all {
                     program.grants = Grants::all();
                 }
                 crate::repl::run(program)
             })
         }
-        None => crate::repl::run(Program {
-            grants: Grants::all(),
-            fetcher: Arc::default(),
-        }),
+        None => Program::new(PermissionFlags::default(), ModuleFlags::default(), None).and_then(
+            |mut program| {
+                program.grants = Grants::all();
+                crate::repl::run(program)
+            },
+        ),
     };
     if let Err(e) = result {
         let _ = std::io::stdout().flush();
@@ -159,18 +168,28 @@ pub struct Program {
 }
 
 impl Program {
-    /// As the command line's flags say.
-    fn new(permissions: PermissionFlags, modules: ModuleFlags) -> Result<Self, ScriptError> {
+    /// As the command line's flags say, for the program whose main module (or first
+    /// file) is `main` (None: the current directory's).
+    fn new(
+        permissions: PermissionFlags,
+        modules: ModuleFlags,
+        main: Option<&str>,
+    ) -> Result<Self, ScriptError> {
         Ok(Program {
             grants: permissions.grants(),
-            fetcher: fetcher(modules)?,
+            fetcher: fetcher(modules, main)?,
         })
     }
 }
 
-/// The fetcher `flags` ask for (a bad `--cert` or timeout is an error now).
-fn fetcher(flags: ModuleFlags) -> Result<Arc<Fetcher>, ScriptError> {
-    flags.fetcher().map_err(ScriptError)
+/// The fetcher `flags` ask for (a bad `--cert`, timeout, import map or configuration
+/// file is an error now), with the configuration file found from `main`'s directory.
+fn fetcher(flags: ModuleFlags, main: Option<&str>) -> Result<Arc<Fetcher>, ScriptError> {
+    let cwd =
+        std::env::current_dir().map_err(|e| ScriptError(format!("the current directory: {e}")))?;
+    flags
+        .fetcher(&commands::start_dir(main, &cwd))
+        .map_err(ScriptError)
 }
 
 /// Runs `source` as module `name` (relative to the current directory).

@@ -652,6 +652,62 @@ fn a_bad_import_map_is_a_clear_error_and_a_bad_entry_a_warning() {
 }
 
 #[test]
+fn deno_json_is_found_upward_maps_imports_and_runs_tasks() {
+    let dir = test_deno_dir();
+    let main = "tests/testdata/config/src/nested/main.ts";
+    let (code, out) = minideno(&["run", main], &dir);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("hello config\n"), "{out}");
+    // An unknown key is a warning, once; known ones (compilerOptions) are quiet.
+    assert_eq!(
+        out.matches("unknown key \"frobnicate\": ignored").count(),
+        1,
+        "{out}"
+    );
+    assert!(!out.contains("compilerOptions"), "{out}");
+    // Named, or none.
+    let named = ["run", "--config=tests/testdata/config/other.json", main];
+    assert_eq!(minideno(&named, &dir), (0, "hello config\n".into()));
+    let (code, out) = minideno(&["run", "--no-config", main], &dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Relative import path \"greet\""), "{out}");
+    let (code, out) = minideno(
+        &["run", "--config=tests/testdata/config/lib/greet.ts", main],
+        &dir,
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("error: the config file tests/testdata/config/lib/greet.ts:"),
+        "{out}"
+    );
+
+    let task = |args: &[&str]| {
+        let mut all = vec!["task", "--config=tests/testdata/config/deno.jsonc"];
+        all.extend(args);
+        minideno(&all, &dir)
+    };
+    let (code, out) = task(&[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("- hello\n    echo hello from a task"), "{out}");
+    let (code, out) = task(&["hello"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Task hello echo hello from a task") && out.contains("hello from a task\n"),
+        "{out}"
+    );
+    let (code, out) = task(&["echo", "a b", "c'd"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("a b c'd\n"), "{out}");
+    assert_eq!(task(&["fail"]).0, 3);
+    let (code, out) = task(&["nope"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("no task named \"nope\" (tasks: echo, fail, hello)"),
+        "{out}"
+    );
+}
+
+#[test]
 fn types_prints_lib_deno_d_ts() {
     let (code, out) = minideno(&["types"], &test_deno_dir());
     assert_eq!(code, 0);
