@@ -57,6 +57,8 @@ pub enum Command {
         /// (--trace-ops=summary)
         #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "lines", value_parser = trace_mode())]
         trace_ops: Option<TraceMode>,
+        #[command(flatten)]
+        watch: WatchFlags,
         /// The module to run (path or URL)
         script: String,
         /// Arguments for the script (Deno.args)
@@ -86,6 +88,8 @@ pub enum Command {
         /// Run only the tests whose name contains TEXT (or matches /REGEX/)
         #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
+        #[command(flatten)]
+        watch: WatchFlags,
         /// Test files, or directories to search for them
         files: Vec<String>,
     },
@@ -140,6 +144,17 @@ fn location(text: &str) -> Result<String, String> {
             "expected an http or https URL, got scheme {other:?}"
         )),
     }
+}
+
+/// `--watch`: run again when a local module of the program changes.
+#[derive(Args, Debug, Default)]
+pub struct WatchFlags {
+    /// Run again whenever a local module of the program's graph changes
+    #[arg(long)]
+    pub watch: bool,
+    /// Files or directories whose changes are ignored (comma-separated)
+    #[arg(long, value_name = "PATH", value_delimiter = ',', requires = "watch")]
+    pub watch_exclude: Vec<PathBuf>,
 }
 
 /// How modules are found and fetched.
@@ -297,6 +312,12 @@ pub struct LimitFlags {
 }
 
 impl LimitFlags {
+    /// No limit.
+    pub const NONE: LimitFlags = LimitFlags {
+        timeout: None,
+        max_heap_size: None,
+    };
+
     pub fn max_heap_bytes(&self) -> Option<usize> {
         self.max_heap_size.map(|mib| (mib as usize) << 20)
     }

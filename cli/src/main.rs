@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod flags;
 mod repl;
+mod watch;
 
 use minideno::exit;
 use std::io::Write;
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use crate::flags::{Cli, Command, LimitFlags, ModuleFlags, PermissionFlags};
 use clap::Parser;
-use minideno::limits::{MemoryLimit, Termination};
+use minideno::limits::{MemoryLimit, Stopper, Termination};
 use minideno::loader::fetch::Fetcher;
 use minideno::permissions::Grants;
 use minideno::trace::TraceMode;
@@ -55,6 +56,7 @@ fn cli() {
             seed,
             location,
             trace_ops,
+            watch,
             script,
             args,
         }) => Program::new(permissions, modules, Some(&script)).and_then(|program| {
@@ -64,8 +66,12 @@ fn cli() {
                 seed,
                 location,
                 trace_ops,
+                watching: None,
             };
-            run(program, &options, &script, None, args)
+            match watch.watch {
+                true => run_watching(program, &options, &script, None, args, &watch.watch_exclude),
+                false => run(program, &options, &script, None, args),
+            }
         }),
         Some(Command::Eval {
             permissions,
@@ -86,11 +92,23 @@ fn cli() {
             permissions,
             modules,
             filter,
+            watch,
             files,
         }) => Program::new(permissions, modules, files.first().map(String::as_str)).and_then(
             |program| {
                 let main = commands::test_module(&files, filter.as_deref())?;
-                run_source(program, "./$deno$test.ts", main)
+                let name = "./$deno$test.ts";
+                match watch.watch {
+                    true => run_watching(
+                        program,
+                        &RunOptions::default(),
+                        name,
+                        Some(main),
+                        vec![],
+                        &watch.watch_exclude,
+                    ),
+                    false => run_source(program, name, main),
+                }
             },
         ),
         Some(Command::Cache { modules, files }) => {
@@ -162,6 +180,7 @@ fn raise_fd_limit() {
 }
 
 /// What a program may touch and how it fetches remote modules.
+#[derive(Clone)]
 pub struct Program {
     pub grants: Grants,
     pub fetcher: Arc<Fetcher>,
@@ -194,14 +213,7 @@ fn fetcher(flags: ModuleFlags, main: Option<&str>) -> Result<Arc<Fetcher>, Scrip
 
 /// Runs `source` as module `name` (relative to the current directory).
 fn run_source(program: Program, name: &str, source: String) -> Result<(), ScriptError> {
-    let options = RunOptions {
-        limits: &LimitFlags::default(),
-        v8_flags: "",
-        seed: None,
-        location: None,
-        trace_ops: None,
-    };
-    run(program, &options, name, Some(source), vec![])
+    run(program, &RunOptions::default(), name, Some(source), vec![])
 }
 
 /// How `run` runs a program, beside its permissions and module settings.
@@ -213,6 +225,77 @@ struct RunOptions<'a> {
     /// `--location`.
     location: Option<String>,
     trace_ops: Option<TraceMode>,
+    /// Under `--watch`: told how to stop the run; the isolate is dropped at the end.
+    watching: Option<&'a dyn Fn(Stopper)>,
+}
+
+/// No limit, no flag: how `eval` and `test` run.
+static NO_LIMITS: LimitFlags = LimitFlags::NONE;
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            limits: &NO_LIMITS,
+            v8_flags: "",
+            seed: None,
+            location: None,
+            trace_ops: None,
+            watching: None,
+        }
+    }
+}
+
+/// `--watch`: runs the program, and again whenever a local module of its graph changes
+/// (stopping the run in progress); an error, a syntax error included, leaves it
+/// watching. Ends only with the process (Ctrl-C, or `Deno.exit`).
+fn run_watching(
+    program: Program,
+    options: &RunOptions,
+    script: &str,
+    source: Option<String>,
+    args: Vec<String>,
+    exclude: &[std::path::PathBuf],
+) -> Result<(), ScriptError> {
+    let cwd =
+        std::env::current_dir().map_err(|e| ScriptError(format!("the current directory: {e}")))?;
+    let url = minideno::loader::graph::main_url(script, &cwd).map_err(ScriptError)?;
+    let mut changes = watch::Changes::new(exclude).map_err(ScriptError)?;
+    let mut files = std::collections::HashSet::new();
+    loop {
+        watch::clear_screen();
+        eprintln!("Watcher Process started.");
+        // What does not load now keeps the files it loaded before (and its own) watched.
+        match watch::local_files(&program.fetcher, &url, source.clone()) {
+            Some(now) => files = now,
+            None => files.extend(url.to_file_path()),
+        }
+        changes.watch(files.clone());
+        let register = |stopper: Stopper| changes.running(stopper);
+        let options = RunOptions {
+            limits: options.limits,
+            v8_flags: options.v8_flags,
+            seed: options.seed,
+            location: options.location.clone(),
+            trace_ops: options.trace_ops,
+            watching: Some(&register),
+        };
+        let result = run(
+            program.clone(),
+            &options,
+            script,
+            source.clone(),
+            args.clone(),
+        );
+        if !changes.take_changed() {
+            if let Err(e) = result {
+                let _ = std::io::stdout().flush();
+                eprintln!("error: {e}");
+            }
+            eprintln!("Watcher Process finished. Restarting on file change...");
+            changes.wait();
+        }
+        eprintln!("Watcher File change detected! Restarting!");
+    }
 }
 
 fn run(
@@ -228,6 +311,7 @@ fn run(
         seed,
         ref location,
         trace_ops,
+        watching: _,
     } = *options;
     let cwd = std::env::current_dir()
         .map_err(|e| ScriptError(format!("cannot read the current directory: {e}")))?;
@@ -259,18 +343,29 @@ fn run(
     let machinery = ops.cx().machinery().clone();
     let mut isolate = minideno::new_isolate(ops, memory)?;
     isolate.set_timeout(limits.timeout)?;
+    if let Some(watching) = options.watching {
+        watching(isolate.stopper());
+    }
     if let Some(after) = limits.timeout {
         backstop(after);
     }
     let result = isolate.run_module(&url, source);
     machinery.finish_trace();
-    if let (Err(e), Some(limit)) = (&result, isolate.termination()) {
-        let _ = std::io::stdout().flush();
-        eprintln!("error: {e}");
-        exit(limit.exit_code());
+    match (&result, isolate.termination()) {
+        // The watcher stopped it, to run it again.
+        (_, Some(Termination::Stopped)) if options.watching.is_some() => return Ok(()),
+        (Err(e), Some(limit)) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("error: {e}");
+            exit(limit.exit_code());
+        }
+        _ => {}
     }
-    // The process exits next: tearing the isolate down would only cost time.
-    std::mem::forget(isolate);
+    // The process exits next (but under --watch): tearing the isolate down would only
+    // cost time.
+    if options.watching.is_none() {
+        std::mem::forget(isolate);
+    }
     result
 }
 

@@ -947,3 +947,106 @@ fn wildcard_matching() {
     assert!(!wildcard_match("abc", "abcd"));
     assert!(wildcard_match("x[WILDCARD]y[WILDCARD]z", "x1y2z"));
 }
+
+/// A `--watch` run in `dir`: its stdout lines as they come, until it is killed.
+struct Watching {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Watching {
+    fn start(dir: &Path, args: &[&str]) -> Watching {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(dir)
+            .env("DENO_DIR", test_deno_dir())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        for pipe in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        Watching { child, lines }
+    }
+
+    /// Waits (10 s at most) for a line that contains `text`.
+    fn expect(&self, text: &str) {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut seen = vec![];
+        while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no line with {text:?} in time; saw {seen:?}");
+    }
+
+    /// Asserts that no line comes for `ms` milliseconds.
+    fn quiet(&self, ms: u64) {
+        let line = self
+            .lines
+            .recv_timeout(std::time::Duration::from_millis(ms));
+        assert!(line.is_err(), "unexpected: {line:?}");
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_runs_again_on_a_change_and_keeps_watching_through_a_syntax_error() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("watch_run");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A program that does not end by itself: a change must stop it to run it again.
+    let main = "import { v } from \"./dep.ts\";\nimport \"./ignored.ts\";\n\
+        console.log(`run ${v}`);\nsetInterval(() => {}, 1000);\n";
+    std::fs::write(dir.join("main.ts"), main).unwrap();
+    std::fs::write(dir.join("dep.ts"), "export const v = 1;\n").unwrap();
+    std::fs::write(dir.join("ignored.ts"), "export {};\n").unwrap();
+    let watching = Watching::start(
+        &dir,
+        &["run", "--watch", "--watch-exclude=ignored.ts", "main.ts"],
+    );
+    watching.expect("run 1");
+    std::fs::write(dir.join("dep.ts"), "export const v = 2;\n").unwrap();
+    watching.expect("run 2");
+    std::fs::write(dir.join("dep.ts"), "export const v = ;\n").unwrap();
+    watching.expect("SyntaxError");
+    std::fs::write(dir.join("dep.ts"), "export const v = 3;\n").unwrap();
+    watching.expect("run 3");
+    // A module of the graph that --watch-exclude names changes nothing.
+    std::fs::write(dir.join("ignored.ts"), "export const changed = 1;\n").unwrap();
+    watching.quiet(1500);
+}
+
+#[test]
+fn test_watch_runs_the_tests_again_when_a_test_file_changes() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("watch_test");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let test = |name: &str| format!("Deno.test(\"{name}\", () => {{}});\n");
+    std::fs::write(dir.join("a_test.ts"), test("first")).unwrap();
+    let watching = Watching::start(&dir, &["test", "--watch", "a_test.ts"]);
+    watching.expect("test first ... ok");
+    std::fs::write(dir.join("a_test.ts"), test("second")).unwrap();
+    watching.expect("test second ... ok");
+}
