@@ -1,9 +1,13 @@
-//! The REPL (`minideno`, `minideno repl`): reads TypeScript with line editing and
-//! history (rustyline), keeps input open until it is a complete statement, evaluates
-//! each entry in one context and prints its value with the console's formatter.
-//! `await` works at top level; Ctrl-D or `close()` ends it.
+//! The REPL (`minideno`, `minideno repl`): reads TypeScript with line editing, history
+//! and Tab completion of globals and properties (rustyline), keeps input open until it
+//! is a complete statement, evaluates each entry in one context and prints its value
+//! with the console's formatter. `await` works at top level; Ctrl-D or `close()` ends
+//! it.
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::Path;
+use std::rc::Rc;
 
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{BindingPattern, ImportDeclarationSpecifier, Statement};
@@ -34,9 +38,21 @@ pub fn run(program: Program) -> Result<(), ScriptError> {
     state.workers = Some(minideno::workers::WorkerSettings::default());
     let mut isolate = minideno::new_isolate(Dispatcher::new(state), None)?;
     isolate.execute_script(NAME, "globalThis.close = () => Deno.exit(0);")?;
+    // Shared with the completer, which uses it while a line is read (and only then).
+    let isolate = Rc::new(RefCell::new(isolate));
 
     let error = |e: ReadlineError| ScriptError(format!("cannot read input: {e}"));
-    let mut editor = rustyline::DefaultEditor::new().map_err(error)?;
+    // Tab completes what all candidates share, a second Tab lists them (as a shell does).
+    let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut editor: rustyline::Editor<Completion, rustyline::history::FileHistory> =
+        rustyline::Editor::with_config(config).map_err(error)?;
+    let declared: Rc<RefCell<BTreeSet<String>>> = Rc::default();
+    editor.set_helper(Some(Completion {
+        isolate: isolate.clone(),
+        declared: declared.clone(),
+    }));
     let history = deno_dir().join("deno_history.txt");
     let _ = editor.load_history(&history);
     if std::io::stdin().is_terminal() {
@@ -74,12 +90,117 @@ pub fn run(program: Program) -> Result<(), ScriptError> {
         }
         let _ = editor.save_history(&history);
         input.clear();
-        match code.and_then(|code| evaluate(&mut isolate, &code)) {
+        let result = code.and_then(|code| {
+            let value = evaluate(&mut isolate.borrow_mut(), &code)?;
+            declared.borrow_mut().extend(declared_names(&code));
+            Ok(value)
+        });
+        match result {
             Ok(text) => println!("{text}"),
             Err(e) => eprintln!("{e}"),
         }
     }
 }
+
+/// Tab completion: the names of the properties (own and inherited) of what the dotted
+/// names before the cursor name (`Deno.rea` -> `readFile`, ...), or of the global
+/// object. Only a chain of plain names is looked up: nothing is called but getters.
+struct Completion {
+    isolate: Rc<RefCell<Isolate>>,
+    /// Names the entries declared with `let`, `const` and `class`: script-scope
+    /// bindings, which are no properties of the global object.
+    declared: Rc<RefCell<BTreeSet<String>>>,
+}
+
+impl rustyline::completion::Completer for Completion {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        let before = &line[..pos];
+        let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
+        let chain_start = before.rfind(|c| !word(c)).map_or(0, |i| i + 1);
+        let chain = &before[chain_start..];
+        let (object, partial) = chain.rsplit_once('.').unwrap_or(("globalThis", chain));
+        if !object.split('.').all(identifier) {
+            return Ok((pos, vec![]));
+        }
+        let code = format!(
+            "(() => {{ const names = new Set(); \
+             for (let o = {object}; o !== null && o !== undefined; o = Object.getPrototypeOf(Object(o))) \
+               for (const k of Object.getOwnPropertyNames(o)) names.add(k); \
+             return JSON.stringify([...names]); }})()"
+        );
+        let Ok(mut isolate) = self.isolate.try_borrow_mut() else {
+            return Ok((pos, vec![]));
+        };
+        let json = isolate.with_scope(|scope| {
+            let tc = &mut v8::TryCatch::new(scope);
+            let source = v8::String::new(tc, &code)?;
+            let value = v8::Script::compile(tc, source, None)?.run(tc)?;
+            Some(value.to_rust_string_lossy(tc))
+        });
+        let mut names: Vec<String> = json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        if chain.rsplit_once('.').is_none() {
+            names.extend(self.declared.borrow().iter().cloned());
+        }
+        let mut found: Vec<String> = names
+            .into_iter()
+            .filter(|n| n.starts_with(partial) && identifier(n) && !n.starts_with("__"))
+            .collect();
+        found.sort();
+        found.dedup();
+        Ok((pos - partial.len(), found))
+    }
+}
+
+/// The names an entry's script declares at its top level.
+fn declared_names(js: &str) -> Vec<String> {
+    let allocator = Allocator::default();
+    let script = SourceType::mjs().with_script(true);
+    let program = Parser::new(&allocator, js, script).parse().program;
+    let mut names = vec![];
+    for statement in &program.body {
+        match statement {
+            Statement::VariableDeclaration(d) => {
+                for v in &d.declarations {
+                    if let BindingPattern::BindingIdentifier(id) = &v.id {
+                        names.push(id.name.to_string());
+                    }
+                }
+            }
+            Statement::ClassDeclaration(c) => {
+                names.extend(c.id.as_ref().map(|id| id.name.to_string()))
+            }
+            Statement::FunctionDeclaration(f) => {
+                names.extend(f.id.as_ref().map(|id| id.name.to_string()))
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// Whether `name` is a plain JavaScript name (`Deno`, `$x`, not `0` or `a-b`).
+fn identifier(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+impl rustyline::hint::Hinter for Completion {
+    type Hint = String;
+}
+impl rustyline::highlight::Highlighter for Completion {}
+impl rustyline::validate::Validator for Completion {}
+impl rustyline::Helper for Completion {}
 
 /// Runs an entry's JavaScript; its value, formatted (a string quoted, as REPLs show it).
 fn evaluate(isolate: &mut Isolate, code: &str) -> Result<String, ScriptError> {

@@ -212,3 +212,49 @@ fn the_repl_has_every_permission_unless_flags_name_some() {
         "{stderr}"
     );
 }
+
+#[test]
+fn tab_completes_globals_and_properties_under_tmux() {
+    let dir = deno_dir("tmux-tab");
+    let session = format!("minideno-tab-{}", std::process::id());
+    let command = format!("DENO_DIR={} NO_COLOR=1 {BIN}; sleep 30", dir.display());
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            &session,
+            &command,
+        ])
+        .status()
+        .expect("tmux");
+    assert!(status.success());
+    let result = std::panic::catch_unwind(|| {
+        wait_for(&session, "exit using ctrl+d or close()");
+        // One candidate: completed in place.
+        keys(&session, &["Deno.myP", "Tab"]);
+        wait_for(&session, "> Deno.myPid");
+        keys(&session, &["() === Deno.pid", "Enter"]);
+        wait_for(&session, "\ntrue\n>");
+        // A global, and a name an earlier entry defined.
+        keys(&session, &["let answerToAll = 42", "Enter"]);
+        wait_for(&session, "\nundefined\n>");
+        keys(&session, &["answerTo", "Tab"]);
+        wait_for(&session, "> answerToAll");
+        keys(&session, &[" + 0", "Enter"]);
+        wait_for(&session, "\n42\n>");
+        // Several: a second Tab lists them.
+        keys(&session, &["Deno.readTextF", "Tab", "Tab"]);
+        wait_for(&session, "readTextFile      readTextFileSync");
+    });
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
