@@ -461,11 +461,22 @@ fn bad_command_lines_fail_cleanly() {
         &["frobnicate"],
         &["run"],
         &["cache"],
+        &["run", "--import-map", "--allow-read", "x.ts"],
+        &["run", "--config"],
+        &["run", "--config=a.json", "--no-config", "x.ts"],
+        &["run", "--watch-exclude=a", "x.ts"],
+        &["test", "--watch-exclude=a"],
+        &["eval", "-p"],
+        &["task", "--config"],
+        &["version", "extra"],
     ] {
         let (code, out) = minideno(args, &test_deno_dir());
         assert_eq!(code, 2, "minideno {args:?}: {out}");
         assert!(!out.contains("panicked"), "minideno {args:?}: {out}");
-        assert!(out.contains("Usage:"), "minideno {args:?}: {out}");
+        assert!(
+            out.starts_with("error: ") && (out.contains("Usage:") || out.contains("try '--help'")),
+            "minideno {args:?}: {out}"
+        );
     }
     for (flag, says) in [
         (

@@ -217,7 +217,11 @@ fn the_repl_has_every_permission_unless_flags_name_some() {
 fn tab_completes_globals_and_properties_under_tmux() {
     let dir = deno_dir("tmux-tab");
     let session = format!("minideno-tab-{}", std::process::id());
-    let command = format!("DENO_DIR={} NO_COLOR=1 {BIN}; sleep 30", dir.display());
+    let command = format!(
+        "cd {} && DENO_DIR={} NO_COLOR=1 {BIN}; sleep 30",
+        env!("CARGO_MANIFEST_DIR"),
+        dir.display()
+    );
     let status = Command::new("tmux")
         .args([
             "new-session",
@@ -250,6 +254,20 @@ fn tab_completes_globals_and_properties_under_tmux() {
         // Several: a second Tab lists them.
         keys(&session, &["Deno.readTextF", "Tab", "Tab"]);
         wait_for(&session, "readTextFile      readTextFileSync");
+        keys(&session, &["C-u"]);
+        // A local module imports with no flag: the REPL has every permission.
+        keys(
+            &session,
+            &[
+                "import { leaf } from \"./tests/testdata/modules/leaf.ts\"",
+                "Enter",
+            ],
+        );
+        wait_for(&session, "leaf evaluated");
+        keys(&session, &["le", "Tab"]);
+        wait_for(&session, "> leaf");
+        keys(&session, &["Enter"]);
+        wait_for(&session, "\n\"leaf\"\n>");
     });
     let _ = Command::new("tmux")
         .args(["kill-session", "-t", &session])
