@@ -1,5 +1,6 @@
 //! The REPL: a session fed through a pipe (every answer checked), and one in a real
-//! terminal under tmux (prompts, multi-line input, history, Ctrl-D).
+//! terminal under tmux (prompts, multi-line input, history, Ctrl-D, Tab completion), and
+//! the permissions a session starts with.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -113,65 +114,43 @@ fn keys(session: &str, keys: &[&str]) {
 #[test]
 fn a_terminal_session_under_tmux() {
     let dir = deno_dir("tmux");
-    let session = format!("minideno-repl-{}", std::process::id());
     let command = format!(
         "DENO_DIR={} NO_COLOR=1 {BIN}; echo REPL-EXITED-$?; sleep 30",
         dir.display()
     );
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-s",
-            &session,
-            &command,
-        ])
-        .status()
-        .expect("tmux");
-    assert!(status.success());
-    let result = std::panic::catch_unwind(|| {
-        wait_for(&session, "exit using ctrl+d or close()");
-        keys(&session, &["const o = { n: 6 * 7,", "Enter"]);
+    in_tmux("repl", &command, |session| {
+        wait_for(session, "exit using ctrl+d or close()");
+        keys(session, &["const o = { n: 6 * 7,", "Enter"]);
         // Not complete yet: a continuation prompt.
-        wait_for(&session, "\n...");
-        keys(&session, &["s: 'ok' }", "Enter"]);
+        wait_for(session, "\n...");
+        keys(session, &["s: 'ok' }", "Enter"]);
         // The next prompt first: keys typed before it are echoed by the terminal too.
-        wait_for(&session, "\nundefined\n>");
-        keys(&session, &["o", "Enter"]);
-        let screen = wait_for(&session, "{ n: 42, s: \"ok\" }\n>");
+        wait_for(session, "\nundefined\n>");
+        keys(session, &["o", "Enter"]);
+        let screen = wait_for(session, "{ n: 42, s: \"ok\" }\n>");
         assert!(
             screen.contains("> const o = { n: 6 * 7,\n... s: 'ok' }\nundefined\n> o\n"),
             "{screen}"
         );
         // History: Up brings back the last entry.
-        keys(&session, &["Up", "Enter"]);
+        keys(session, &["Up", "Enter"]);
         let start = Instant::now();
-        while capture(&session).matches("{ n: 42, s: \"ok\" }").count() < 2 {
+        while capture(session).matches("{ n: 42, s: \"ok\" }").count() < 2 {
             assert!(
                 start.elapsed() < Duration::from_secs(10),
                 "{}",
-                capture(&session)
+                capture(session)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        keys(&session, &["C-d"]);
-        wait_for(&session, "REPL-EXITED-0");
+        keys(session, &["C-d"]);
+        wait_for(session, "REPL-EXITED-0");
         let history = std::fs::read_to_string(dir.join("deno_history.txt")).unwrap();
         assert!(
             history.contains("const o = { n: 6 * 7,") && history.ends_with("o\n"),
             "{history}"
         );
     });
-    let _ = Command::new("tmux")
-        .args(["kill-session", "-t", &session])
-        .status();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
 }
 
 #[test]
@@ -216,12 +195,49 @@ fn the_repl_has_every_permission_unless_flags_name_some() {
 #[test]
 fn tab_completes_globals_and_properties_under_tmux() {
     let dir = deno_dir("tmux-tab");
-    let session = format!("minideno-tab-{}", std::process::id());
     let command = format!(
         "cd {} && DENO_DIR={} NO_COLOR=1 {BIN}; sleep 30",
         env!("CARGO_MANIFEST_DIR"),
         dir.display()
     );
+    in_tmux("tab", &command, |session| {
+        wait_for(session, "exit using ctrl+d or close()");
+        // One candidate: completed in place.
+        keys(session, &["Deno.myP", "Tab"]);
+        wait_for(session, "> Deno.myPid");
+        keys(session, &["() === Deno.pid", "Enter"]);
+        wait_for(session, "\ntrue\n>");
+        // A global, and a name an earlier entry defined.
+        keys(session, &["let answerToAll = 42", "Enter"]);
+        wait_for(session, "\nundefined\n>");
+        keys(session, &["answerTo", "Tab"]);
+        wait_for(session, "> answerToAll");
+        keys(session, &[" + 0", "Enter"]);
+        wait_for(session, "\n42\n>");
+        // Several: a second Tab lists them.
+        keys(session, &["Deno.readTextF", "Tab", "Tab"]);
+        wait_for(session, "readTextFile      readTextFileSync");
+        keys(session, &["C-u"]);
+        // A local module imports with no flag: the REPL has every permission.
+        keys(
+            session,
+            &[
+                "import { leaf } from \"./tests/testdata/modules/leaf.ts\"",
+                "Enter",
+            ],
+        );
+        wait_for(session, "leaf evaluated");
+        keys(session, &["le", "Tab"]);
+        wait_for(session, "> leaf");
+        keys(session, &["Enter"]);
+        wait_for(session, "\n\"leaf\"\n>");
+    });
+}
+
+/// Runs `command` in a detached tmux session of 100x30 named after `name`, then `test`
+/// with the session's name; the session is killed afterwards, whatever happened.
+fn in_tmux(name: &str, command: &str, test: impl FnOnce(&str) + std::panic::UnwindSafe) {
+    let session = format!("minideno-{name}-{}", std::process::id());
     let status = Command::new("tmux")
         .args([
             "new-session",
@@ -232,43 +248,12 @@ fn tab_completes_globals_and_properties_under_tmux() {
             "30",
             "-s",
             &session,
-            &command,
+            command,
         ])
         .status()
         .expect("tmux");
     assert!(status.success());
-    let result = std::panic::catch_unwind(|| {
-        wait_for(&session, "exit using ctrl+d or close()");
-        // One candidate: completed in place.
-        keys(&session, &["Deno.myP", "Tab"]);
-        wait_for(&session, "> Deno.myPid");
-        keys(&session, &["() === Deno.pid", "Enter"]);
-        wait_for(&session, "\ntrue\n>");
-        // A global, and a name an earlier entry defined.
-        keys(&session, &["let answerToAll = 42", "Enter"]);
-        wait_for(&session, "\nundefined\n>");
-        keys(&session, &["answerTo", "Tab"]);
-        wait_for(&session, "> answerToAll");
-        keys(&session, &[" + 0", "Enter"]);
-        wait_for(&session, "\n42\n>");
-        // Several: a second Tab lists them.
-        keys(&session, &["Deno.readTextF", "Tab", "Tab"]);
-        wait_for(&session, "readTextFile      readTextFileSync");
-        keys(&session, &["C-u"]);
-        // A local module imports with no flag: the REPL has every permission.
-        keys(
-            &session,
-            &[
-                "import { leaf } from \"./tests/testdata/modules/leaf.ts\"",
-                "Enter",
-            ],
-        );
-        wait_for(&session, "leaf evaluated");
-        keys(&session, &["le", "Tab"]);
-        wait_for(&session, "> leaf");
-        keys(&session, &["Enter"]);
-        wait_for(&session, "\n\"leaf\"\n>");
-    });
+    let result = std::panic::catch_unwind(|| test(&session));
     let _ = Command::new("tmux")
         .args(["kill-session", "-t", &session])
         .status();
