@@ -73,7 +73,10 @@ export interface Resolvers<T> {
 }
 
 let core: Core;
-let door: Door;
+/** Until the isolate starts there is no door (a snapshot being made runs no op). */
+let door: Door = () => {
+  throw new Error("no op can run here: the runtime has not started (an embedder's snapshot setup runs plain JavaScript only)");
+};
 /** Reads sync replies in place, in core.shared. */
 let sharedBB: flatbuffers.ByteBuffer;
 let sharedBytes: Uint8Array;

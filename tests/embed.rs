@@ -895,6 +895,17 @@ fn an_embedders_snapshot_carries_its_setup_into_every_runtime_and_context() {
             assert!(!touched);
         }
     }
+    // Setup code that needs an op (a URL is parsed by one) is told why it cannot.
+    let needs_op = SnapshotBuilder::new()
+        .script("url.js", "new URL('https://example.com/')")
+        .build()
+        .unwrap_err();
+    assert!(
+        needs_op
+            .to_string()
+            .contains("no op can run here: the runtime has not started"),
+        "{needs_op}"
+    );
     // A setup script that throws, or whose promise rejects, is a clear error.
     let bad = SnapshotBuilder::new()
         .script("bad.js", "null.x")
