@@ -10,7 +10,7 @@ import * as msg from "../gen/msg.ts";
 import { DenoError } from "./errors.ts";
 import { BASE_ERROR_KIND_VT, BASE_RES_VT } from "../gen/layout.ts";
 import { finish, putText } from "./request.ts";
-import { TextDecoder, useCodecs } from "./text_encoding.ts";
+import { type Codecs, TextDecoder, useCodecs } from "./text_encoding.ts";
 
 /**
  * The native door (src/isolate.rs): a sync reply's length in `shared` (0: none), or a
@@ -18,8 +18,8 @@ import { TextDecoder, useCodecs } from "./text_encoding.ts";
  */
 type Door = (control: ArrayBufferView, zeroCopy?: ArrayBufferView | null) => number | Uint8Array | TypeError;
 
-/** The native bindings, installed by Rust at start (they cannot live in the snapshot). */
-export interface Core {
+/** The native bindings, installed by Rust at start (they cannot live in the snapshot); the string codecs among them are declared with their user. */
+export interface Core extends Codecs {
   dispatch(control: ArrayBufferView, zeroCopy?: ArrayBufferView): number | Uint8Array;
   send(control: ArrayBufferView, zeroCopy?: ArrayBufferView): number | Uint8Array;
   recv(cb: (replies: Uint8Array) => void): void;
@@ -31,18 +31,6 @@ export interface Core {
   serialize(value: unknown): Uint8Array;
   /** The value `serialize` made `bytes` of (a new copy). */
   deserialize(bytes: ArrayBufferView): unknown;
-  /** UTF-8 of a string (lone surrogates as U+FFFD), by V8. */
-  encodeUtf8(text: string): Uint8Array;
-  /** Writes `text` in UTF-8 into `dest` from `at` on (whole chars that fit); where it ended. */
-  encodeUtf8Into(text: string, dest: Uint8Array, at: number): number;
-  /** Writes `text`'s char codes as bytes into `dest` from `at` on; false (nothing written) if one is past 0xFF. */
-  encodeLatin1Into(text: string, dest: Uint8Array, at: number): boolean;
-  /** The string of UTF-8 bytes (malformed as U+FFFD, or with `fatal` a TypeError), by V8. */
-  decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
-  /** The string whose chars are the bytes' codes (Latin-1), by V8. */
-  decodeLatin1(bytes: ArrayBufferView): string;
-  /** The string of UTF-16 code units, by V8. */
-  decodeUtf16(units: Uint16Array): string;
   /** Detaches an ArrayBuffer (the sender's side of a transfer). */
   detach(buffer: ArrayBuffer): void;
   /** `fn(promise, reason)` is offered each unhandled rejection: true handles it. */

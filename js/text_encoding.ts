@@ -16,13 +16,19 @@ export interface LegacyDecoding {
 
 let legacy: LegacyDecoding | null = null;
 
-/** V8's UTF-8 codecs (Deno.core.encodeUtf8 / decodeUtf8), once the isolate has started. */
-interface Codecs {
+/** V8's string codecs (part of `Deno.core`), once the isolate has started. */
+export interface Codecs {
+  /** UTF-8 of a string (lone surrogates as U+FFFD), by V8. */
   encodeUtf8(text: string): Uint8Array;
+  /** Writes `text` in UTF-8 into `dest` from `at` on (whole chars that fit); where it ended. */
   encodeUtf8Into(text: string, dest: Uint8Array, at: number): number;
+  /** Writes `text`'s char codes as bytes into `dest` from `at` on; false (nothing written) if one is past 0xFF. */
   encodeLatin1Into(text: string, dest: Uint8Array, at: number): boolean;
+  /** The string of UTF-8 bytes (malformed as U+FFFD, or with `fatal` a TypeError), by V8. */
   decodeUtf8(bytes: ArrayBufferView, fatal?: boolean): string;
+  /** The string whose chars are the bytes' codes (Latin-1), by V8. */
   decodeLatin1(bytes: ArrayBufferView): string;
+  /** The string of UTF-16 code units, by V8. */
   decodeUtf16(units: Uint16Array): string;
 }
 let codecs: Codecs | null = null;
