@@ -78,7 +78,7 @@ pub struct Pool {
 
 impl Pool {
     /// Starts `min_threads` threads, each with a runtime ready. Err: the options cannot
-    /// make a runtime (the first is made before this returns).
+    /// make a runtime (one is made, to check them, before this returns).
     pub fn new(options: PoolOptions) -> Result<Pool, Error> {
         if options.min_threads == 0 || options.min_threads > options.max_threads {
             return Err(Error::Startup(format!(

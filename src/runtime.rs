@@ -363,7 +363,7 @@ impl Runtime {
         self.used = true;
         let params = serde_json::to_string(&params).map_err(|e| Error::Serialize(e.to_string()))?;
         self.isolate.with_scope(|scope| set_param(scope, &params))?;
-        let before = Counters::read(&self.cx);
+        let before = Counters::read(self.cx.machinery());
         let (start, cpu, idle, fast) = (
             Instant::now(),
             thread_cpu_time(),
@@ -377,10 +377,12 @@ impl Runtime {
         let _ = self.isolate.set_limits(None, None);
         let (wall, cpu) = (start.elapsed(), thread_cpu_time() - cpu);
         let heap = self.isolate.heap_statistics();
-        let after = Counters::read(&self.cx);
+        let after = Counters::read(self.cx.machinery());
         self.last_stats = after.since(&before, wall, self.isolate.idle_time() - idle, &heap);
         self.last_stats.fast_calls = self.isolate.fast_calls() - fast;
         self.last_stats.cpu = cpu;
+        // Taken at the end of every call, so the counts are this call's own.
+        self.last_stats.host_calls = std::mem::take(&mut self.cx.host_calls.borrow_mut());
         self.last_stats.termination = self.isolate.termination();
         if let Some(limit) = self.last_stats.termination {
             let heap = matches!(limit, Termination::HeapLimit { .. });
@@ -514,12 +516,11 @@ fn uncaught(e: ScriptError) -> Error {
 struct Counters {
     per_op: Vec<OpStats>,
     op_time: Duration,
-    host_calls: BTreeMap<String, u64>,
 }
 
 impl Counters {
-    fn read(cx: &Ctx) -> Self {
-        let m = &cx.machinery().metrics;
+    fn read(machinery: &Machinery) -> Self {
+        let m = &machinery.metrics;
         let per_op = m
             .per_op
             .iter()
@@ -533,7 +534,6 @@ impl Counters {
         Counters {
             per_op,
             op_time: m.op_time.get(),
-            host_calls: cx.host_calls.borrow().clone(),
         }
     }
 
@@ -554,12 +554,6 @@ impl Counters {
             ..Default::default()
         };
         stats.js = wall.saturating_sub(stats.ops + stats.idle);
-        for (name, count) in &self.host_calls {
-            let before = before.host_calls.get(name).copied().unwrap_or(0);
-            if *count > before {
-                stats.host_calls.insert(name.clone(), count - before);
-            }
-        }
         for ((op, now), then) in OpCode::ALL.iter().zip(&self.per_op).zip(&before.per_op) {
             let used = OpStats {
                 count: now.count - then.count,
